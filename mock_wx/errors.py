@@ -1,0 +1,64 @@
+"""One root exception, `WxError`, and a few subclasses a caller may need to tell apart.
+
+Where the platform has an `errMsg`, the exception message *is* that errMsg (wx-fidelity.md §0).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AppLoadError",
+    "JSError",
+    "NavigationError",
+    "PlatformError",
+    "StrictModeError",
+    "WaitTimeout",
+    "WxApiError",
+    "WxError",
+]
+
+
+class WxError(Exception):
+    """Root of every error wxsim raises."""
+
+
+class WxApiError(WxError):
+    """A wx API call failed; `errMsg` is exactly what the page would receive."""
+
+    def __init__(self, errMsg: str, errno: int | None = None, errCode: int | None = None) -> None:
+        super().__init__(errMsg)
+        self.errMsg = errMsg
+        self.errno = errno
+        self.errCode = errCode
+
+
+class NavigationError(WxApiError):
+    """A routing call (navigateTo, switchTab, ...) was refused by the platform's rules."""
+
+
+class JSError(WxError):
+    """An exception thrown by the app's JavaScript, with its JS stack mapped to file:line."""
+
+    def __init__(self, message: str, stack: str = "", location: str | None = None) -> None:
+        text = message if not location else f"{message} ({location})"
+        if stack:
+            text = f"{text}\n{stack}"
+        super().__init__(text)
+        self.js_message = message
+        self.js_stack = stack
+        self.location = location
+
+
+class AppLoadError(WxError):
+    """The mini program folder cannot be loaded: missing file, bad app.json, syntax error."""
+
+
+class StrictModeError(WxError):
+    """The app did something the real platform does not allow (raised only in strict mode)."""
+
+
+class PlatformError(WxError):
+    """The emulated WeChat servers rejected a call (bad signature, invalid code, ...)."""
+
+
+class WaitTimeout(WxError):
+    """A `wait_for` condition did not hold before its (virtual) deadline."""
