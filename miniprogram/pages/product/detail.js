@@ -1,0 +1,167 @@
+// Product detail: buy alone, start a group, join an open group, share with my referral code.
+// Query: id (required), ref (referral code of the sharer), from (share | timeline | live | ...)
+const { get, post, errorText } = require('../../utils/request.js')
+const { formatPrice, formatCountdown, toMs } = require('../../utils/format.js')
+const { requestPayment, showPayFailed } = require('../../utils/pay.js')
+const { reward } = require('../../utils/reward.js')
+const track = require('../../utils/track.js')
+const share = require('../../utils/share.js').default
+
+const GROUP_ERRORS = {
+  group_full: '拼团已满',
+  already_joined: '你已在团中',
+  group_closed: '拼团已结束'
+}
+
+Page({
+  data: {
+    productId: '',
+    from: '',
+    product: null,
+    priceText: '',
+    groupPriceText: '',
+    groups: [],
+    loading: true,
+    paying: false,
+    error: ''
+  },
+
+  onLoad(options) {
+    const productId = decodeURIComponent(options.id || '')
+    this.setData({ productId, from: options.from || '' })
+    if (options.ref) track.referral(decodeURIComponent(options.ref))
+    wx.showShareMenu({
+      withShareTicket: true,
+      menus: ['shareAppMessage', 'shareTimeline'],
+      fail: () => {}
+    })
+    this.loadProduct()
+    this.loadGroups()
+    share.getReferralCode().catch(() => {}) // warm the cache so share cards carry ref=
+  },
+
+  onPullDownRefresh() {
+    Promise.all([this.loadProduct(), this.loadGroups()]).then(() => wx.stopPullDownRefresh())
+  },
+
+  loadProduct() {
+    return get('/api/products/' + this.data.productId, undefined, { auth: false }).then((product) => {
+      this.setData({
+        product,
+        priceText: formatPrice(product.price),
+        groupPriceText: formatPrice(product.groupPrice),
+        loading: false
+      })
+    }, (err) => {
+      this.setData({ loading: false, error: errorText(err) })
+    })
+  },
+
+  loadGroups() {
+    return get('/api/group-buy', { productId: this.data.productId }).then((res) => {
+      const now = Date.now()
+      const groups = (res.groups || []).map((g) => ({
+        id: g.id,
+        creatorName: (g.participants[0] && g.participants[0].nickname) || '',
+        missing: g.maxParticipants - g.participants.length,
+        leftText: formatCountdown(toMs(g.endTime) - now)
+      }))
+      this.setData({ groups })
+    }, () => {})
+  },
+
+  buyNow() {
+    if (this.data.paying || !this.data.product) return
+    this.setData({ paying: true })
+    wx.showLoading({ title: '下单中', mask: true })
+    post('/api/orders', { productId: this.data.productId, quantity: 1 }).then((res) => {
+      wx.hideLoading()
+      return this.pay(res.payment, res.order.id).then((status) => {
+        if (status === 'paid') {
+          wx.navigateTo({ url: '/pages/order/detail?id=' + res.order.id + '&from=pay' })
+        }
+      })
+    }).catch((err) => this.showError(err)).then(() => this.setData({ paying: false }))
+  },
+
+  startGroup() {
+    if (this.data.paying || !this.data.product) return
+    this.setData({ paying: true })
+    wx.showLoading({ title: '开团中', mask: true })
+    post('/api/group-buy/create', { productId: this.data.productId }).then((res) => {
+      wx.hideLoading()
+      return this.pay(res.payment, res.order.id).then(() => {
+        // paid or cancelled: the group page shows the members and lets the creator pay later
+        wx.navigateTo({ url: '/pages/group-buy/group-buy?groupId=' + res.groupId })
+      })
+    }).catch((err) => this.showError(err)).then(() => this.setData({ paying: false }))
+  },
+
+  joinGroup(e) {
+    const groupId = e.currentTarget.dataset.id
+    if (this.data.paying || !groupId) return
+    this.setData({ paying: true })
+    wx.showLoading({ title: '参团中', mask: true })
+    post('/api/group-buy/' + groupId + '/join', {}).then((res) => {
+      wx.hideLoading()
+      return this.pay(res.payment, res.order.id).then(() => {
+        wx.navigateTo({ url: '/pages/group-buy/group-buy?groupId=' + groupId })
+      })
+    }).catch((err) => {
+      if (err.code === 'already_joined') {
+        wx.hideLoading()
+        wx.navigateTo({ url: '/pages/group-buy/group-buy?groupId=' + groupId })
+        return
+      }
+      this.showError(err)
+      if (err.code === 'group_full' || err.code === 'group_closed') this.loadGroups()
+    }).then(() => this.setData({ paying: false }))
+  },
+
+  // requestPayment with the server's params. Resolves 'paid' | 'cancelled'; other failures
+  // show a modal and resolve 'failed' (the order stays unpaid, payable from its detail page).
+  pay(payment, orderId) {
+    return requestPayment(payment).then((status) => {
+      if (status === 'paid') {
+        wx.showToast({ title: '支付成功', icon: 'success' })
+        reward('purchase', orderId)
+      } else {
+        wx.showToast({ title: '支付已取消', icon: 'none' })
+      }
+      return status
+    }, (err) => {
+      showPayFailed(err)
+      return 'failed'
+    })
+  },
+
+  showError(err) {
+    wx.hideLoading()
+    wx.showToast({ title: GROUP_ERRORS[err.code] || errorText(err), icon: 'none' })
+  },
+
+  shareContent(code) {
+    const p = this.data.product || {}
+    return {
+      title: p.name ? p.name + '，拼团只要' + formatPrice(p.groupPrice) : '好物拼团',
+      path: share.buildPath('/pages/product/detail', { id: this.data.productId, ref: code, from: 'share' }),
+      imageUrl: p.image || ''
+    }
+  },
+
+  onShareAppMessage() {
+    const result = share.withReferral((code) => this.shareContent(code))
+    share.afterShare({ productId: this.data.productId, platform: 'chat' })
+    return result
+  },
+
+  onShareTimeline() {
+    const p = this.data.product || {}
+    share.afterShare({ productId: this.data.productId, platform: 'moments' })
+    return {
+      title: p.name || '好物拼团',
+      query: share.buildQuery({ id: this.data.productId, ref: share.cachedReferralCode(), from: 'timeline' }),
+      imageUrl: p.image || ''
+    }
+  }
+})
