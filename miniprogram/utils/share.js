@@ -47,7 +47,7 @@ export function afterShare(params) {
   trackShare(params)
   const code = cachedReferralCode()
   if (code) referralShare(code)
-  reward('share', params.productId || params.postId || params.groupId)
+  reward('share', params.groupId || params.postId || params.productId)
 }
 
 export default { buildQuery, buildPath, getReferralCode, cachedReferralCode, withReferral, afterShare }

@@ -1,0 +1,184 @@
+// Group buy: members, countdown to endTime, join + pay, pay a pending membership, share.
+// Query: groupId (required), ref (referral code of the sharer).
+// Written with ES module imports (compiled to CommonJS by WeChat's "es6" build setting).
+import format from '../../utils/format'
+import share from '../../utils/share'
+import { get, post, errorText } from '../../utils/request'
+import { requestPayment, showPayFailed } from '../../utils/pay'
+import { reward } from '../../utils/reward'
+import { referral as trackReferral } from '../../utils/track'
+import { getUserId } from '../../utils/auth'
+
+const JOIN_ERRORS = { group_full: '拼团已满', already_joined: '你已在团中', group_closed: '拼团已结束' }
+
+Page({
+  data: {
+    groupId: '',
+    group: null,
+    participants: [],
+    emptySlots: [],
+    status: '',
+    priceText: '',
+    timeLeft: 0,
+    countdownText: '',
+    isMember: false,
+    needPay: false,
+    canJoin: false,
+    busy: false,
+    loading: true
+  },
+
+  onLoad(options) {
+    this.setData({ groupId: decodeURIComponent(options.groupId || '') })
+    if (options.ref) trackReferral(decodeURIComponent(options.ref))
+    this.timer = null
+    this.notified = {}   // which status modal was already shown
+    this.refresh()
+  },
+
+  onShow() {
+    if (this.shownOnce) this.refresh()
+    this.shownOnce = true
+  },
+
+  onPullDownRefresh() {
+    this.refresh().then(() => wx.stopPullDownRefresh())
+  },
+
+  onUnload() {
+    this.unloaded = true
+    this.stopCountdown()
+  },
+
+  refresh() {
+    return get('/api/group-buy/' + this.data.groupId).then((group) => {
+      if (this.unloaded) return
+      this.applyGroup(group)
+    }, (err) => {
+      this.setData({ loading: false })
+      wx.showToast({ title: errorText(err), icon: 'none' })
+    })
+  },
+
+  applyGroup(group) {
+    const me = String(getUserId())
+    const participants = group.participants || []
+    const mine = participants.filter((p) => String(p.userId) === me)[0]
+    const missing = Math.max(0, group.maxParticipants - participants.length)
+    const open = group.status === 'open' && !this.expiredLocally
+    this.setData({
+      group,
+      participants,
+      emptySlots: new Array(missing).fill(0),
+      status: group.status,
+      priceText: format.formatPrice(group.price),
+      isMember: !!mine,
+      needPay: !!mine && !mine.paid && open,
+      canJoin: !mine && open && missing > 0,
+      loading: false
+    })
+    if (group.status === 'open') {
+      // once the countdown has hit zero, wait for the server to close the group (no loop)
+      if (!this.expiredLocally) this.startCountdown()
+    } else {
+      this.stopCountdown()
+      this.setData({ timeLeft: 0, countdownText: format.formatCountdown(0) })
+      if (group.status === 'complete') this.notifyComplete()
+      if (group.status === 'failed') this.notifyFailed()
+    }
+  },
+
+  startCountdown() {
+    this.stopCountdown()
+    this.tick()
+  },
+
+  stopCountdown() {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+  },
+
+  // Recomputed from endTime and Date.now() every second, so it never drifts.
+  tick() {
+    this.timer = null
+    if (this.unloaded || !this.data.group) return
+    const timeLeft = Math.max(0, format.toMs(this.data.group.endTime) - Date.now())
+    this.setData({ timeLeft, countdownText: format.formatCountdown(timeLeft) })
+    if (timeLeft > 0) {
+      this.timer = setTimeout(() => this.tick(), 1000)
+    } else {
+      this.expiredLocally = true
+      this.setData({ canJoin: false, needPay: false })
+      this.notifyFailed()
+      this.refresh()   // the server closes the group and refunds the paid members
+    }
+  },
+
+  notifyComplete() {
+    if (this.notified.complete) return
+    this.notified.complete = true
+    wx.showModal({ title: '拼团成功', content: '人已凑齐，商家将尽快发货', showCancel: false, confirmText: '好的' })
+  },
+
+  notifyFailed() {
+    if (this.notified.failed) return
+    this.notified.failed = true
+    wx.showModal({ title: '拼团未成功', content: '拼团失败，款项将原路退回', showCancel: false, confirmText: '知道了' })
+  },
+
+  joinGroup() {
+    if (this.data.busy || !this.data.canJoin) return
+    this.setData({ busy: true })
+    wx.showLoading({ title: '参团中', mask: true })
+    post('/api/group-buy/' + this.data.groupId + '/join', {}).then((res) => {
+      wx.hideLoading()
+      if (res.group) this.applyGroup(res.group)
+      return this.pay(res.payment, res.order && res.order.id)
+    }, (err) => {
+      wx.hideLoading()
+      wx.showToast({ title: JOIN_ERRORS[err.code] || errorText(err), icon: 'none' })
+    }).then(() => this.finishAction())
+  },
+
+  payMembership() {
+    if (this.data.busy || !this.data.needPay) return
+    this.setData({ busy: true })
+    post('/api/group-buy/' + this.data.groupId + '/payment', {}).then((res) => {
+      return this.pay(res.payment, res.order && res.order.id)
+    }, (err) => {
+      wx.showToast({ title: errorText(err), icon: 'none' })
+    }).then(() => this.finishAction())
+  },
+
+  finishAction() {
+    this.setData({ busy: false })
+    return this.refresh()
+  },
+
+  pay(payment, orderId) {
+    return requestPayment(payment).then((status) => {
+      if (status === 'paid') {
+        wx.showToast({ title: '支付成功', icon: 'success' })
+        reward('purchase', orderId)
+      } else {
+        wx.showToast({ title: '支付已取消', icon: 'none' })
+      }
+      return status
+    }, (err) => {
+      showPayFailed(err)
+      return 'failed'
+    })
+  },
+
+  onShareAppMessage() {
+    const g = this.data.group || {}
+    const missing = this.data.emptySlots.length
+    const result = share.withReferral((code) => ({
+      title: missing > 0 ? '就差' + missing + '人，一起拼' + (g.productName || '') : (g.productName || '好物拼团'),
+      path: share.buildPath('/pages/group-buy/group-buy', { groupId: this.data.groupId, ref: code }),
+      imageUrl: g.productImage || ''
+    }))
+    share.afterShare({ groupId: this.data.groupId, productId: g.productId, platform: 'chat' })
+    return result
+  }
+})
