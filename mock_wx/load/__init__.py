@@ -1,0 +1,31 @@
+"""Load testing core: population scheduler, stats, thresholds, live progress and reports.
+
+Sits below the CLI (`mock_wx.rig`) and never imports it: virtual users come in through a
+`user_factory` parameter, so this package runs with any object that has `async close()`.
+"""
+
+from .histogram import Histogram
+from .scheduler import JourneyFn, Tick, UserFactory, UserLike, parse_duration, run_population
+from .stats import Entry, SeriesPoint, Stats, StepTimer, current_stats, route_template, step
+from .thresholds import Threshold, ThresholdResult, evaluate, parse_threshold
+
+__all__ = [
+    "Entry",
+    "Histogram",
+    "JourneyFn",
+    "SeriesPoint",
+    "Stats",
+    "StepTimer",
+    "Threshold",
+    "ThresholdResult",
+    "Tick",
+    "UserFactory",
+    "UserLike",
+    "current_stats",
+    "evaluate",
+    "parse_duration",
+    "parse_threshold",
+    "route_template",
+    "run_population",
+    "step",
+]

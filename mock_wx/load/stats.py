@@ -1,0 +1,371 @@
+"""Load statistics: one `Entry` per (kind, name), per-second series for charts, mergeable across processes.
+
+`Stats.record` is on the hot path of every request a virtual user makes, so it does one dict
+lookup, one `log()` and a handful of integer updates; everything else (quantiles, series
+quantiles, merging) happens when someone asks.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import math
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+from .histogram import _INV_LOG_GAMMA, _MIN_BUCKET, _OFFSET, MIN_VALUE, Histogram
+
+__all__ = [
+    "KINDS",
+    "PERCENTILES",
+    "Entry",
+    "SeriesPoint",
+    "Stats",
+    "StepTimer",
+    "current_stats",
+    "error_message",
+    "route_template",
+    "step",
+]
+
+KINDS = ("request", "socket", "step", "journey")
+PERCENTILES = (0.5, 0.9, 0.95, 0.99)
+_log = math.log
+
+current_stats: contextvars.ContextVar[Stats | None] = contextvars.ContextVar("wxsim_load_stats", default=None)
+"""The Stats the running virtual user reports to; set by `run_population` in each user task."""
+
+
+class Entry:
+    """Counters and a latency histogram for one (kind, name)."""
+
+    __slots__ = ("count", "errors", "failures", "hist", "kind", "max", "min", "name", "size", "total")
+
+    def __init__(self, kind: str, name: str) -> None:
+        self.kind = kind
+        self.name = name
+        self.count = 0
+        self.failures = 0
+        self.errors: dict[str, int] = {}
+        self.min = math.inf
+        self.max = 0.0
+        self.total = 0.0
+        self.size = 0
+        self.hist: dict[int, int] = {}
+
+    @property
+    def avg(self) -> float:
+        """Mean latency (ms); NaN when empty."""
+        return self.total / self.count if self.count else math.nan
+
+    @property
+    def error_rate(self) -> float:
+        """Failures / count (0 when empty)."""
+        return self.failures / self.count if self.count else 0.0
+
+    def percentiles(self, qs: Iterable[float] = PERCENTILES) -> list[float]:
+        """Quantiles (ms), clamped to the exact min and max."""
+        return [min(max(v, self.min), self.max) for v in Histogram(self.hist).quantiles(qs)]
+
+    def percentile(self, q: float) -> float:
+        """One quantile (q in [0, 1]) in ms."""
+        return self.percentiles([q])[0]
+
+    def merge(self, other: Entry) -> None:
+        """Add another entry's observations into this one."""
+        self.count += other.count
+        self.failures += other.failures
+        for msg, n in other.errors.items():
+            self.errors[msg] = self.errors.get(msg, 0) + n
+        self.min = min(self.min, other.min)
+        self.max = max(self.max, other.max)
+        self.total += other.total
+        self.size += other.size
+        h = self.hist
+        for b, n in other.hist.items():
+            h[b] = h.get(b, 0) + n
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form, including the raw histogram for merging."""
+        return {
+            "kind": self.kind, "name": self.name, "count": self.count, "failures": self.failures,
+            "errors": dict(self.errors), "min": None if self.count == 0 else self.min, "max": self.max,
+            "total": self.total, "size": self.size, "hist": Histogram(self.hist).to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Entry:
+        """Inverse of `to_dict`."""
+        e = cls(d["kind"], d["name"])
+        e.count, e.failures, e.errors = d["count"], d["failures"], dict(d["errors"])
+        e.min = math.inf if d["min"] is None else d["min"]
+        e.max, e.total, e.size = d["max"], d["total"], d["size"]
+        e.hist = Histogram.from_dict(d["hist"]).counts
+        return e
+
+
+class _Second:
+    __slots__ = ("count", "failures", "hist")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.failures = 0
+        self.hist: dict[int, int] = {}
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One second of one kind: for charts (epoch second, counts, latency quantiles, users)."""
+
+    t: int
+    count: int
+    failures: int
+    p50: float
+    p95: float
+    users: int
+
+
+class Stats:
+    """Registry of entries keyed by (kind, name), plus per-second series; see `record`."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self.entries: dict[tuple[str, str], Entry] = {}
+        self.series: dict[str, dict[int, _Second]] = {}
+        self.users_series: dict[int, int] = {}
+        self.users = 0
+        self.started_at = clock()
+        self.stopped_at: float | None = None
+        self.meta: dict[str, Any] = {}
+        self._route_cache: dict[str, str] = {}
+
+    # -- hot path ----------------------------------------------------------------------------
+    def record(self, kind: str, name: str, latency_ms: float, ok: bool = True, size: int = 0,
+               error: str | None = None) -> None:
+        """Record one observation; `error` (a message) implies a failure."""
+        e = self.entries.get((kind, name))
+        if e is None:
+            e = self.entries[(kind, name)] = Entry(kind, name)
+        b = _MIN_BUCKET if latency_ms <= MIN_VALUE else int(_log(latency_ms) * _INV_LOG_GAMMA + _OFFSET)
+        e.count += 1
+        e.total += latency_ms
+        if latency_ms < e.min:
+            e.min = latency_ms
+        if latency_ms > e.max:
+            e.max = latency_ms
+        e.size += size
+        h = e.hist
+        h[b] = h.get(b, 0) + 1
+        sec = int(self._clock())
+        per_kind = self.series.get(kind)
+        if per_kind is None:
+            per_kind = self.series[kind] = {}
+        s = per_kind.get(sec)
+        if s is None:
+            s = per_kind[sec] = _Second()
+        s.count += 1
+        h = s.hist
+        h[b] = h.get(b, 0) + 1
+        if not ok or error is not None:
+            e.failures += 1
+            s.failures += 1
+            msg = error or "failed"
+            e.errors[msg] = e.errors.get(msg, 0) + 1
+
+    def request(self, url: str, latency_ms: float, ok: bool = True, size: int = 0,
+                error: str | None = None, name: str | None = None) -> None:
+        """Record a request under its route template (or under `name` when the caller gives one)."""
+        if name is None:
+            name = self._route_cache.get(url)
+            if name is None:
+                name = route_template(url)
+                if len(self._route_cache) < 10_000:
+                    self._route_cache[url] = name
+        self.record("request", name, latency_ms, ok, size, error)
+
+    def set_users(self, n: int) -> None:
+        """Note the current number of virtual users (sampled into the per-second series)."""
+        self.users = n
+        self.users_series[int(self._clock())] = n
+
+    def step(self, name: str) -> StepTimer:
+        """`async with stats.step("open detail"):` times a journey step as kind "step"."""
+        return StepTimer(self, name)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Mark the start of the run (requests/s are over started_at..stopped_at)."""
+        self.started_at = self._clock()
+        self.stopped_at = None
+
+    def stop(self) -> None:
+        """Mark the end of the run."""
+        self.stopped_at = self._clock()
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds of run so far (or in total once stopped)."""
+        end = self.stopped_at if self.stopped_at is not None else self._clock()
+        return max(end - self.started_at, 1e-9)
+
+    # -- queries -----------------------------------------------------------------------------
+    def get(self, kind: str, name: str) -> Entry | None:
+        """The entry for (kind, name), if anything was recorded."""
+        return self.entries.get((kind, name))
+
+    def names(self, kind: str) -> list[str]:
+        """Names recorded under `kind`, sorted."""
+        return sorted(n for k, n in self.entries if k == kind)
+
+    def total(self, kind: str | None = None) -> Entry:
+        """All entries of `kind` (or of every kind) merged into one."""
+        agg = Entry(kind or "*", "Aggregated")
+        for (k, _), e in self.entries.items():
+            if kind is None or k == kind:
+                agg.merge(e)
+        return agg
+
+    def rps(self, entry: Entry) -> float:
+        """Observations per second of the run for an entry."""
+        return entry.count / self.elapsed
+
+    def series_points(self, kind: str) -> list[SeriesPoint]:
+        """Per-second points of `kind`, gap-filled, with users carried forward."""
+        per_kind = self.series.get(kind, {})
+        secs = set(per_kind) | set(self.users_series)
+        if not secs:
+            return []
+        users = 0
+        out = []
+        for t in range(min(secs), max(secs) + 1):
+            users = self.users_series.get(t, users)
+            s = per_kind.get(t)
+            if s is None:
+                out.append(SeriesPoint(t, 0, 0, math.nan, math.nan, users))
+            else:
+                p50, p95 = Histogram(s.hist).quantiles((0.5, 0.95))
+                out.append(SeriesPoint(t, s.count, s.failures, p50, p95, users))
+        return out
+
+    # -- merging and serialisation -----------------------------------------------------------
+    def merge(self, other: Stats) -> None:
+        """Add another Stats (e.g. from another process) into this one."""
+        for key, e in other.entries.items():
+            mine = self.entries.get(key)
+            if mine is None:
+                mine = self.entries[key] = Entry(*key)
+            mine.merge(e)
+        for kind, secs in other.series.items():
+            per_kind = self.series.setdefault(kind, {})
+            for t, s in secs.items():
+                m = per_kind.setdefault(t, _Second())
+                m.count += s.count
+                m.failures += s.failures
+                for b, n in s.hist.items():
+                    m.hist[b] = m.hist.get(b, 0) + n
+        for t, n in other.users_series.items():
+            self.users_series[t] = self.users_series.get(t, 0) + n
+        self.users += other.users
+        self.started_at = min(self.started_at, other.started_at)
+        if other.stopped_at is not None:
+            self.stopped_at = max(self.stopped_at or other.stopped_at, other.stopped_at)
+        self.meta = {**other.meta, **self.meta}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form that `from_dict` turns back into an equal Stats."""
+        return {
+            "version": 1, "started_at": self.started_at, "stopped_at": self.stopped_at,
+            "users": self.users, "meta": dict(self.meta),
+            "entries": [e.to_dict() for e in self.entries.values()],
+            "series": {k: {str(t): [s.count, s.failures, Histogram(s.hist).to_dict()] for t, s in v.items()}
+                       for k, v in self.series.items()},
+            "users_series": {str(t): n for t, n in self.users_series.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], clock: Callable[[], float] = time.time) -> Stats:
+        """Inverse of `to_dict`."""
+        st = cls(clock)
+        st.started_at, st.stopped_at = d["started_at"], d["stopped_at"]
+        st.users, st.meta = d.get("users", 0), dict(d.get("meta", {}))
+        for ed in d["entries"]:
+            e = Entry.from_dict(ed)
+            st.entries[(e.kind, e.name)] = e
+        for kind, secs in d["series"].items():
+            per_kind = st.series[kind] = {}
+            for t, (count, failures, hist) in secs.items():
+                s = per_kind[int(t)] = _Second()
+                s.count, s.failures, s.hist = count, failures, Histogram.from_dict(hist).counts
+        st.users_series = {int(t): n for t, n in d["users_series"].items()}
+        return st
+
+
+class StepTimer:
+    """Times a block as kind "step"; an exception is recorded as a failure and re-raised."""
+
+    __slots__ = ("_start", "name", "stats")
+
+    def __init__(self, stats: Stats | None, name: str) -> None:
+        self.stats = stats
+        self.name = name
+        self._start = 0.0
+
+    def __enter__(self) -> StepTimer:
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        stats = self.stats if self.stats is not None else current_stats.get()
+        if stats is None:
+            return
+        ms = (time.perf_counter() - self._start) * 1000.0
+        if ev is None:
+            stats.record("step", self.name, ms)
+        elif isinstance(ev, Exception):  # cancellation is not a failure of the step
+            stats.record("step", self.name, ms, ok=False, error=error_message(ev))
+
+    async def __aenter__(self) -> StepTimer:
+        return self.__enter__()
+
+    async def __aexit__(self, et: type[BaseException] | None, ev: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        self.__exit__(et, ev, tb)
+
+
+def step(name: str) -> StepTimer:
+    """`async with step("pay"):` inside a journey, reporting to the running population's Stats."""
+    return StepTimer(None, name)
+
+
+def error_message(exc: BaseException) -> str:
+    """One-line message for an error count: `Type: message`, trimmed."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    msg = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return msg[:200]
+
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+_NUM = re.compile(r"^-?\d+$")
+_HEX = re.compile(r"^(?=[^/]*\d)[0-9a-fA-F]{8,}$")
+
+
+def route_template(url: str, name: str | None = None) -> str:
+    """`/api/group-buy/123/join?x=1` → `/api/group-buy/{id}/join`; an explicit `name` wins.
+
+    Numeric segments, UUIDs and hex ids (8+ hex digits, at least one digit) become `{id}`;
+    scheme, host and query string are dropped.
+    """
+    if name:
+        return name
+    parts = urlsplit(url)
+    path = parts.path if (parts.scheme or parts.netloc) else url.split("?", 1)[0].split("#", 1)[0]
+    segs = path.split("/")
+    for i, seg in enumerate(segs):
+        if seg and (_NUM.match(seg) or _UUID.match(seg) or _HEX.match(seg)):
+            segs[i] = "{id}"
+    return "/".join(segs) or "/"
