@@ -1,0 +1,97 @@
+"""The sandbox merchant's credentials, generated per sandbox, and the platform's own key pair."""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from . import crypto
+
+__all__ = ["MerchantCredentials", "SandboxKeys"]
+
+
+@dataclass(frozen=True)
+class MerchantCredentials:
+    """What a merchant backend holds: ids, its API key pair, the APIv3 key, the platform's public key."""
+
+    mchid: str
+    appid: str
+    secret: str  # the mini program's AppSecret, for code2Session and /cgi-bin/token
+    serial_no: str  # serial of the merchant API certificate, sent in Authorization
+    private_key_pem: str
+    public_key_pem: str
+    apiv3_key: str  # 32 ASCII characters; its bytes are the AES-256-GCM key
+    platform_serial: str  # sent as Wechatpay-Serial on notifications
+    platform_public_key_pem: str
+
+    def to_json(self) -> dict[str, str]:
+        """The JSON served at GET /sandbox/merchant."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MerchantCredentials:
+        """Rebuild from GET /sandbox/merchant (unknown keys ignored)."""
+        return cls(**{f: str(data[f]) for f in cls.__dataclass_fields__})
+
+    @cached_property
+    def private_key(self) -> rsa.RSAPrivateKey:
+        """The merchant private key object."""
+        return crypto.load_private_key(self.private_key_pem)
+
+    @cached_property
+    def platform_public_key(self) -> rsa.RSAPublicKey:
+        """The platform public key object that verifies notifications."""
+        return crypto.load_public_key(self.platform_public_key_pem)
+
+    def sign_request(self, method: str, url: str, body: str | bytes = "", **kw: Any) -> str:
+        """Authorization header for a request to the sandbox (see `crypto.sign_request`)."""
+        return crypto.sign_request(
+            method, url, body, mchid=self.mchid, serial_no=self.serial_no, private_key=self.private_key, **kw
+        )
+
+    def pay_params(self, prepay_id: str, **kw: Any) -> dict[str, str]:
+        """`wx.requestPayment` arguments signed with this merchant's key."""
+        return crypto.build_pay_params(self.appid, prepay_id, self.private_key, **kw)
+
+    def verify_notification(self, headers: Any, body: str | bytes) -> bool:
+        """Check a notification's signature with the platform public key."""
+        return crypto.verify_notification(headers, body, self.platform_public_key) and (
+            {k.lower(): v for k, v in headers.items()}.get("wechatpay-serial") == self.platform_serial
+        )
+
+    def decrypt_resource(self, resource: dict[str, Any]) -> dict[str, Any]:
+        """Decrypt a notification resource with the APIv3 key."""
+        return crypto.decrypt_resource(resource, self.apiv3_key)
+
+
+@dataclass
+class SandboxKeys:
+    """Merchant credentials plus the platform private key that only the sandbox holds."""
+
+    merchant: MerchantCredentials
+    platform_private_key: rsa.RSAPrivateKey = field(repr=False)
+    merchant_public_key: rsa.RSAPublicKey = field(repr=False)
+
+    @classmethod
+    def generate(cls, rng: random.Random, *, appid: str, mchid: str, secret: str | None) -> SandboxKeys:
+        """New RSA pairs for merchant and platform; serials, secret and APIv3 key from `rng`."""
+        merchant_key = crypto.generate_rsa_key()
+        platform_key = crypto.generate_rsa_key()
+        alnum = string.ascii_letters + string.digits
+        creds = MerchantCredentials(
+            mchid=mchid,
+            appid=appid,
+            secret=secret or "".join(rng.choice("0123456789abcdef") for _ in range(32)),
+            serial_no="".join(rng.choice("0123456789ABCDEF") for _ in range(40)),
+            private_key_pem=crypto.private_key_pem(merchant_key),
+            public_key_pem=crypto.public_key_pem(merchant_key),
+            apiv3_key="".join(rng.choice(alnum) for _ in range(32)),
+            platform_serial="".join(rng.choice("0123456789ABCDEF") for _ in range(40)),
+            platform_public_key_pem=crypto.public_key_pem(platform_key),
+        )
+        return cls(creds, platform_key, merchant_key.public_key())
