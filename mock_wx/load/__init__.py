@@ -5,6 +5,8 @@ Sits below the CLI (`mock_wx.rig`) and never imports it: virtual users come in t
 """
 
 from .histogram import Histogram
+from .progress import Progress, print_summary, summary_rows, summary_table
+from .report import render_html, to_json, write_html, write_json
 from .scheduler import JourneyFn, Tick, UserFactory, UserLike, parse_duration, run_population
 from .stats import Entry, SeriesPoint, Stats, StepTimer, current_stats, route_template, step
 from .thresholds import Threshold, ThresholdResult, evaluate, parse_threshold
@@ -13,6 +15,7 @@ __all__ = [
     "Entry",
     "Histogram",
     "JourneyFn",
+    "Progress",
     "SeriesPoint",
     "Stats",
     "StepTimer",
@@ -25,7 +28,14 @@ __all__ = [
     "evaluate",
     "parse_duration",
     "parse_threshold",
+    "print_summary",
+    "render_html",
     "route_template",
     "run_population",
     "step",
+    "summary_rows",
+    "summary_table",
+    "to_json",
+    "write_html",
+    "write_json",
 ]

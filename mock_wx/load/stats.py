@@ -68,8 +68,11 @@ class Entry:
         return self.failures / self.count if self.count else 0.0
 
     def percentiles(self, qs: Iterable[float] = PERCENTILES) -> list[float]:
-        """Quantiles (ms), clamped to the exact min and max."""
-        return [min(max(v, self.min), self.max) for v in Histogram(self.hist).quantiles(qs)]
+        """Quantiles (ms), clamped to the exact min and max (q=0 and q=1 give them exactly)."""
+        qs = list(qs)
+        est = Histogram(self.hist).quantiles(qs)
+        return [self.max if q >= 1 and self.count else self.min if q <= 0 and self.count else min(max(v, self.min), self.max)
+                for q, v in zip(qs, est, strict=True)]
 
     def percentile(self, q: float) -> float:
         """One quantile (q in [0, 1]) in ms."""
@@ -228,6 +231,10 @@ class Stats:
             if kind is None or k == kind:
                 agg.merge(e)
         return agg
+
+    def primary_kind(self) -> str:
+        """"request" when any request was recorded, else "journey": what unscoped numbers describe."""
+        return "request" if any(k == "request" for k, _ in self.entries) else "journey"
 
     def rps(self, entry: Entry) -> float:
         """Observations per second of the run for an entry."""

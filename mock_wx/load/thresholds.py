@@ -117,7 +117,7 @@ def _entry_for(t: Threshold, stats: Stats) -> Entry | None:
         return stats.get(t.kind, t.name)
     kind = t.kind
     if kind is None:
-        kind = "request" if any(k == "request" for k, _ in stats.entries) else "journey"
+        kind = stats.primary_kind()
     agg = stats.total(kind)
     return agg if agg.count else None
 

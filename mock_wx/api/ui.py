@@ -1,0 +1,132 @@
+"""Interaction UI: toast, loading, modal, action sheet, navigation bar, pull-down (wx-fidelity.md §8).
+
+Native dialogs are answered by the user's `DialogPolicy` (default: confirm, first item), or one-shot
+answers queued with `user.dialogs.next(...)`. Everything shown is recorded on the user.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._base import Fail, WxContext, api
+
+TOAST_ICONS = {"success", "error", "loading", "none"}
+
+
+def _text_len(s: str) -> float:
+    # The platform counts a Chinese character as one and an ASCII character as half (§8 "4 Chinese characters").
+    return sum(1 if ord(c) > 0x7F else 0.5 for c in s)
+
+
+def _show(ctx: WxContext, kind: str, info: dict[str, Any]) -> None:
+    entry = {"kind": kind, "t": ctx.clock.time(), **info}
+    ctx.dialogs.shown.append(entry)
+    ctx.record(kind, **info)
+
+
+@api("showToast")
+def show_toast(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    title = args.get("title")
+    if not isinstance(title, str):
+        raise Fail("parameter error: parameter.title should be String instead of Undefined;")
+    icon = args.get("icon", "success")
+    if icon not in TOAST_ICONS:
+        icon = "success"
+    duration = int(args.get("duration", 1500))
+    info = {"title": title, "icon": icon, "duration": duration, "until": ctx.clock.time() + duration / 1000}
+    ctx.ui["toast"] = info
+    ctx.ui.pop("loading", None)  # only one of toast/loading is visible at a time (§8)
+    _show(ctx, "toast", info)
+    return {}
+
+
+@api("hideToast")
+def hide_toast(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    ctx.ui.pop("toast", None)
+    return {}
+
+
+@api("showLoading")
+def show_loading(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    title = args.get("title")
+    if not isinstance(title, str):
+        raise Fail("parameter error: parameter.title should be String instead of Undefined;")
+    ctx.ui["loading"] = {"title": title, "mask": bool(args.get("mask"))}
+    ctx.ui.pop("toast", None)
+    _show(ctx, "loading", {"title": title})
+    return {}
+
+
+@api("hideLoading")
+def hide_loading(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    ctx.ui.pop("loading", None)
+    return {}
+
+
+@api("showModal")
+def show_modal(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    confirm_text = str(args.get("confirmText", "确定"))
+    cancel_text = str(args.get("cancelText", "取消"))
+    if _text_len(confirm_text) > 4:
+        raise Fail("confirmText length should not larger than 4 Chinese characters")
+    if _text_len(cancel_text) > 4:
+        raise Fail("cancelText length should not larger than 4 Chinese characters")
+    show_cancel = args.get("showCancel", True) is not False
+    info = {"title": args.get("title", ""), "content": args.get("content", ""), "showCancel": show_cancel,
+            "confirmText": confirm_text, "cancelText": cancel_text, "editable": bool(args.get("editable"))}
+    answer = str(ctx.dialogs.answer("modal"))
+    _show(ctx, "modal", {**info, "answer": answer})
+    if answer.startswith("content:"):
+        return {"confirm": True, "cancel": False, "content": answer[len("content:"):]}
+    if answer == "cancel" and show_cancel:
+        return {"confirm": False, "cancel": True}
+    return {"confirm": True, "cancel": False, **({"content": ""} if info["editable"] else {})}
+
+
+@api("showActionSheet")
+def show_action_sheet(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    items = args.get("itemList")
+    if not isinstance(items, list) or not items:
+        raise Fail("parameter error: parameter.itemList should be Array instead of Undefined;")
+    if len(items) > 6:
+        raise Fail("parameter error: itemList should not be large than 6")
+    answer = ctx.dialogs.answer("action_sheet")
+    _show(ctx, "actionSheet", {"itemList": items, "answer": answer})
+    if answer == "cancel" or not isinstance(answer, int) or not 0 <= answer < len(items):
+        raise Fail("cancel")
+    return {"tapIndex": answer}
+
+
+def _record_only(name: str, kind: str) -> None:
+    def handler(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+        ctx.ui[kind] = args
+        ctx.record(kind, **{k: v for k, v in args.items() if not callable(v)})
+        return {}
+
+    handler.__name__ = name
+    api(name)(handler)
+
+
+for _name, _kind in [
+    ("setNavigationBarTitle", "navigationBarTitle"), ("setNavigationBarColor", "navigationBarColor"),
+    ("showNavigationBarLoading", "navigationBarLoading"), ("hideNavigationBarLoading", "navigationBarLoading"),
+    ("setTabBarBadge", "tabBarBadge"), ("removeTabBarBadge", "tabBarBadge"), ("showTabBarRedDot", "tabBarRedDot"),
+    ("hideTabBarRedDot", "tabBarRedDot"), ("setTabBarItem", "tabBarItem"), ("pageScrollTo", "pageScroll"),
+    ("setBackgroundColor", "backgroundColor"), ("setBackgroundTextStyle", "backgroundTextStyle"),
+    ("hideHomeButton", "homeButton"), ("showTabBar", "tabBar"), ("hideTabBar", "tabBar"),
+]:
+    _record_only(_name, _kind)
+
+
+@api("startPullDownRefresh")
+def start_pull_down_refresh(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    ctx.ui["pullDownRefresh"] = True
+    ctx.record("pullDownRefresh", active=True)
+    return {}
+
+
+@api("stopPullDownRefresh")
+def stop_pull_down_refresh(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    ctx.ui["pullDownRefresh"] = False
+    ctx.record("pullDownRefresh", active=False)
+    return {}

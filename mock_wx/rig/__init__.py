@@ -1,0 +1,7 @@
+"""The test rig: Simulator, VirtualUser, Page, the pytest plugin and the `wxsim` CLI."""
+
+from .page import Page
+from .simulator import Simulator
+from .user import VirtualUser
+
+__all__ = ["Page", "Simulator", "VirtualUser"]

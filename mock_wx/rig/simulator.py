@@ -1,0 +1,137 @@
+"""The simulation: one app bundle, one virtual clock, the emulated platform, many virtual users."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from ..clock import VirtualClock
+from ..runtime import AppBundle
+from ..trace import Trace
+from .paths import bundled_app_path
+from .services import Services
+from .user import VirtualUser
+
+__all__ = ["Simulator"]
+
+FIDELITY_MODES = ("strict", "lenient")
+
+
+class Simulator:
+    """Owns the clock, trace and shared services; hands out virtual users.
+
+    Use as `async with Simulator(app_dir) as sim:`; the pytest plugin's `sim` fixture does this.
+    """
+
+    def __init__(
+        self,
+        app: str | Path | AppBundle | None = None,
+        *,
+        fidelity: str = "strict",
+        seed: int = 0,
+        clock: VirtualClock | None = None,
+        realtime: bool = False,
+        trace: bool = True,
+        appid: str = "wx5f1c0a0e0dd0c0de",
+        backend_url: str | None = None,
+        embedded_backend: bool = True,
+        api_domain: str = "api.wxsim-shop.example.com",
+    ) -> None:
+        if fidelity not in FIDELITY_MODES:
+            raise ValueError(f"fidelity must be 'strict' or 'lenient', not {fidelity!r}")
+        self.bundle = app if isinstance(app, AppBundle) else AppBundle.load(app or bundled_app_path())
+        self.fidelity = fidelity
+        self.seed = seed
+        self.appid = appid
+        self.clock = clock or VirtualClock(realtime=realtime)
+        self.trace = Trace(enabled=trace)
+        self.services = Services(self, backend_url=backend_url, embedded_backend=embedded_backend,
+                                 api_domain=api_domain)
+        self._users: list[VirtualUser] = []
+        self._by_name: dict[str, VirtualUser] = {}
+        self._realms: set[Any] = set()
+        self.clock.add_settle_hook(self._drain_all)
+        self._started = False
+
+    async def __aenter__(self) -> Simulator:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        """Start the shared services (HTTP client, platform, embedded backend when configured)."""
+        if not self._started:
+            await self.services.start()
+            self._started = True
+
+    async def close(self) -> None:
+        for u in self._users:
+            u.close()
+        await self.services.close()
+        self._started = False
+
+    # ------------------------------------------------------------------ users
+    def user(self, name: str | None = None) -> VirtualUser:
+        """A new virtual user (own storage, openid, device); names default to alice, bob, carol, ..."""
+        index = len(self._users)
+        name = name or _default_name(index)
+        if name in self._by_name:
+            return self._by_name[name]
+        u = VirtualUser(self, name, index)
+        self._users.append(u)
+        self._by_name[name] = u
+        return u
+
+    def users(self, n: int) -> list[VirtualUser]:
+        return [self.user() for _ in range(n)]
+
+    @property
+    def all_users(self) -> list[VirtualUser]:
+        return list(self._users)
+
+    def _closed_realm(self, realm: Any) -> None:
+        self._realms.discard(realm)
+
+    # ------------------------------------------------------------------ settling
+    async def _drain_all(self) -> None:
+        """Drain every running realm (and the services' own work) until nothing is in flight."""
+        for _ in range(10_000):
+            busy = False
+            for u in self._users:
+                r = u._realm
+                if r is not None and not r.closed and r.busy:
+                    busy = True
+                    await r.drain()
+            if await self.services.drain():
+                busy = True
+            if not busy:
+                return
+
+    async def idle(self) -> None:
+        """Every page settled: no bridge call in flight, no timer due now, no render pending."""
+        for _ in range(10_000):
+            await self._drain_all()
+            if self.clock.realtime:
+                return
+            due = self.clock.next_due()
+            if due is not None and due <= self.clock.time() and not self.clock._advancing:
+                await self.clock.run_due()
+                continue
+            return
+        raise RuntimeError("the simulation did not settle (a timer loop at 0 ms?)")
+
+    async def sleep(self, seconds: float) -> None:
+        """Think time: advance the virtual clock (or really wait in realtime mode)."""
+        if self.clock.realtime:
+            await asyncio.sleep(seconds)
+        else:
+            await self.clock.advance(seconds)
+
+
+def _default_name(i: int) -> str:
+    names = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj",
+             "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter", "yvonne"]
+    return names[i] if i < len(names) else f"user{i}"

@@ -1,0 +1,128 @@
+"""A virtual user: one WeChat client with its own storage, identity, dialogs and JS realm."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from ..api import DialogPolicy, WxContext
+from ..errors import JSError, WxError
+from ..runtime import Realm
+from .page import Page
+
+if TYPE_CHECKING:
+    from .simulator import Simulator
+
+__all__ = ["VirtualUser"]
+
+
+class VirtualUser:
+    """Drives one client like a person does: launch, tap, share, open cards, pay, go back."""
+
+    def __init__(self, sim: Simulator, name: str, index: int) -> None:
+        self.sim = sim
+        self.name = name
+        self.index = index
+        key = hashlib.sha256(f"{sim.seed}:{name}".encode()).hexdigest()[:16]
+        self.ctx = WxContext(
+            user=name, user_key=key, clock=sim.clock, trace=sim.trace, fidelity=sim.fidelity,
+            app_config=sim.bundle.config, appid=sim.appid, services=sim.services,
+        )
+        self.ctx.rng.seed(f"{sim.seed}:{name}")
+        self._realm: Realm | None = None
+        self.launched_at_ms = 0
+
+    def __repr__(self) -> str:
+        return f"<VirtualUser {self.name}>"
+
+    # ------------------------------------------------------------------ state
+    @property
+    def dialogs(self) -> DialogPolicy:
+        """How this user answers modals, action sheets, the payment sheet and permission prompts."""
+        return self.ctx.dialogs
+
+    @property
+    def storage(self) -> dict[str, str]:
+        """This user's storage (key → JSON text); isolated per user (§2)."""
+        return self.ctx.storage
+
+    @property
+    def running(self) -> bool:
+        return self._realm is not None and not self._realm.closed
+
+    @property
+    def realm(self) -> Realm:
+        return self._realm_or_raise()
+
+    def _realm_or_raise(self) -> Realm:
+        if self._realm is None or self._realm.closed:
+            raise WxError(f"{self.name} has not launched the mini program (call `await {self.name}.launch(...)`)")
+        return self._realm
+
+    @property
+    def current_page(self) -> Page:
+        rec = self.realm.router.current()
+        if rec is None:
+            raise WxError(f"{self.name} has no page open")
+        return Page(self, rec.id, rec.route, rec.query)
+
+    @property
+    def page_stack(self) -> list[Page]:
+        return [Page(self, r.id, r.route, r.query) for r in self.realm.router.stack]
+
+    @property
+    def errors(self) -> list[JSError]:
+        return list(self._realm.errors) if self._realm else []
+
+    # ------------------------------------------------------------------ actions
+    async def launch(self, url: str | None = None, *, scene: int = 1001, **options: Any) -> Page:
+        """Cold-start the app at `url` (default: the first page in app.json) and return the page when idle."""
+        if self.running:
+            self.close()
+        self.ctx.state.pop("single_page_mode", None)
+        realm = Realm(self.sim.bundle, self.ctx)
+        self._realm = realm
+        self.launched_at_ms = self.ctx.clock.now_ms()
+        target = url or "/" + self.sim.bundle.pages[0]
+        self.ctx.record("launch", url=target, scene=scene)
+        try:
+            rec = realm.router.launch(target, {"scene": scene, **options})
+        except WxError:
+            await self.idle()
+            raise
+        await self.idle()
+        errors = realm.take_errors()
+        if errors:
+            raise errors[0]
+        return Page(self, rec.id, rec.route, rec.query)
+
+    async def back(self, delta: int = 1) -> Page:
+        """Press back (navigateBack rules apply)."""
+        await self.realm.router.navigate("navigateBack", {"delta": delta})
+        await self.idle()
+        return self.current_page
+
+    async def hide(self) -> None:
+        """Send the app to the background (home button)."""
+        self.realm.router.hide_app()
+        await self.idle()
+
+    async def show(self, **options: Any) -> None:
+        """Bring the app back to the foreground (hot start without a new path)."""
+        router = self.realm.router
+        opts = dict(router.enter_options or {})
+        opts.update(options)
+        opts.setdefault("scene", 1001)
+        router.show_app(opts)
+        await self.idle()
+
+    async def idle(self) -> None:
+        """Return when this user's page (and everything it set in motion) has settled."""
+        await self.sim.idle()
+
+    def close(self) -> None:
+        """Kill the app process (its timers and in-flight calls stop); storage survives."""
+        if self._realm is not None:
+            self._realm.close()
+            self.sim._closed_realm(self._realm)
+            self._realm = None

@@ -1,0 +1,178 @@
+"""Read a mini program folder once (app.json, every .js file) and prepare each file for the realms.
+
+Each file is wrapped the way the real AppService wraps it — `define(path, function(require, module,
+exports, ...) {...})` — without adding lines, and placed at its own line offset so that the engine's
+line numbers map back to `file:line` (docs/engine.md).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import AppLoadError
+
+__all__ = ["AppBundle", "transform_esm"]
+
+#: Engine lines reserved for the prelude; app files start after them.
+PRELUDE_LINES = 1000
+WRAP_PARAMS = "require, module, exports, window, document, wx, App, Page, Component, Behavior, getApp, getCurrentPages"
+
+_IMPORT_DEFAULT_NAMED = re.compile(r"^(\s*)import\s+([\w$]+)\s*,\s*\{([^}]*)\}\s*from\s*(['\"][^'\"]+['\"])\s*;?")
+_IMPORT_DEFAULT = re.compile(r"^(\s*)import\s+([\w$]+)\s+from\s*(['\"][^'\"]+['\"])\s*;?")
+_IMPORT_NS = re.compile(r"^(\s*)import\s+\*\s+as\s+([\w$]+)\s+from\s*(['\"][^'\"]+['\"])\s*;?")
+_IMPORT_NAMED = re.compile(r"^(\s*)import\s*\{([^}]*)\}\s*from\s*(['\"][^'\"]+['\"])\s*;?")
+_IMPORT_BARE = re.compile(r"^(\s*)import\s*(['\"][^'\"]+['\"])\s*;?")
+_EXPORT_DEFAULT = re.compile(r"^(\s*)export\s+default\s+")
+_EXPORT_DECL = re.compile(r"^(\s*)export\s+(async\s+function\*?|function\*?|class|const|let|var)\s+([\w$]+)")
+_EXPORT_LIST = re.compile(r"^(\s*)export\s*\{([^}]*)\}\s*(from\s*(['\"][^'\"]+['\"]))?\s*;?")
+
+
+def _named(spec: str) -> str:
+    parts = []
+    for item in spec.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if " as " in item:
+            src, dst = (s.strip() for s in item.split(" as "))
+            parts.append(f"{src}: {dst}")
+        else:
+            parts.append(item)
+    return ", ".join(parts)
+
+
+def transform_esm(source: str) -> str:
+    """Turn the ES module syntax WeChat's compiler accepts into CommonJS, keeping every line in place."""
+    if "import" not in source and "export" not in source:
+        return source
+    out: list[str] = []
+    tail: list[str] = []
+    uses_esm = False
+    for line in source.split("\n"):
+        m = _IMPORT_DEFAULT_NAMED.match(line)
+        if m:
+            ind, default, named, src = m.groups()
+            line = (f"{ind}const {default} = __wx_interop(require({src})).default, "
+                    f"{{{_named(named)}}} = require({src});" + line[m.end():])
+            uses_esm = True
+        elif (m := _IMPORT_NS.match(line)):
+            line = f"{m.group(1)}const {m.group(2)} = require({m.group(3)});" + line[m.end():]
+            uses_esm = True
+        elif (m := _IMPORT_DEFAULT.match(line)):
+            line = f"{m.group(1)}const {m.group(2)} = __wx_interop(require({m.group(3)})).default;" + line[m.end():]
+            uses_esm = True
+        elif (m := _IMPORT_NAMED.match(line)):
+            line = f"{m.group(1)}const {{{_named(m.group(2))}}} = require({m.group(3)});" + line[m.end():]
+            uses_esm = True
+        elif (m := _IMPORT_BARE.match(line)):
+            line = f"{m.group(1)}require({m.group(2)});" + line[m.end():]
+        elif (m := _EXPORT_DEFAULT.match(line)):
+            line = f"{m.group(1)}exports.default = " + line[m.end():]
+            uses_esm = True
+        elif (m := _EXPORT_DECL.match(line)):
+            line = m.group(1) + line[m.start(2):]
+            tail.append(f"exports.{m.group(3)} = {m.group(3)};")
+            uses_esm = True
+        elif (m := _EXPORT_LIST.match(line)):
+            names = [n.strip() for n in m.group(2).split(",") if n.strip()]
+            stmts = []
+            for n in names:
+                src, _, dst = n.partition(" as ")
+                src, dst = src.strip(), (dst.strip() or src.strip())
+                if m.group(4):
+                    stmts.append(f"exports.{dst} = require({m.group(4)}).{src};")
+                else:
+                    tail.append(f"exports.{dst} = {src};")
+            line = m.group(1) + " ".join(stmts) + line[m.end():]
+            uses_esm = True
+        out.append(line)
+    if uses_esm:
+        out[0] = 'Object.defineProperty(exports, "__esModule", {value: true}); ' + out[0]
+    if tail:
+        out[-1] = out[-1] + " " + " ".join(tail)
+    return "\n".join(out)
+
+
+@dataclass
+class AppBundle:
+    """A mini program folder, parsed once and shared by every virtual user of a simulation."""
+
+    root: Path
+    config: dict[str, Any]
+    pages: list[str]
+    tab_pages: list[str]
+    files: dict[str, str] = field(default_factory=dict)          # path -> wrapped source
+    offsets: dict[str, int] = field(default_factory=dict)        # path -> first line in the engine
+    page_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: str | Path) -> AppBundle:
+        """Read `root`; raises AppLoadError naming the problem (missing folder, bad app.json, ...)."""
+        path = Path(root)
+        if not path.is_dir():
+            raise AppLoadError(f"mini program folder not found: {path}")
+        app_json = path / "app.json"
+        if not app_json.is_file():
+            raise AppLoadError(f"{path} has no app.json: not a mini program folder")
+        try:
+            config = json.loads(app_json.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise AppLoadError(f"app.json:{exc.lineno}: invalid JSON ({exc.msg})") from None
+        pages = list(config.get("pages") or [])
+        if not pages:
+            raise AppLoadError("app.json: `pages` must list at least one page")
+        for sub in config.get("subpackages") or config.get("subPackages") or []:
+            root_dir = str(sub.get("root", "")).strip("/")
+            pages += [f"{root_dir}/{p}" for p in sub.get("pages", [])]
+        tab_pages = [item["pagePath"] for item in (config.get("tabBar") or {}).get("list", [])]
+        bundle = cls(root=path, config=config, pages=pages, tab_pages=tab_pages)
+        if not (path / "app.js").is_file():
+            raise AppLoadError(f"{path} has no app.js")
+        for page in pages:
+            if not (path / f"{page}.js").is_file():
+                raise AppLoadError(f"app.json lists page {page!r} but {page}.js does not exist")
+            page_json = path / f"{page}.json"
+            if page_json.is_file():
+                try:
+                    bundle.page_configs[page] = json.loads(page_json.read_text(encoding="utf-8"))
+                except json.JSONDecodeError as exc:
+                    raise AppLoadError(f"{page}.json:{exc.lineno}: invalid JSON ({exc.msg})") from None
+        bundle._read_sources()
+        return bundle
+
+    def _read_sources(self) -> None:
+        # Fixed per-file line offsets, app.js and utilities first: cheap prefixes for what every user loads.
+        names = sorted(
+            (p.relative_to(self.root).as_posix() for p in self.root.rglob("*.js") if "node_modules" not in p.parts),
+            key=lambda n: (n != "app.js", n.startswith("pages/"), n),
+        )
+        line = PRELUDE_LINES  # the prelude occupies the lines before this
+        for name in names:
+            text = (self.root / name).read_text(encoding="utf-8").replace("\r\n", "\n").lstrip("\ufeff")
+            body = transform_esm(text)
+            self.offsets[name] = line
+            self.files[name] = (
+                f"__wx_define({json.dumps(name)}, function ({WRAP_PARAMS}) {{{body}\n}});"
+            )
+            line += body.count("\n") + 2
+
+    def source_for(self, name: str) -> str | None:
+        """The wrapped source of `name`, prefixed so that its first line lands on its offset."""
+        wrapped = self.files.get(name)
+        if wrapped is None:
+            return None
+        return "\n" * (self.offsets[name] - 1) + wrapped
+
+    def window(self, route: str) -> dict[str, Any]:
+        """Effective window config of a page: app.json `window` overridden by the page's json."""
+        merged = dict(self.config.get("window") or {})
+        merged.update({k: v for k, v in self.page_configs.get(route, {}).items() if k != "usingComponents"})
+        return merged
+
+    @property
+    def app_name(self) -> str:
+        return str((self.config.get("window") or {}).get("navigationBarTitleText") or self.root.name)

@@ -1,0 +1,321 @@
+"""One virtual user's logic layer: a JS realm running the app's code, wired to the wx APIs in Python.
+
+The bridge has the shape of WeChat's JSBridge: JS calls `invoke(api, args, callbackId)`; Python answers
+later with `resolve(callbackId, result)`. Sync APIs answer inside the call. Everything runs on the
+asyncio loop's thread; handlers that do I/O become tasks, and the realm counts them so that
+`idle()` knows when the page has settled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import deque
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from ..api import REGISTRY, Fail, WxContext, kinds
+from ..clock import Timer
+from ..errors import JSError, WxApiError
+from .engine import QuickJSEngine
+from .loader import PRELUDE_LINES, AppBundle
+from .router import Router
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
+__all__ = ["Realm"]
+
+_PRELUDE = resources.files(__package__).joinpath("prelude.js").read_text(encoding="utf-8")
+assert _PRELUDE.count("\n") < PRELUDE_LINES, "prelude.js grew past its reserved lines"
+
+
+def _json(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
+def _default(v: Any) -> Any:
+    if isinstance(v, bytes | bytearray | memoryview):
+        return {"__arraybuffer": list(bytes(v))}
+    raise TypeError(f"{type(v).__name__} is not JSON serialisable")
+
+
+def _obj(v: Any) -> Any:
+    """A value returned by the engine, as plain Python (objects come back as JSON)."""
+    if hasattr(v, "json"):
+        return json.loads(v.json())
+    return v
+
+
+class Realm:
+    """The AppService of one virtual user. Created by `VirtualUser`; tests use the rig's API on top."""
+
+    def __init__(self, bundle: AppBundle, ctx: WxContext, *, time_limit: float = 10.0) -> None:
+        self.bundle = bundle
+        self.ctx = ctx
+        self.clock = ctx.clock
+        self.engine = QuickJSEngine(time_limit=time_limit)
+        self.errors: list[JSError] = []
+        self._queue: deque[tuple[int, str, bool]] = deque()
+        self._tasks: set[asyncio.Future[Any]] = set()
+        self._timers: dict[int, Timer] = {}
+        self._late_timer_owners: set[int] = set()
+        self._pump_scheduled = False
+        self.closed = False
+        ctx.host = self
+        self.router = Router(self)
+        e = self.engine
+        e.expose("__host_invoke", self._invoke)
+        e.expose("__host_invokeSync", self._invoke_sync)
+        e.expose("__host_now", lambda: float(self.clock.now_ms()))
+        e.expose("__host_timer", self._set_timer)
+        e.expose("__host_clearTimer", self._clear_timer)
+        e.expose("__host_log", self._log)
+        e.expose("__host_render", self._render)
+        e.expose("__host_finding", self._finding)
+        e.expose("__host_error", self._error)
+        e.expose("__host_require", self._require)
+        config = {"fidelity": ctx.fidelity, "apis": kinds()}
+        e.eval(f"globalThis.__WX_CONFIG_JSON = {json.dumps(_json(config))};")
+        e.source_map.add(1, "wxsim/prelude.js")
+        e.eval(_PRELUDE)
+        for name, start in bundle.offsets.items():
+            e.source_map.add(start, name)
+        self._fns: dict[str, Any] = {}
+        self._js_resolve = e.function("__wx.resolve")
+        self._js_emit = e.function("__wx.emit")
+        self._js_emit_global = e.function("__wx.emitGlobal")
+        self._js_fire = e.function("__wx.fireTimer")
+        self._js_flush = e.function("__wx.flushRenders")
+        self._js_pending_renders = e.function("__wx.pendingRenders")
+
+    # ------------------------------------------------------------------ host functions (JS -> Python)
+    def _require(self, name: str) -> bool:
+        src = self.bundle.source_for(name)
+        if src is None:
+            return False
+        self.engine.eval(src)
+        return True
+
+    def _invoke(self, name: str, args_json: str, cb_id: int) -> None:
+        spec = REGISTRY.get(name)
+        err_name = spec.err_name if spec else name
+        args = json.loads(args_json) if args_json else {}
+        if isinstance(args, dict):
+            args = _decode_buffers(args)
+        self.ctx.record("wx", api=name, args=_summary(args))
+        mock = self.ctx.mocks.get(name)
+        try:
+            if mock is not None:
+                result = mock(self.ctx, args)
+            elif spec is None or spec.handler is None:
+                raise Fail("not supported in wxsim")
+            else:
+                result = spec.handler(self.ctx, args)
+        except Fail as f:
+            self._fail(cb_id, err_name, f)
+            return
+        except WxApiError as exc:
+            self._queue.append((int(cb_id), _json({"errMsg": exc.errMsg}), False))
+            self._schedule_pump()
+            return
+        if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
+            fut = asyncio.ensure_future(result)
+            self._tasks.add(fut)
+            fut.add_done_callback(lambda f, cb=int(cb_id), n=err_name: self._task_done(f, cb, n))
+        else:
+            self._ok(cb_id, err_name, result)
+
+    def _task_done(self, fut: asyncio.Future[Any], cb_id: int, err_name: str) -> None:
+        self._tasks.discard(fut)
+        if self.closed or fut.cancelled():
+            return
+        exc = fut.exception()
+        if isinstance(exc, Fail):
+            self._fail(cb_id, err_name, exc)
+        elif isinstance(exc, WxApiError):
+            self._queue.append((cb_id, _json({"errMsg": exc.errMsg}), False))
+        elif exc is not None:
+            self.ctx.record("internal-error", api=err_name, error=repr(exc))
+            self._fail(cb_id, err_name, Fail(f"wxsim internal error: {exc}"))
+        else:
+            self._ok(cb_id, err_name, fut.result())
+        self._schedule_pump()
+
+    def _ok(self, cb_id: int, err_name: str, result: Any) -> None:
+        res = dict(result or {})
+        res.setdefault("errMsg", f"{err_name}:ok")
+        self._queue.append((int(cb_id), _json(res), True))
+        self._schedule_pump()
+
+    def _fail(self, cb_id: int, err_name: str, f: Fail) -> None:
+        res: dict[str, Any] = {"errMsg": f"{err_name}:fail {f.reason}".rstrip()}
+        if f.errno is not None:
+            res["errno"] = f.errno
+        if f.errCode is not None:
+            res["errCode"] = f.errCode
+        res.update(f.extra)
+        self.ctx.record("wx-fail", api=err_name, errMsg=res["errMsg"])
+        self._queue.append((int(cb_id), _json(res), False))
+        self._schedule_pump()
+
+    def _invoke_sync(self, name: str, args_json: str) -> str:
+        spec = REGISTRY.get(name)
+        args = json.loads(args_json) if args_json else []
+        mock = self.ctx.mocks.get(name)
+        try:
+            if mock is not None:
+                result = mock(self.ctx, args)
+            elif spec is None or spec.handler is None:
+                raise Fail("not supported in wxsim")
+            else:
+                result = spec.handler(self.ctx, args)
+        except Fail as f:
+            # wx-fidelity.md §0: *Sync APIs throw on error.
+            return _json({"__throw": f"{spec.err_name if spec else name}:fail {f.reason}"})
+        return _json(result)
+
+    def _set_timer(self, timer_id: int, ms: float) -> None:
+        tid = int(timer_id)
+        self._timers[tid] = self.clock.call_later(float(ms) / 1000.0, self._fire_timer, tid)
+
+    def _clear_timer(self, timer_id: int) -> None:
+        t = self._timers.pop(int(timer_id), None)
+        if t is not None:
+            t.cancel()
+
+    def _fire_timer(self, tid: int) -> None:
+        if self.closed or self._timers.pop(tid, None) is None:
+            return
+        owner = self._js_fire(tid)
+        if owner is not None and not self.router.is_alive(int(owner)) and tid not in self._late_timer_owners:
+            self._late_timer_owners.add(tid)
+            route = self.router.route_of_dead(int(owner))
+            self._finding("timer-after-unload", f"a timer set by {route} fired after its onUnload (clear it in onUnload)")
+        self.pump()
+
+    def _log(self, level: str, text: str) -> None:
+        self.ctx.record("console", level=level, text=text)
+
+    def _render(self, page_id: int, payload_json: str) -> None:
+        if self.ctx.trace.enabled:
+            self.ctx.record("setData", page=self.router.route_of(int(page_id)), data=json.loads(payload_json))
+
+    def _finding(self, kind: str, message: str) -> None:
+        self.ctx.finding(kind, message)
+
+    def _error(self, payload: str) -> None:
+        info = json.loads(payload)
+        stack = self.engine.source_map.rewrite(info.get("stack", ""))
+        location = self.engine.source_map.first_location(info.get("stack", ""))
+        err = JSError(info["message"], stack.rstrip(), location)
+        self.errors.append(err)
+        self.ctx.record("js-error", message=info["message"], where=info.get("where"), location=location, stack=stack)
+
+    # ------------------------------------------------------------------ Python -> JS
+    def emit(self, task_id: int, event: str, payload: dict[str, Any]) -> None:
+        if self.closed:
+            return
+        self._js_emit(int(task_id), event, _json(payload))
+        self.pump()
+
+    def emit_global(self, name: str, payload: dict[str, Any]) -> None:
+        if self.closed:
+            return
+        self._js_emit_global(name, _json(payload))
+        self.pump()
+
+    def call(self, fn: str, *args: Any) -> Any:
+        """Call a `__wx.<fn>` driver function and return its value as plain Python."""
+        f = self._fns.get(fn)
+        if f is None:
+            f = self._fns[fn] = self.engine.function("__wx." + fn)
+        return _obj(self.engine.call(f, *args))
+
+    def track(self, awaitable: Awaitable[Any]) -> asyncio.Future[Any]:
+        """Count background work (e.g. a socket handshake) as pending for `idle()`."""
+        fut = asyncio.ensure_future(awaitable)
+        self._tasks.add(fut)
+        fut.add_done_callback(lambda f: (self._tasks.discard(f), self._schedule_pump()))
+        return fut
+
+    def current_route(self) -> str | None:
+        return self.router.current_route()
+
+    def page_config(self) -> dict[str, Any]:
+        route = self.router.current_route()
+        return self.bundle.window(route) if route else {}
+
+    async def navigate(self, kind: str, args: dict[str, Any]) -> dict[str, Any]:
+        return await self.router.navigate(kind, args)
+
+    # ------------------------------------------------------------------ settling
+    def _schedule_pump(self) -> None:
+        if not self._pump_scheduled and not self.closed:
+            self._pump_scheduled = True
+            asyncio.get_running_loop().call_soon(self._scheduled_pump)
+
+    def _scheduled_pump(self) -> None:
+        self._pump_scheduled = False
+        if not self.closed:
+            self.pump()
+
+    def pump(self) -> None:
+        """Deliver queued results, run promise jobs and render callbacks until nothing is left."""
+        if self.closed:
+            return
+        engine = self.engine
+        while True:
+            progressed = False
+            while self._queue:
+                cb_id, payload, ok = self._queue.popleft()
+                self._js_resolve(cb_id, payload, ok)
+                engine.run_jobs()
+                progressed = True
+            if engine.run_jobs():
+                progressed = True
+            if self._js_pending_renders() and self._js_flush():
+                progressed = True
+            if not progressed:
+                break
+
+    @property
+    def busy(self) -> bool:
+        """True while bridge calls are in flight or results wait to be delivered."""
+        return bool(self._tasks or self._queue)
+
+    async def drain(self) -> None:
+        """Pump until no bridge call is in flight (timers are the clock's business)."""
+        while True:
+            self.pump()
+            if not self._tasks:
+                if not self._queue:
+                    return
+                continue
+            await asyncio.wait(list(self._tasks), return_when=asyncio.FIRST_COMPLETED)
+
+    def take_errors(self) -> list[JSError]:
+        errs, self.errors = self.errors, []
+        return errs
+
+    def close(self) -> None:
+        """Stop timers and in-flight work; the realm can no longer run code."""
+        self.closed = True
+        for t in self._timers.values():
+            t.cancel()
+        self._timers.clear()
+        for fut in list(self._tasks):
+            fut.cancel()
+        self._tasks.clear()
+
+
+def _decode_buffers(d: dict[str, Any]) -> dict[str, Any]:
+    for k, v in d.items():
+        if isinstance(v, dict) and isinstance(v.get("__arraybuffer"), list):
+            d[k] = bytes(v["__arraybuffer"])
+    return d
+
+
+def _summary(args: Any) -> Any:
+    text = _json(args) if not isinstance(args, str) else args
+    return args if len(text) <= 2000 else text[:2000] + "..."

@@ -1,0 +1,74 @@
+"""What happened, per user, on the virtual clock: actions, wx calls, requests, frames, setData,
+dialogs, navigation, share cards, payments, console lines and fidelity *findings*."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["Event", "Finding", "Trace"]
+
+
+@dataclass(slots=True)
+class Event:
+    """One recorded thing; `t` is virtual epoch seconds, `user` the virtual user's name."""
+
+    t: float
+    user: str
+    kind: str
+    data: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Finding:
+    """A platform pitfall the app hit (awaiting a task, a missing API, oversize setData, ...)."""
+
+    kind: str
+    message: str
+    user: str
+    t: float
+    page: str | None = None
+
+
+@dataclass
+class Trace:
+    """The simulation's record. Cheap to append to; `enabled=False` keeps only findings (load runs)."""
+
+    enabled: bool = True
+    events: list[Event] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    max_events: int = 200_000
+
+    def add(self, t: float, user: str, kind: str, data: dict[str, Any]) -> None:
+        if self.enabled and len(self.events) < self.max_events:
+            self.events.append(Event(t, user, kind, data))
+
+    def finding(self, t: float, user: str, kind: str, message: str, page: str | None = None) -> Finding:
+        f = Finding(kind, message, user, t, page)
+        self.findings.append(f)
+        self.add(t, user, "finding", {"kind": kind, "message": message, "page": page})
+        return f
+
+    def for_user(self, user: str) -> list[Event]:
+        return [e for e in self.events if e.user == user]
+
+    def of_kind(self, kind: str, user: str | None = None) -> list[Event]:
+        return [e for e in self.events if e.kind == kind and (user is None or e.user == user)]
+
+    def tail(self, user: str, n: int = 30) -> str:
+        """The last `n` events of a user, one line each (shown when a test fails)."""
+        lines = []
+        for e in self.for_user(user)[-n:]:
+            lines.append(f"{e.t:.3f} {e.kind:<10} {json.dumps(e.data, ensure_ascii=False, default=str)[:200]}")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "events": [asdict(e) for e in self.events],
+            "findings": [asdict(f) for f in self.findings],
+        }
+
+    def clear(self) -> None:
+        self.events.clear()
+        self.findings.clear()
