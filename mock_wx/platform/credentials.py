@@ -5,10 +5,14 @@ from __future__ import annotations
 import random
 import string
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
 from . import crypto
 
@@ -28,6 +32,7 @@ class MerchantCredentials:
     apiv3_key: str  # 32 ASCII characters; its bytes are the AES-256-GCM key
     platform_serial: str  # sent as Wechatpay-Serial on notifications
     platform_public_key_pem: str
+    platform_certificate_pem: str = ""  # self-signed X.509 over the platform key, as /v3/certificates serves
 
     def to_json(self) -> dict[str, str]:
         """The JSON served at GET /sandbox/merchant."""
@@ -36,7 +41,7 @@ class MerchantCredentials:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> MerchantCredentials:
         """Rebuild from GET /sandbox/merchant (unknown keys ignored)."""
-        return cls(**{f: str(data[f]) for f in cls.__dataclass_fields__})
+        return cls(**{f: str(data[f]) for f in cls.__dataclass_fields__ if f in data})
 
     @cached_property
     def private_key(self) -> rsa.RSAPrivateKey:
@@ -78,11 +83,15 @@ class SandboxKeys:
     merchant_public_key: rsa.RSAPublicKey = field(repr=False)
 
     @classmethod
-    def generate(cls, rng: random.Random, *, appid: str, mchid: str, secret: str | None) -> SandboxKeys:
+    def generate(
+        cls, rng: random.Random, *, appid: str, mchid: str, secret: str | None, now: float
+    ) -> SandboxKeys:
         """New RSA pairs for merchant and platform; serials, secret and APIv3 key from `rng`."""
         merchant_key = crypto.generate_rsa_key()
         platform_key = crypto.generate_rsa_key()
         alnum = string.ascii_letters + string.digits
+        # 40 hex digits like the real serials; a leading digit below 8 keeps it within X.509's 159 bits.
+        platform_serial = rng.choice("1234567") + "".join(rng.choice("0123456789ABCDEF") for _ in range(39))
         creds = MerchantCredentials(
             mchid=mchid,
             appid=appid,
@@ -91,7 +100,30 @@ class SandboxKeys:
             private_key_pem=crypto.private_key_pem(merchant_key),
             public_key_pem=crypto.public_key_pem(merchant_key),
             apiv3_key="".join(rng.choice(alnum) for _ in range(32)),
-            platform_serial="".join(rng.choice("0123456789ABCDEF") for _ in range(40)),
+            platform_serial=platform_serial,
             platform_public_key_pem=crypto.public_key_pem(platform_key),
+            platform_certificate_pem=_certificate(platform_key, platform_serial, now),
         )
         return cls(creds, platform_key, merchant_key.public_key())
+
+
+def _certificate(key: rsa.RSAPrivateKey, serial_hex: str, now: float) -> str:
+    """A self-signed platform certificate whose serial number is `serial_hex` (valid 5 years from `now`)."""
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "Tenpay.com sandbox"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "wxsim"),
+        ]
+    )
+    start = datetime.fromtimestamp(int(now) - 86400, UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(int(serial_hex, 16))
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=5 * 365))
+        .sign(key, hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM).decode()

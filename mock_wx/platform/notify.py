@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+from cryptography import x509
 
 from ..clock import Timer, VirtualClock
 from . import crypto
@@ -95,8 +97,18 @@ class Delivery:
 class Notifier:
     """Builds notifications and delivers them to merchants' notify_url with the §4 retry schedule."""
 
-    def __init__(self, clock: VirtualClock, keys: SandboxKeys, rng: random.Random, *, timeout: float = 5.0):
+    def __init__(
+        self,
+        clock: VirtualClock,
+        keys: SandboxKeys,
+        rng: random.Random,
+        *,
+        timeout: float = 5.0,
+        header_time: Callable[[], float] | None = None,
+    ) -> None:
         self.clock = clock
+        #: The time written in Wechatpay-Timestamp: the virtual clock unless the sandbox says wall time.
+        self.header_time = header_time or clock.time
         self.keys = keys
         self.timeout = timeout
         self.deliveries: list[Delivery] = []
@@ -130,18 +142,37 @@ class Notifier:
         body = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
         return Delivery(envelope["id"], event_type, url, now, resource, body)
 
-    def headers(self, body: str) -> dict[str, str]:
-        """Fresh Wechatpay-* headers signing `body` with the platform key at the current time."""
-        ts = str(int(self.clock.time()))
+    def headers(self, body: str | bytes) -> dict[str, str]:
+        """Fresh Wechatpay-* headers signing `body` with the platform key (notifications and API answers)."""
+        ts = str(int(self.header_time()))
         nonce = token(self._rng, 32)
-        signature = crypto.rsa_sign(self.keys.platform_private_key, f"{ts}\n{nonce}\n{body}\n")
+        raw = body.encode() if isinstance(body, str) else body
+        signature = crypto.rsa_sign(self.keys.platform_private_key, f"{ts}\n{nonce}\n".encode() + raw + b"\n")
         return {
-            "Content-Type": "application/json",
             "Wechatpay-Serial": self.keys.merchant.platform_serial,
             "Wechatpay-Signature": signature,
             "Wechatpay-Timestamp": ts,
             "Wechatpay-Nonce": nonce,
             "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
+        }
+
+    def certificate_entry(self) -> dict[str, Any]:
+        """The platform certificate as GET /v3/certificates lists it: encrypted with the APIv3 key."""
+        creds = self.keys.merchant
+        certificate = x509.load_pem_x509_certificate(creds.platform_certificate_pem.encode())
+        nonce = token(self._rng, 12)
+        return {
+            "serial_no": creds.platform_serial,
+            "effective_time": rfc3339(certificate.not_valid_before_utc.timestamp()),
+            "expire_time": rfc3339(certificate.not_valid_after_utc.timestamp()),
+            "encrypt_certificate": {
+                "algorithm": "AEAD_AES_256_GCM",
+                "nonce": nonce,
+                "associated_data": "certificate",
+                "ciphertext": crypto.aead_encrypt(
+                    creds.apiv3_key, creds.platform_certificate_pem, nonce, "certificate"
+                ),
+            },
         }
 
     # -- sending ---------------------------------------------------------------------------------
@@ -210,7 +241,9 @@ class Notifier:
         at = self.clock.time()
         try:
             async with self._session.post(
-                delivery.url, data=delivery.body.encode(), headers=self.headers(delivery.body)
+                delivery.url,
+                data=delivery.body.encode(),
+                headers={"Content-Type": "application/json", **self.headers(delivery.body)},
             ) as response:
                 await response.read()
                 attempt = Attempt(at, response.status, redelivery=redelivery)

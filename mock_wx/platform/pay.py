@@ -223,9 +223,20 @@ class PayService:
 
     # -- client side (wx.requestPayment) ------------------------------------------------------------
     def verify_client_payment(
-        self, appId: str, timeStamp: str, nonceStr: str, package: str, signType: str, paySign: str
+        self,
+        appId: str,
+        timeStamp: str,
+        nonceStr: str,
+        package: str,
+        signType: str,
+        paySign: str,
+        *,
+        openid: str | None = None,
     ) -> Order:
-        """Check `wx.requestPayment` arguments (§4); raises PaymentRejected with the fail detail."""
+        """Check `wx.requestPayment` arguments (§4); raises PaymentRejected with the fail detail.
+
+        Given the paying user's `openid`, also refuse an order placed for another payer.
+        """
         if signType != "RSA":
             # MD5 and HMAC-SHA256 are v2 signatures; this sandbox is v3 only (§4).
             raise PaymentRejected(f"signType must be RSA for WeChat Pay v3, got {signType!r}", "PARAM_ERROR")
@@ -246,6 +257,8 @@ class PayService:
             self.keys.merchant_public_key, message, paySign
         ):
             raise PaymentRejected(SIGN_FAILED, "SIGN_ERROR")
+        if openid is not None and openid != order.openid:
+            raise PaymentRejected("the order was placed for another payer (payer.openid)", "PAYER_MISMATCH")
         self._check_payable(order, match.group(1))
         return order
 

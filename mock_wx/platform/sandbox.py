@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import time
+from typing import Literal
 
 from aiohttp import web
 
@@ -31,18 +33,25 @@ class WeChatPlatform:
         prepay_ttl: float = PREPAY_TTL,
         refund_delay: float = 0.0,
         notify_timeout: float = 5.0,
+        header_clock: Literal["virtual", "wall"] = "virtual",
     ) -> None:
         self.clock = clock
         self.seed = seed
         rng = random.Random(seed)
         self._keys = SandboxKeys.generate(
-            random.Random(rng.getrandbits(64)), appid=appid, mchid=mchid, secret=secret
+            random.Random(rng.getrandbits(64)), appid=appid, mchid=mchid, secret=secret, now=clock.time()
         )
         self.login = LoginService(
             clock, appid, self._keys.merchant.secret, random.Random(rng.getrandbits(64))
         )
+        # Wechatpay-Timestamp follows the virtual clock so a backend on the same clock accepts it; "wall"
+        # suits an SDK-based backend that rejects timestamps more than 5 minutes away from its own time.
         self.notifier = Notifier(
-            clock, self._keys, random.Random(rng.getrandbits(64)), timeout=notify_timeout
+            clock,
+            self._keys,
+            random.Random(rng.getrandbits(64)),
+            timeout=notify_timeout,
+            header_time=time.time if header_clock == "wall" else None,
         )
         self.pay = PayService(
             clock,

@@ -30,12 +30,18 @@ def _platform(request: web.Request) -> WeChatPlatform:
 
 @web.middleware
 async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response: web.StreamResponse
     try:
-        return await handler(request)
+        response = await handler(request)
     except LoginError as exc:
-        return web.json_response(exc.to_json())
+        response = web.json_response(exc.to_json())
     except PayApiError as exc:
-        return web.json_response(exc.to_json(), status=exc.status)
+        response = web.json_response(exc.to_json(), status=exc.status)
+    if request.path.startswith("/v3/") and isinstance(response, web.Response):
+        # Pay API answers are signed with the platform key like notifications; SDKs verify them (§4).
+        body = response.body if isinstance(response.body, bytes) else b""
+        response.headers.update(_platform(request).notifier.headers(body))
+    return response
 
 
 async def _signed_json(request: web.Request, *, has_body: bool) -> Any:
@@ -135,6 +141,11 @@ async def query_refund(request: web.Request) -> web.Response:
     return web.json_response(result.to_json())
 
 
+async def certificates(request: web.Request) -> web.Response:
+    await _signed_json(request, has_body=False)
+    return web.json_response({"data": [_platform(request).notifier.certificate_entry()]})
+
+
 # -- sandbox ----------------------------------------------------------------------------------------
 async def sandbox_merchant(request: web.Request) -> web.Response:
     return web.json_response(_platform(request).merchant.to_json())
@@ -153,5 +164,6 @@ def build_app(platform: WeChatPlatform) -> web.Application:
     app.router.add_post("/v3/pay/transactions/out-trade-no/{out_trade_no}/close", close)
     app.router.add_post("/v3/refund/domestic/refunds", refund)
     app.router.add_get("/v3/refund/domestic/refunds/{out_refund_no}", query_refund)
+    app.router.add_get("/v3/certificates", certificates)
     app.router.add_get("/sandbox/merchant", sandbox_merchant)
     return app

@@ -75,3 +75,21 @@ async def test_prepay_expires_after_two_hours(
     fresh = await merchant.order("ORDER_0001", receiver.url())
     assert fresh != prepay_id
     platform.pay.verify_client_payment(merchant.creds.appid, **merchant.creds.pay_params(fresh))
+
+
+async def test_payer_must_be_the_ordering_user(
+    platform: WeChatPlatform, merchant: MerchantClient, receiver: NotifyReceiver
+) -> None:
+    """§4 ordering: payer.openid names who pays; another user's client cannot pay that prepay."""
+    prepay_id = await merchant.order("ORDER_0001", receiver.url())
+    params = merchant.creds.pay_params(prepay_id)
+    with pytest.raises(PaymentRejected) as info:
+        platform.pay.verify_client_payment(
+            merchant.creds.appid, **params, openid=platform.login.openid("bob")
+        )
+    assert info.value.reason == "PAYER_MISMATCH"
+    payer = merchant.order_body("X", "")["payer"]["openid"]
+    assert (
+        platform.pay.verify_client_payment(merchant.creds.appid, **params, openid=payer).out_trade_no
+        == "ORDER_0001"
+    )
