@@ -1,0 +1,112 @@
+"""pytest plugin (auto-loaded through the `pytest11` entry point): fixtures named for what they give.
+
+    async def test_buy(sim, user):
+        page = await user.launch("/pages/product/detail?id=p1")
+
+Options: `--wxsim-backend URL` (run against a real backend), `--wxsim-app PATH` (another mini program),
+`--wxsim-fidelity strict|lenient`. A failing test's report shows each user's trace tail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from ..clock import VirtualClock
+from ..runtime import AppBundle
+from .paths import bundled_app_path
+from .simulator import Simulator
+from .user import VirtualUser
+
+_BUNDLES: dict[str, AppBundle] = {}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("wxsim", "wxsim mini program simulator")
+    group.addoption("--wxsim-backend", default=None, help="base URL of a real backend (default: embedded stub)")
+    group.addoption("--wxsim-app", default=None, help="mini program folder (default: the bundled sample app)")
+    group.addoption("--wxsim-fidelity", default="strict", choices=("strict", "lenient"),
+                    help="strict behaves like a phone; lenient accepts common mistakes and reports findings")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "wxsim_app(path): run this test against another mini program folder")
+
+
+def _bundle(path: str) -> AppBundle:
+    # Parsing the app once per process keeps per-test set-up to realm creation only.
+    if path not in _BUNDLES:
+        _BUNDLES[path] = AppBundle.load(path)
+    return _BUNDLES[path]
+
+
+@pytest.fixture
+def wxsim_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The simulator's settings for this test (command-line options, then `wxsim_app` markers)."""
+    cfg = request.config
+    marker = request.node.get_closest_marker("wxsim_app")
+    app = str(marker.args[0]) if marker else (cfg.getoption("--wxsim-app") or str(bundled_app_path()))
+    return {
+        "app": app,
+        "fidelity": cfg.getoption("--wxsim-fidelity"),
+        "backend_url": cfg.getoption("--wxsim-backend"),
+    }
+
+
+@pytest_asyncio.fixture
+async def sim(request: pytest.FixtureRequest, wxsim_options: dict[str, Any]) -> AsyncIterator[Simulator]:
+    """A simulation: the app, a virtual clock, the emulated platform and (by default) an embedded backend."""
+    s = Simulator(_bundle(wxsim_options["app"]), fidelity=wxsim_options["fidelity"],
+                  backend_url=wxsim_options["backend_url"])
+    request.node._wxsim = s
+    async with s:
+        yield s
+
+
+@pytest.fixture
+def user(sim: Simulator) -> VirtualUser:
+    """One virtual user ("alice")."""
+    return sim.user()
+
+
+@pytest.fixture
+def users(sim: Simulator) -> list[VirtualUser]:
+    """Three virtual users (alice, bob, carol); ask `sim.users(n)` for more."""
+    return sim.users(3)
+
+
+@pytest.fixture
+def clock(sim: Simulator) -> VirtualClock:
+    """The simulation's virtual clock."""
+    return sim.clock
+
+
+@pytest.fixture
+def backend(sim: Simulator) -> Any:
+    """A client for the backend the simulation talks to (admin routes when it runs in test mode)."""
+    return sim.backend
+
+
+@pytest.fixture
+def pay(sim: Simulator) -> Any:
+    """The emulated WeChat Pay v3 sandbox."""
+    return sim.services.platform.pay if sim.services.platform else None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    outcome = yield
+    report = outcome.get_result()
+    s: Simulator | None = getattr(item, "_wxsim", None)
+    if s is None or report.passed or report.when != "call":
+        return
+    for u in s.all_users:
+        tail = s.trace.tail(u.name, 25)
+        if tail:
+            report.sections.append((f"wxsim trace: {u.name} (last 25 events)", tail))
+    if s.trace.findings:
+        lines = "\n".join(f"{f.user}: [{f.kind}] {f.message} ({f.page})" for f in s.trace.findings)
+        report.sections.append(("wxsim findings", lines))
