@@ -37,8 +37,14 @@ Page({
   },
 
   onShow() {
-    if (this.shownOnce) this.refresh()
+    this.hidden = false
+    if (this.shownOnce) this.refresh() // restarts the countdown from Date.now()
     this.shownOnce = true
+  },
+
+  onHide() {
+    this.hidden = true
+    this.stopCountdown() // no ticking while another page covers this one
   },
 
   onPullDownRefresh() {
@@ -79,7 +85,7 @@ Page({
     })
     if (group.status === 'open') {
       // once the countdown has hit zero, wait for the server to close the group (no loop)
-      if (!this.expiredLocally) this.startCountdown()
+      if (!this.expiredLocally && !this.hidden) this.startCountdown()
     } else {
       this.stopCountdown()
       this.setData({ timeLeft: 0, countdownText: format.formatCountdown(0) })
