@@ -1,0 +1,216 @@
+"""aiohttp application factory, middlewares, the in-process server and the standalone runner."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from ._http import ApiError, Ctx, Operation, json_response
+from .backend import Backend
+from .config import BackendConfig
+from .openapi import build_document, coerce_query, validate
+
+__all__ = ["BACKEND", "OPENAPI", "USER_ID", "BackendServer", "create_app", "serve"]
+
+log = logging.getLogger("backend_stub")
+BACKEND = web.AppKey("backend_stub.backend", Backend)
+OPENAPI = web.AppKey("backend_stub.openapi", dict)
+USER_ID = web.RequestKey("backend_stub.user_id", str)
+_IDENTITY_FIELDS = ("userId",)
+
+
+def _operations() -> list[Operation]:
+    from . import admin
+    from .domains import (
+        analytics,
+        auth,
+        feed,
+        gamification,
+        group_buy,
+        live,
+        orders,
+        payments,
+        products,
+        referral,
+    )
+
+    mods = (auth, products, orders, payments, group_buy, referral, live, feed, gamification, analytics, admin)
+    return [op for mod in mods for op in mod.router.operations]
+
+
+def authenticate(backend: Backend, request: web.Request) -> dict[str, Any] | None:
+    """The user behind `Authorization: Bearer <token>` (or `?token=` for WebSockets), if any."""
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header[:7].lower() == "bearer " else request.query.get("token", "")
+    if not token:
+        return None
+    row = backend.db.one(
+        "SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token=? AND s.expires_at>?",
+        token, backend.now())
+    return row
+
+
+def _handler(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        backend = request.app[BACKEND]
+        user = authenticate(backend, request)
+        if user:
+            request[USER_ID] = user["id"]
+        if op.auth and user is None:
+            raise ApiError(401, "unauthorized", "missing or unknown bearer token")
+        body: Any = {}
+        raw = await request.read() if request.body_exists else b""
+        if raw:
+            try:
+                body = json.loads(raw)
+            except ValueError as exc:
+                if op.body is not None:
+                    raise ApiError(400, "invalid_request", "body is not valid JSON", [str(exc)]) from exc
+        errors = validate(op.body, body) if op.body is not None else []
+        if not isinstance(body, dict):
+            body = {}
+        query, query_errors = coerce_query(op.query, request.query)
+        errors += query_errors
+        if errors:
+            raise ApiError(400, "invalid_request", "; ".join(errors[:5]), errors)
+        if user is not None:
+            for source in (body, query, request.match_info):
+                for name in _IDENTITY_FIELDS:
+                    if name in source and str(source[name]) != user["id"]:
+                        raise ApiError(403, "forbidden", f"{name} {source[name]!r} is not the caller")
+        ctx = Ctx(request, backend, body, query, dict(request.match_info), user)
+        result = await op.handler(ctx)
+        if isinstance(result, web.StreamResponse):
+            return result
+        return json_response(result, op.status)
+
+    return handle
+
+
+@web.middleware
+async def _errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return json_response(exc.body(), exc.status)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status, "http_error")
+        return json_response({"error": code, "message": exc.reason}, exc.status)
+    except (asyncio.CancelledError, ConnectionResetError):
+        raise
+    except Exception as exc:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return json_response({"error": "internal", "message": repr(exc)}, 500)
+
+
+@web.middleware
+async def _sweep(request: web.Request, handler: Any) -> web.StreamResponse:
+    backend = request.app[BACKEND]
+    if not request.path.startswith("/__admin"):
+        # Time-based rules run lazily: whatever fell due since the last request is applied first.
+        backend.sweep_due()
+        if backend.outbox_due():
+            await backend.flush_outbox()
+    return await handler(request)
+
+
+async def _openapi(request: web.Request) -> web.Response:
+    return json_response(request.app[OPENAPI])
+
+
+def create_app(config: BackendConfig) -> web.Application:
+    """The stub as an aiohttp application; platform clients start with the app."""
+    from .admin import fault_middleware, journal_middleware
+
+    backend = Backend(config)
+    app = web.Application(middlewares=[journal_middleware, fault_middleware, _errors, _sweep],
+                          client_max_size=2 * 1024 * 1024)
+    app[BACKEND] = backend
+    operations = _operations()
+    for op in operations:
+        if op.path.startswith("/__admin") and not config.test_mode:
+            continue
+        app.router.add_route(op.method, op.path, _handler(op))
+    app.router.add_get("/api/live-stream/{id}/ws", backend.live.websocket)
+    app.router.add_get("/openapi.json", _openapi)
+    app[OPENAPI] = build_document(operations)
+
+    async def startup(_: web.Application) -> None:
+        await backend.start()
+
+    async def cleanup(_: web.Application) -> None:
+        await backend.close()
+
+    app.on_startup.append(startup)
+    app.on_cleanup.append(cleanup)
+    return app
+
+
+class BackendServer:
+    """`async with BackendServer(config) as server:` — the stub on 127.0.0.1, ephemeral port."""
+
+    def __init__(self, config: BackendConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.config = config or BackendConfig(test_mode=True)
+        self.host, self.port = host, port
+        self.url = ""
+        self.app: web.Application | None = None
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def backend(self) -> Backend:
+        assert self.app is not None, "server not started"
+        return self.app[BACKEND]
+
+    async def sweep(self, now: float | None = None) -> dict[str, int]:
+        """Apply due time-based rules now (call after moving a virtual clock)."""
+        return await self.backend.sweep(now)
+
+    async def start(self) -> str:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        self.port = sock.getsockname()[1]
+        public_host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        self.url = f"http://{public_host}:{self.port}"
+        self.config.public_url = self.url
+        self.app = create_app(self.config)
+        self._runner = web.AppRunner(self.app, access_log=None)
+        await self._runner.setup()
+        await web.SockSite(self._runner, sock).start()
+        return self.url
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> BackendServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+def serve(db: str = "wxsim-shop.sqlite", host: str = "127.0.0.1", port: int = 8800,
+          test_mode: bool = False, platform_url: str | None = None) -> None:
+    """Run the stub until interrupted (`wxsim backend`, `python -m backend_stub`)."""
+    config = BackendConfig(db=db, test_mode=test_mode, platform_url=platform_url)
+
+    async def main() -> None:
+        async with BackendServer(config, host, port) as server:
+            print(f"backend_stub listening on {server.url} (db={db}, test_mode={test_mode})", flush=True)
+            await asyncio.Event().wait()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,132 @@
+"""The running stub's state: config, database, platform clients, live rooms, faults and journal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Coroutine
+from typing import Any
+
+import aiohttp
+
+from ._http import ApiError
+from .config import BackendConfig, MerchantKeys
+from .db import Database
+from .wechatpay import WeChatPayClient
+
+__all__ = ["Backend"]
+
+log = logging.getLogger("backend_stub")
+
+
+class Backend:
+    """Shared by every handler through `app[BACKEND]`; one per application."""
+
+    def __init__(self, config: BackendConfig) -> None:
+        from .admin import FaultTable
+        from .domains.live import LiveHub
+
+        self.config = config
+        self.db = Database(config.db)
+        self.session: aiohttp.ClientSession | None = None
+        self.pay: WeChatPayClient | None = None
+        self.faults = FaultTable()
+        self.journal: deque[dict[str, Any]] = deque(maxlen=config.journal_size)
+        self.live = LiveHub(self)
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._flushing = False
+
+    def now(self) -> float:
+        return float(self.config.clock())
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Open the HTTP client and, if needed, fetch the sandbox merchant's credentials."""
+        self.session = aiohttp.ClientSession()
+        cfg = self.config
+        if cfg.merchant is None and cfg.platform_url:
+            try:
+                async with self.session.get(f"{cfg.platform_url.rstrip('/')}/sandbox/merchant") as resp:
+                    data = await resp.json()
+                cfg.merchant = MerchantKeys.coerce(data)
+            except (aiohttp.ClientError, KeyError, ValueError, TypeError) as exc:
+                log.warning("no merchant credentials from %s: %r", cfg.platform_url, exc)
+        if cfg.merchant is not None:
+            cfg.merchant = MerchantKeys.coerce(cfg.merchant)
+            # The sandbox hands out the mini program's appid and AppSecret with the merchant keys.
+            cfg.appid = cfg.merchant.appid
+            cfg.secret = cfg.merchant.secret or cfg.secret
+        with self.db.tx() as db:
+            db.run("UPDATE outbox SET status='pending' WHERE status='sending'")  # interrupted last run
+        if cfg.merchant is not None and cfg.platform_url:
+            self.pay = WeChatPayClient(cfg.merchant, cfg.platform_url, self.session, cfg.clock,
+                                       cfg.platform_timeout_seconds)
+
+    async def close(self) -> None:
+        await self.live.close()
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.session is not None:
+            await self.session.close()
+        self.db.close()
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run `coro` in the background, kept referenced and cancelled on close."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- platform -------------------------------------------------------------------------------
+    def require_pay(self) -> WeChatPayClient:
+        if self.pay is None:
+            raise ApiError(502, "payment_unavailable", "no WeChat Pay platform configured")
+        return self.pay
+
+    async def code2session(self, code: str) -> dict[str, Any]:
+        """Exchange a `wx.login` code at the platform's `/sns/jscode2session` (§9)."""
+        cfg = self.config
+        if not cfg.platform_url or self.session is None:
+            raise ApiError(502, "platform_unavailable", "no platform URL configured for code2Session")
+        params = {"appid": cfg.appid, "secret": cfg.secret, "js_code": code,
+                  "grant_type": "authorization_code"}
+        try:
+            async with self.session.get(f"{cfg.platform_url.rstrip('/')}/sns/jscode2session", params=params,
+                                        timeout=aiohttp.ClientTimeout(total=cfg.platform_timeout_seconds)) as r:
+                data = await r.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            raise ApiError(502, "platform_unavailable", f"code2Session failed: {exc!r}") from exc
+        if not isinstance(data, dict) or data.get("errcode") or not data.get("openid"):
+            errcode = data.get("errcode") if isinstance(data, dict) else None
+            errmsg = data.get("errmsg") if isinstance(data, dict) else None
+            raise ApiError(401, "invalid_code", f"code2Session: errcode {errcode} {errmsg}")
+        return data
+
+    # -- time-based rules -----------------------------------------------------------------------
+    def sweep_due(self, now: float | None = None) -> dict[str, int]:
+        """Apply every rule whose time has come (synchronous, one transaction per rule)."""
+        from .domains import group_buy, orders, referral
+
+        now = self.now() if now is None else now
+        return {
+            "ordersClosed": orders.close_due(self, now),
+            "groupsExpired": group_buy.expire_due(self, now),
+            "commissionsSettled": referral.settle_due(self, now),
+        }
+
+    async def sweep(self, now: float | None = None) -> dict[str, int]:
+        """Time-based rules plus the platform calls they queued (closes, refunds)."""
+        result = self.sweep_due(now)
+        result["platformCalls"] = await self.flush_outbox()
+        return result
+
+    def outbox_due(self) -> bool:
+        return bool(self.db.scalar("SELECT 1 FROM outbox WHERE status='pending' AND next_at<=? LIMIT 1",
+                                   self.now()))
+
+    async def flush_outbox(self) -> int:
+        from .domains.payments import flush_outbox
+
+        return await flush_outbox(self)

@@ -1,0 +1,165 @@
+"""Live rooms: stream status and products over HTTP, comments and events over a WebSocket."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict, deque
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from .._http import ApiError, Ctx, Router, dumps
+from ..openapi import arr, obj, ref
+from .products import product_json
+
+__all__ = ["LiveHub", "router"]
+
+router = Router("live")
+
+
+class LiveHub:
+    """Sockets per room; viewer counts, per-user comment rate limit and moderation."""
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+        self.rooms: dict[str, dict[web.WebSocketResponse, str]] = defaultdict(dict)
+        self._recent: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+
+    def viewers(self, stream_id: str) -> int:
+        return len(set(self.rooms.get(stream_id, {}).values()))
+
+    def total_viewers(self) -> int:
+        return sum(self.viewers(s) for s in self.rooms)
+
+    async def broadcast(self, stream_id: str, message: dict[str, Any]) -> int:
+        text, sent = dumps(message), 0
+        for ws in list(self.rooms.get(stream_id, {})):
+            if ws.closed:
+                continue
+            try:
+                await ws.send_str(text)
+                sent += 1
+            except (ConnectionResetError, RuntimeError):
+                self.rooms[stream_id].pop(ws, None)
+        return sent
+
+    def stream(self, stream_id: str) -> dict[str, Any]:
+        row = self.backend.db.one("SELECT * FROM streams WHERE id=?", stream_id)
+        if row is None:
+            raise ApiError(404, "stream_not_found", f"no live stream {stream_id}")
+        return row
+
+    def stream_json(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {"id": row["id"], "title": row["title"], "anchorName": row["anchor_name"], "status": row["status"],
+                "viewerCount": self.viewers(row["id"]), "coverImage": row["cover_image"]}
+
+    async def set_status(self, stream_id: str, status: str) -> dict[str, Any]:
+        self.stream(stream_id)
+        col = "started_at" if status == "live" else "ended_at"
+        with self.backend.db.tx() as db:
+            db.run(f"UPDATE streams SET status=?, {col}=? WHERE id=?", status, self.backend.now(), stream_id)
+        sent = await self.broadcast(stream_id, {"type": "stream_start" if status == "live" else "stream_end"})
+        return {"stream": self.stream_json(self.stream(stream_id)), "delivered": sent}
+
+    async def highlight(self, stream_id: str, product_id: str) -> dict[str, Any]:
+        self.stream(stream_id)
+        sent = await self.broadcast(stream_id, {"type": "product_highlight", "productId": product_id})
+        return {"delivered": sent}
+
+    def _check_comment(self, stream: dict[str, Any], user_id: str, content: str) -> tuple[str, str] | None:
+        cfg, now = self.backend.config, self.backend.now()
+        if stream["status"] != "live":
+            return "not_live", "comments open when the stream is live"
+        if not content or len(content) > 200:
+            return "invalid_comment", "a comment has 1 to 200 characters"
+        lowered = content.lower()
+        if any(word.lower() in lowered for word in cfg.moderation_words):
+            return "moderated", "comment blocked by moderation"
+        recent = self._recent[(stream["id"], user_id)]
+        while recent and recent[0] <= now - cfg.live_comment_window_seconds:
+            recent.popleft()
+        if len(recent) >= cfg.live_comment_limit:
+            return "rate_limited", f"at most {cfg.live_comment_limit} comments per {cfg.live_comment_window_seconds:g}s"
+        recent.append(now)
+        return None
+
+    async def _comment(self, ws: web.WebSocketResponse, stream_id: str, user: dict[str, Any], data: Any) -> None:
+        comment = data.get("comment") if isinstance(data, dict) else None
+        content = str(comment.get("content", "")).strip() if isinstance(comment, dict) else ""
+        problem = self._check_comment(self.stream(stream_id), user["id"], content)
+        if problem:
+            await ws.send_str(dumps({"type": "error", "error": problem[0], "message": problem[1]}))
+            return
+        now = self.backend.now()
+        with self.backend.db.tx() as db:
+            cid = db.run("INSERT INTO live_comments (stream_id, user_id, content, at) VALUES (?,?,?,?)",
+                         stream_id, user["id"], content, now).lastrowid
+        # userId/username come from the session, whatever the client put in the message.
+        await self.broadcast(stream_id, {"type": "comment", "comment": {
+            "id": f"lc{cid}", "userId": user["id"], "username": user["nickname"], "content": content,
+            "timestamp": int(now * 1000)}})
+
+    async def websocket(self, request: web.Request) -> web.StreamResponse:
+        from ..app import authenticate
+
+        user = authenticate(self.backend, request)
+        if user is None:
+            raise ApiError(401, "unauthorized", "pass ?token=<session token>")
+        stream_id = request.match_info["id"]
+        stream = self.stream(stream_id)
+        ws = web.WebSocketResponse(heartbeat=None)
+        await ws.prepare(request)
+        if stream["status"] == "ended":
+            await ws.send_str(dumps({"type": "stream_end"}))
+            await ws.close()
+            return ws
+        self.rooms[stream_id][ws] = user["id"]
+        await self.broadcast(stream_id, {"type": "viewer_count", "count": self.viewers(stream_id)})
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                try:
+                    data = json.loads(msg.data)
+                except ValueError:
+                    await ws.send_str(dumps({"type": "error", "error": "bad_message", "message": "not JSON"}))
+                    continue
+                kind = data.get("type") if isinstance(data, dict) else None
+                if kind == "comment":
+                    await self._comment(ws, stream_id, user, data)
+                elif kind == "ping":
+                    await ws.send_str(dumps({"type": "pong"}))
+                else:
+                    await ws.send_str(dumps({"type": "error", "error": "unknown_type", "message": str(kind)}))
+        finally:
+            self.rooms[stream_id].pop(ws, None)
+            if not self.rooms[stream_id]:
+                del self.rooms[stream_id]
+            else:
+                await self.broadcast(stream_id, {"type": "viewer_count", "count": self.viewers(stream_id)})
+        return ws
+
+    async def close(self) -> None:
+        for room in list(self.rooms.values()):
+            for ws in list(room):
+                await ws.close()
+        self.rooms.clear()
+
+
+@router.get("/api/live-stream", summary="Live streams",
+            response=obj(["streams"], streams=arr(ref("Stream"))))
+async def list_streams(ctx: Ctx) -> dict[str, Any]:
+    hub: LiveHub = ctx.backend.live
+    rows = ctx.db.all("SELECT * FROM streams ORDER BY CASE status WHEN 'live' THEN 0 WHEN 'preview' THEN 1 ELSE 2 END,"
+                      " created_at")
+    return {"streams": [hub.stream_json(r) for r in rows]}
+
+
+@router.get("/api/live-stream/{id}", summary="A stream and its products",
+            response=obj(["stream", "products"], stream=ref("Stream"), products=arr(ref("Product"))))
+async def get_stream(ctx: Ctx) -> dict[str, Any]:
+    hub: LiveHub = ctx.backend.live
+    stream = hub.stream(ctx.params["id"])
+    products = ctx.db.all("SELECT p.* FROM stream_products sp JOIN products p ON p.id = sp.product_id "
+                          "WHERE sp.stream_id=? ORDER BY sp.position", stream["id"])
+    return {"stream": hub.stream_json(stream), "products": [product_json(p) for p in products]}
