@@ -11,6 +11,7 @@ import contextvars
 import math
 import re
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
@@ -43,7 +44,8 @@ current_stats: contextvars.ContextVar[Stats | None] = contextvars.ContextVar("wx
 class Entry:
     """Counters and a latency histogram for one (kind, name)."""
 
-    __slots__ = ("count", "errors", "failures", "hist", "kind", "max", "min", "name", "size", "total")
+    __slots__ = ("_sec", "_second", "count", "errors", "failures", "hist", "kind", "max", "min", "name", "size",
+                 "total")
 
     def __init__(self, kind: str, name: str) -> None:
         self.kind = kind
@@ -55,7 +57,9 @@ class Entry:
         self.max = 0.0
         self.total = 0.0
         self.size = 0
-        self.hist: dict[int, int] = {}
+        self.hist: dict[int, int] = defaultdict(int)
+        self._sec = -1  # the series second `_second` belongs to (a cache for `Stats.record`)
+        self._second = _NO_SECOND
 
     @property
     def avg(self) -> float:
@@ -107,7 +111,7 @@ class Entry:
         e.count, e.failures, e.errors = d["count"], d["failures"], dict(d["errors"])
         e.min = math.inf if d["min"] is None else d["min"]
         e.max, e.total, e.size = d["max"], d["total"], d["size"]
-        e.hist = Histogram.from_dict(d["hist"]).counts
+        e.hist = defaultdict(int, Histogram.from_dict(d["hist"]).counts)
         return e
 
 
@@ -117,7 +121,10 @@ class _Second:
     def __init__(self) -> None:
         self.count = 0
         self.failures = 0
-        self.hist: dict[int, int] = {}
+        self.hist: dict[int, int] = defaultdict(int)
+
+
+_NO_SECOND = _Second()
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,7 @@ class Stats:
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
         self.entries: dict[tuple[str, str], Entry] = {}
+        self._by_kind: dict[str, dict[str, Entry]] = {k: {} for k in KINDS}  # str keys hash once; tuples don't
         self.series: dict[str, dict[int, _Second]] = {}
         self.users_series: dict[int, int] = {}
         self.users = 0
@@ -150,34 +158,42 @@ class Stats:
     def record(self, kind: str, name: str, latency_ms: float, ok: bool = True, size: int = 0,
                error: str | None = None) -> None:
         """Record one observation; `error` (a message) implies a failure."""
-        e = self.entries.get((kind, name))
-        if e is None:
-            e = self.entries[(kind, name)] = Entry(kind, name)
-        b = _MIN_BUCKET if latency_ms <= MIN_VALUE else int(_log(latency_ms) * _INV_LOG_GAMMA + _OFFSET)
+        try:
+            e = self._by_kind[kind][name]
+        except KeyError:
+            e = self._entry(kind, name)
+        b = int(_log(latency_ms) * _INV_LOG_GAMMA + _OFFSET) if latency_ms > MIN_VALUE else _MIN_BUCKET
         e.count += 1
         e.total += latency_ms
         if latency_ms < e.min:
             e.min = latency_ms
         if latency_ms > e.max:
             e.max = latency_ms
-        e.size += size
-        h = e.hist
-        h[b] = h.get(b, 0) + 1
+        if size:
+            e.size += size
+        e.hist[b] += 1
         sec = int(self._clock())
-        per_kind = self.series.get(kind)
-        if per_kind is None:
-            per_kind = self.series[kind] = {}
-        s = per_kind.get(sec)
-        if s is None:
-            s = per_kind[sec] = _Second()
+        s = e._second if sec == e._sec else self._second_for(e, sec)
         s.count += 1
-        h = s.hist
-        h[b] = h.get(b, 0) + 1
-        if not ok or error is not None:
+        s.hist[b] += 1
+        if error is not None or not ok:
             e.failures += 1
             s.failures += 1
             msg = error or "failed"
             e.errors[msg] = e.errors.get(msg, 0) + 1
+
+    def _entry(self, kind: str, name: str) -> Entry:
+        e = self.entries[(kind, name)] = Entry(kind, name)
+        self._by_kind.setdefault(kind, {})[name] = e
+        return e
+
+    def _second_for(self, e: Entry, sec: int) -> _Second:
+        per_kind = self.series.setdefault(e.kind, {})
+        s = per_kind.get(sec)
+        if s is None:
+            s = per_kind[sec] = _Second()
+        e._sec, e._second = sec, s
+        return s
 
     def request(self, url: str, latency_ms: float, ok: bool = True, size: int = 0,
                 error: str | None = None, name: str | None = None) -> None:
@@ -264,7 +280,7 @@ class Stats:
         for key, e in other.entries.items():
             mine = self.entries.get(key)
             if mine is None:
-                mine = self.entries[key] = Entry(*key)
+                mine = self._entry(*key)
             mine.merge(e)
         for kind, secs in other.series.items():
             per_kind = self.series.setdefault(kind, {})
@@ -300,13 +316,13 @@ class Stats:
         st.started_at, st.stopped_at = d["started_at"], d["stopped_at"]
         st.users, st.meta = d.get("users", 0), dict(d.get("meta", {}))
         for ed in d["entries"]:
-            e = Entry.from_dict(ed)
-            st.entries[(e.kind, e.name)] = e
+            st._entry(ed["kind"], ed["name"]).merge(Entry.from_dict(ed))
         for kind, secs in d["series"].items():
             per_kind = st.series[kind] = {}
             for t, (count, failures, hist) in secs.items():
                 s = per_kind[int(t)] = _Second()
-                s.count, s.failures, s.hist = count, failures, Histogram.from_dict(hist).counts
+                s.count, s.failures = count, failures
+                s.hist.update(Histogram.from_dict(hist).counts)
         st.users_series = {int(t): n for t, n in d["users_series"].items()}
         return st
 
