@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import string
 from dataclasses import asdict, dataclass, field
@@ -87,8 +88,8 @@ class SandboxKeys:
         cls, rng: random.Random, *, appid: str, mchid: str, secret: str | None, now: float
     ) -> SandboxKeys:
         """New RSA pairs for merchant and platform; serials, secret and APIv3 key from `rng`."""
-        merchant_key = crypto.generate_rsa_key()
-        platform_key = crypto.generate_rsa_key()
+        merchant_key = _rsa_key(rng.getrandbits(64))
+        platform_key = _rsa_key(rng.getrandbits(64))
         alnum = string.ascii_letters + string.digits
         # 40 hex digits like the real serials; a leading digit below 8 keeps it within X.509's 159 bits.
         platform_serial = rng.choice("1234567") + "".join(rng.choice("0123456789ABCDEF") for _ in range(39))
@@ -105,6 +106,13 @@ class SandboxKeys:
             platform_certificate_pem=_certificate(platform_key, platform_serial, now),
         )
         return cls(creds, platform_key, merchant_key.public_key())
+
+
+@functools.lru_cache(maxsize=64)
+def _rsa_key(slot: int) -> rsa.RSAPrivateKey:
+    # RSA generation cannot be seeded, so keys are cached per seed-derived slot: sandboxes built with the
+    # same seed in one process share keys (and generating them dominates a test suite's setup time).
+    return crypto.generate_rsa_key()
 
 
 def _certificate(key: rsa.RSAPrivateKey, serial_hex: str, now: float) -> str:

@@ -89,9 +89,7 @@ class WeChatPlatform:
         site = web.TCPSite(runner, host, port)
         await site.start()
         self._runner = runner
-        server = site._server
-        sockets = getattr(server, "sockets", None) or []
-        bound_port = sockets[0].getsockname()[1]
+        bound_port = runner.addresses[0][1]
         self.base_url = f"http://{host}:{bound_port}"
         self.clock.add_settle_hook(self.pay.idle)
         return self.base_url

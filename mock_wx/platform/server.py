@@ -21,11 +21,11 @@ if TYPE_CHECKING:
 __all__ = ["build_app"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-PLATFORM_KEY = web.AppKey("platform", object)
+PLATFORM_KEY: web.AppKey[WeChatPlatform] = web.AppKey("platform")
 
 
 def _platform(request: web.Request) -> WeChatPlatform:
-    return request.app[PLATFORM_KEY]  # type: ignore[return-value]
+    return request.app[PLATFORM_KEY]
 
 
 @web.middleware

@@ -6,7 +6,7 @@ import json
 import time
 
 from cryptography import x509
-from wxpay_helpers import MerchantClient, NotifyReceiver
+from wxpay_helpers import MerchantClient, NotifyReceiver, order_body
 
 from mock_wx.clock import VirtualClock
 from mock_wx.platform import WeChatPlatform, verify_notification
@@ -50,7 +50,7 @@ async def test_wall_clock_headers(clock: VirtualClock, receiver: NotifyReceiver)
     """§4: with header_clock="wall", Wechatpay-Timestamp is real time for SDKs that check a 5-minute skew."""
     async with WeChatPlatform(clock, header_clock="wall") as platform:
         prepay_id = platform.pay.create_jsapi(
-            MerchantClient(None, "", platform.merchant).order_body("ORDER_0001", receiver.url())  # type: ignore[arg-type]
+            order_body(platform.merchant, "ORDER_0001", receiver.url())
         ).prepay_id
         await platform.pay.settle(prepay_id)
     [got] = receiver.received

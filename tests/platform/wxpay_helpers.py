@@ -48,6 +48,23 @@ class NotifyReceiver:
         return web.json_response({"code": "FAIL", "message": "busy"}, status=status)
 
 
+def order_body(
+    creds: MerchantCredentials, out_trade_no: str, notify_url: str, total: int = 100, **extra: Any
+) -> dict[str, Any]:
+    """A valid JSAPI ordering body (§4) for this merchant, with `extra` fields overriding."""
+    body: dict[str, Any] = {
+        "appid": creds.appid,
+        "mchid": creds.mchid,
+        "description": "Group buy: 2 x tea",
+        "out_trade_no": out_trade_no,
+        "notify_url": notify_url,
+        "amount": {"total": total, "currency": "CNY"},
+        "payer": {"openid": "oUser0000000000000000000000A"},
+    }
+    body.update(extra)
+    return body
+
+
 class MerchantClient:
     """Signs requests like a merchant backend that knows only the sandbox's base URL and credentials."""
 
@@ -72,17 +89,7 @@ class MerchantClient:
     def order_body(
         self, out_trade_no: str, notify_url: str, total: int = 100, **extra: Any
     ) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "appid": self.creds.appid,
-            "mchid": self.creds.mchid,
-            "description": "Group buy: 2 x tea",
-            "out_trade_no": out_trade_no,
-            "notify_url": notify_url,
-            "amount": {"total": total, "currency": "CNY"},
-            "payer": {"openid": "oUser0000000000000000000000A"},
-        }
-        body.update(extra)
-        return body
+        return order_body(self.creds, out_trade_no, notify_url, total, **extra)
 
     async def order(self, out_trade_no: str, notify_url: str, total: int = 100, **extra: Any) -> str:
         status, data = await self.request(
