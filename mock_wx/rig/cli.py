@@ -1,0 +1,156 @@
+"""The `wxsim` command: demo, run, backend, load. Errors are one line naming the problem."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import AppLoadError, WxError
+from .paths import bundled_app_path, bundled_scenarios_path
+
+__all__ = ["main"]
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as `wxsim: error: <message>` with exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="wxsim", description="Headless WeChat mini program simulator and test rig.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--app", default=None, help="mini program folder (default: the bundled sample app)")
+        sp.add_argument("--fidelity", choices=("strict", "lenient"), default="strict",
+                        help="strict behaves like a phone; lenient accepts common mistakes, recording findings")
+        sp.add_argument("--seed", type=int, default=0, help="seed for identities and data (default 0)")
+        sp.add_argument("--report", default="report.html", help="HTML report to write (default report.html)")
+        sp.add_argument("--json", dest="json_out", default=None, help="also write the results and traces as JSON")
+        sp.add_argument("-k", dest="select", default=None, help="only journeys whose id contains this text")
+
+    d = sub.add_parser("demo", help="run the bundled journeys against the embedded backend, write report.html")
+    common(d)
+    r = sub.add_parser("run", help="run journeys from files or folders")
+    r.add_argument("paths", nargs="+", help="journey files or folders")
+    r.add_argument("--backend", default=None, help="base URL of a running backend (default: embedded stub)")
+    r.add_argument("--users", type=int, default=1, help="run each journey this many times at once (default 1)")
+    common(r)
+    b = sub.add_parser("backend", help="run the merchant backend stub alone")
+    b.add_argument("--db", default="wxsim-shop.sqlite", help="SQLite file (default wxsim-shop.sqlite)")
+    b.add_argument("--host", default="127.0.0.1")
+    b.add_argument("--port", type=int, default=8080)
+    b.add_argument("--test-mode", action="store_true", help="enable /__admin/ (reset, seed, clock, faults, journal)")
+    b.add_argument("--platform", default=None, help="base URL of a running WeChat platform emulation")
+    lo = sub.add_parser("load", help="run journeys as a population of virtual users")
+    lo.add_argument("scenario", help="journey file (its journeys with one user parameter are used)")
+    lo.add_argument("--users", type=int, default=10)
+    lo.add_argument("--spawn-rate", type=float, default=10.0)
+    lo.add_argument("--duration", default="30s", help="e.g. 60s, 5m")
+    lo.add_argument("--model", choices=("closed", "open"), default="closed")
+    lo.add_argument("--arrival-rate", type=float, default=None, help="open model: journeys started per second")
+    lo.add_argument("--think-time", default="1s", help="closed model pause between journeys, e.g. 1s or 0.5s-2s")
+    lo.add_argument("--threshold", action="append", default=[], help='e.g. "p95<300ms", "errors<1%%"')
+    lo.add_argument("--abort-on-fail", action="store_true", help="stop as soon as a threshold fails")
+    lo.add_argument("--backend", default=None, help="base URL of a running backend (default: embedded stub)")
+    lo.add_argument("--app", default=None)
+    lo.add_argument("--seed", type=int, default=0)
+    lo.add_argument("--json", dest="json_out", default=None)
+    lo.add_argument("--html", default=None)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        if args.command in ("demo", "run"):
+            return asyncio.run(_run_journeys(args))
+        if args.command == "backend":
+            return _backend(args)
+        if args.command == "load":
+            from ..load.cli import run_load_command
+
+            return run_load_command(args)
+    except (CliError, AppLoadError, WxError, ValueError) as exc:
+        print(f"wxsim: error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("wxsim: interrupted", file=sys.stderr)
+        return 130
+    return 2
+
+
+def _backend(args: argparse.Namespace) -> int:
+    try:
+        import backend_stub
+    except ImportError as exc:  # pragma: no cover - shipped in the same wheel
+        raise CliError(f"the backend stub is not installed ({exc})") from None
+    backend_stub.serve(db=args.db, host=args.host, port=args.port, test_mode=args.test_mode,
+                       platform_url=args.platform)
+    return 0
+
+
+async def _check_backend(url: str) -> None:
+    import aiohttp
+
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as s, s.get(url) as resp:
+            await resp.read()
+    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        raise CliError(f"backend {url} is unreachable ({type(exc).__name__}: {exc})") from None
+
+
+async def _run_journeys(args: argparse.Namespace) -> int:
+    from ..runtime import AppBundle
+    from .journeys import discover, run_journey
+    from .report import print_summary, run_with_progress, write_html_report
+    from .simulator import Simulator
+
+    app_dir = Path(args.app) if args.app else bundled_app_path()
+    bundle = AppBundle.load(app_dir)
+    paths = [bundled_scenarios_path()] if args.command == "demo" else args.paths
+    journeys = [j for j in discover(paths) if not args.select or args.select in j.id]
+    if not journeys:
+        raise CliError(f"no journeys found in {', '.join(map(str, paths))}")
+    backend = getattr(args, "backend", None)
+    if backend:
+        await _check_backend(backend)
+    copies = max(1, getattr(args, "users", 1))
+
+    def make_sim(seed: int) -> Any:
+        return lambda: Simulator(bundle, fidelity=args.fidelity, seed=seed, backend_url=backend)
+
+    async def one(j: Any) -> Any:
+        results = await asyncio.gather(
+            *(run_journey(j, make_sim(args.seed + i), keep_trace=True) for i in range(copies))
+        )
+        return results
+
+    results = await run_with_progress(journeys, one)
+    flat = [r for group in results for r in group]
+    print_summary(flat)
+    write_html_report(flat, args.report, title=f"wxsim {args.command}: {bundle.app_name} ({args.fidelity})")
+    print(f"report: {Path(args.report).resolve()}")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps([_result_json(r) for r in flat], ensure_ascii=False, default=str))
+    return 0 if all(r.ok for r in flat) else 1
+
+
+def _result_json(r: Any) -> dict[str, Any]:
+    return {
+        "journey": r.journey.id, "ok": r.ok, "seconds": round(r.seconds, 4), "error": r.error,
+        "findings": [vars(f) for f in r.trace.findings] if r.trace else [],
+        "trace": r.trace.to_json()["events"] if r.trace else [],
+    }
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
