@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from .simulator import Simulator
 
-__all__ = ["Services"]
+__all__ = ["RequestListener", "Services"]
+
+#: `(name, method, status, latency_ms, ok, size)`: called once per finished wx.request/upload/download.
+RequestListener = Callable[[str, str, int, float, bool, int], Any]
 
 
 class Services:
-    """What every virtual user's wx client shares: connections, the platform, where the backend is."""
+    """What every virtual user's wx client shares: connections, the platform, where the backend is.
+
+    The app sees `https://<api_domain>/...` (wx-fidelity.md §1: https on a configured domain); `hosts`
+    maps each such domain to the real server on 127.0.0.1 that answers it.
+    """
 
     def __init__(self, sim: Simulator, *, backend_url: str | None, embedded_backend: bool, api_domain: str) -> None:
         self.sim = sim
@@ -22,16 +31,88 @@ class Services:
         self.api_domain = api_domain
         self.platform: Any = None
         self.platform_url: str | None = None
-        self.backend: Any = None
-        self.http: Any = None
+        self.backend: Any = None          # the embedded backend_stub BackendServer, when started
+        self.http: Any = None             # one aiohttp.ClientSession (one connector) for every user
+        #: request/socket domains configured for the app (the admin console's list, §1).
+        self.allowed_domains: list[str] = [api_domain]
+        #: logical host (as the app writes it) -> real base URL (http://127.0.0.1:PORT).
+        self.hosts: dict[str, str] = {}
+        #: what a relative URL like `/api/x` resolves against in lenient mode.
+        self.base_url = f"https://{api_domain}"
+        #: a request still unanswered after this many real seconds stops holding up `idle()` (virtual clock
+        #: only), so a test can `await clock.advance(seconds=61)` and see `request:fail timeout`.
+        self.stall_grace = 2.0
+        self.request_listeners: list[RequestListener] = []
         self._tasks: set[asyncio.Future[Any]] = set()
+        self._sweep_listener: Callable[[float], Any] | None = None
+        if backend_url:
+            self.hosts[api_domain] = backend_url.rstrip("/")
 
     async def start(self) -> None:
-        """Start what is available; each family module adds its own pieces here as they land."""
+        """Open the HTTP client, start the platform sandbox and (when embedded) the backend stub."""
+        import aiohttp
+
+        from ..platform import WeChatPlatform
+
+        if self.http is None:
+            connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, ttl_dns_cache=None)
+            # Cookies are per user (each WxContext keeps its own jar), so the shared session keeps none.
+            self.http = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
+        if self.platform is None:
+            self.platform = WeChatPlatform(self.clock, appid=self.sim.appid, seed=self.sim.seed)
+            self.platform_url = await self.platform.start()
+        if self.embedded_backend and self.backend is None:
+            try:
+                from backend_stub import BackendConfig, BackendServer  # lazily: mock_wx works without it
+            except ImportError:
+                return
+            cfg = BackendConfig(test_mode=True, platform_url=self.platform_url, clock=self.clock.time,
+                                appid=self.platform.appid, secret=self.platform.secret)
+            self.backend = BackendServer(cfg)
+            self.backend_url = await self.backend.start()
+            self.hosts[self.api_domain] = self.backend_url
+            server = self.backend
+
+            async def sweep(now: float) -> None:
+                await server.sweep(now)
+
+            self._sweep_listener = sweep
+            self.clock.add_listener(sweep)
 
     async def close(self) -> None:
         for t in list(self._tasks):
             t.cancel()
+        if self._sweep_listener is not None and self._sweep_listener in self.clock._listeners:
+            self.clock._listeners.remove(self._sweep_listener)
+            self._sweep_listener = None
+        if self.backend is not None:
+            await self.backend.close()
+            self.backend = None
+        if self.platform is not None:
+            await self.platform.close()
+            self.platform = None
+        if self.http is not None:
+            await self.http.close()
+            self.http = None
+
+    def route(self, domain: str, real_base_url: str, *, allow: bool = True) -> None:
+        """Serve `https://<domain>` (and `wss://<domain>`) from `real_base_url` on 127.0.0.1."""
+        self.hosts[domain] = real_base_url.rstrip("/")
+        if allow and domain not in self.allowed_domains:
+            self.allowed_domains.append(domain)
+
+    def resolve(self, host: str, port: int | None = None) -> str | None:
+        """The real base URL behind a logical host (or `host:port`), or None when nothing serves it."""
+        if port is not None and f"{host}:{port}" in self.hosts:
+            return self.hosts[f"{host}:{port}"]
+        return self.hosts.get(host)
+
+    def is_local(self, url: str) -> bool:
+        return urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1")
+
+    def notify_request(self, name: str, method: str, status: int, latency_ms: float, ok: bool, size: int) -> None:
+        for listener in list(self.request_listeners):
+            listener(name, method, status, latency_ms, ok, size)
 
     def track(self, awaitable: Any) -> asyncio.Future[Any]:
         fut = asyncio.ensure_future(awaitable)

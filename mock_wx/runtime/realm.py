@@ -58,6 +58,8 @@ class Realm:
         self.errors: list[JSError] = []
         self._queue: deque[tuple[int, str, bool]] = deque()
         self._tasks: set[asyncio.Future[Any]] = set()
+        self._detached: set[asyncio.Future[Any]] = set()
+        self._wake: asyncio.Future[None] | None = None
         self._timers: dict[int, Timer] = {}
         self._late_timer_owners: set[int] = set()
         self._pump_scheduled = False
@@ -239,6 +241,15 @@ class Realm:
         fut.add_done_callback(lambda f: (self._tasks.discard(f), self._schedule_pump()))
         return fut
 
+    def detach(self, fut: asyncio.Future[Any]) -> None:
+        """Stop counting an in-flight call for `idle()` (a request stalled on its server); it still resolves."""
+        if fut in self._tasks:
+            self._tasks.discard(fut)
+            self._detached.add(fut)
+            fut.add_done_callback(self._detached.discard)
+            if self._wake is not None and not self._wake.done():
+                self._wake.set_result(None)
+
     def current_route(self) -> str | None:
         return self.router.current_route()
 
@@ -292,7 +303,9 @@ class Realm:
                 if not self._queue:
                     return
                 continue
-            await asyncio.wait(list(self._tasks), return_when=asyncio.FIRST_COMPLETED)
+            if self._wake is None or self._wake.done():
+                self._wake = asyncio.get_running_loop().create_future()
+            await asyncio.wait([*self._tasks, self._wake], return_when=asyncio.FIRST_COMPLETED)
 
     def take_errors(self) -> list[JSError]:
         errs, self.errors = self.errors, []
@@ -304,9 +317,13 @@ class Realm:
         for t in self._timers.values():
             t.cancel()
         self._timers.clear()
-        for fut in list(self._tasks):
+        for fut in [*self._tasks, *self._detached]:
             fut.cancel()
         self._tasks.clear()
+        self._detached.clear()
+        # Families holding live resources (open sockets, §5) release them with the process.
+        for hook in self.ctx.hooks.pop("close", []):
+            hook()
 
 
 def _decode_buffers(d: dict[str, Any]) -> dict[str, Any]:
