@@ -9,6 +9,7 @@ from typing import Any
 from ..clock import VirtualClock
 from ..runtime import AppBundle
 from ..trace import Trace
+from .backend_client import BackendClient
 from .paths import bundled_app_path
 from .services import Services
 from .user import VirtualUser
@@ -48,6 +49,7 @@ class Simulator:
         self.trace = Trace(enabled=trace)
         self.services = Services(self, backend_url=backend_url, embedded_backend=embedded_backend,
                                  api_domain=api_domain)
+        self.backend = BackendClient(self.services)
         self._users: list[VirtualUser] = []
         self._by_name: dict[str, VirtualUser] = {}
         self._realms: set[Any] = set()
