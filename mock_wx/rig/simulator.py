@@ -38,6 +38,7 @@ class Simulator:
         backend_url: str | None = None,
         embedded_backend: bool = True,
         api_domain: str = "api.wxsim-shop.example.com",
+        time_limit: float = 10.0,
     ) -> None:
         if fidelity not in FIDELITY_MODES:
             raise ValueError(f"fidelity must be 'strict' or 'lenient', not {fidelity!r}")
@@ -45,6 +46,8 @@ class Simulator:
         self.fidelity = fidelity
         self.seed = seed
         self.appid = appid
+        #: Seconds one call into a user's JS may run before it is interrupted (runaway `while (true) {}`).
+        self.time_limit = time_limit
         self.clock = clock or VirtualClock(realtime=realtime)
         self.trace = Trace(enabled=trace)
         self.services = Services(self, backend_url=backend_url, embedded_backend=embedded_backend,

@@ -80,7 +80,7 @@ class VirtualUser:
         if self.running:
             self.close()
         self.ctx.state.pop("single_page_mode", None)
-        realm = Realm(self.sim.bundle, self.ctx)
+        realm = Realm(self.sim.bundle, self.ctx, time_limit=self.sim.time_limit)
         self._realm = realm
         self.launched_at_ms = self.ctx.clock.now_ms()
         target = url or "/" + self.sim.bundle.pages[0]
