@@ -174,10 +174,12 @@ class Router:
         cur = self.current()
         if cur and cur.route == route:
             return
+        if cur and cur.route in self.tab_pages:
+            self._hook(cur, "onHide")
+        # Pages above the tab page are unloaded, top first; the tab page under them was hidden when they
+        # were opened, so it gets no second onHide (§6 switchTab table: C → A, D → B).
         while self.stack and self.stack[-1].route not in self.tab_pages:
             self._unload(self.stack.pop())
-        if self.stack:
-            self._hook(self.stack[-1], "onHide")
         self.stack.clear()
         rec = self.tab_alive.get(route)
         if rec is None:
