@@ -7,6 +7,7 @@ per refresh, so logs stay greppable.
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from types import TracebackType
@@ -105,12 +106,14 @@ def summary_rows(stats: Stats, kinds: Iterable[str] = KINDS) -> list[dict[str, o
 
 def summary_table(stats: Stats, kinds: Iterable[str] = KINDS) -> Table:
     """A rich table: per name count, fails, rps, p50, p95, p99, max (ms)."""
+    rows = summary_rows(stats, kinds)
     table = Table(title=f"wxsim load — {stats.elapsed:.1f}s", title_justify="left")
-    for col in ("type", "name"):
-        table.add_column(col)
+    table.add_column("type", no_wrap=True)
+    widest = max((len(str(r["name"])) for r in rows), default=4)
+    table.add_column("name", overflow="fold", min_width=min(widest, 30))  # names matter more than numbers
     for col in ("count", "fails", "rps", "p50", "p95", "p99", "max"):
         table.add_column(col, justify="right")
-    for r in summary_rows(stats, kinds):
+    for r in rows:
         style = "bold" if r["name"] == "Aggregated" else None
         table.add_row(str(r["kind"]), str(r["name"]), str(r["count"]), str(r["failures"]),
                       f"{r['rps']:.1f}", *(_ms(float(r[k])) for k in ("p50", "p95", "p99", "max")),  # type: ignore[arg-type]
@@ -121,7 +124,8 @@ def summary_table(stats: Stats, kinds: Iterable[str] = KINDS) -> Table:
 def print_summary(stats: Stats, console: Console | None = None,
                   thresholds: Sequence[ThresholdResult] = ()) -> None:
     """Print the summary table, the top errors and threshold results."""
-    console = console or Console()
+    # Off a terminal rich assumes 80 columns; CI logs are wider and a cropped table helps no one.
+    console = console or Console(width=None if sys.stdout.isatty() else 120)
     console.print(summary_table(stats))
     errors: dict[str, int] = {}
     for (kind, name), e in stats.entries.items():

@@ -105,3 +105,12 @@ def test_summary_table_and_rows() -> None:
     for col in ("count", "fails", "rps", "p50", "p95", "p99", "max"):
         assert col in text
     assert "/api/group-buy/{id}/join" in text and "HTTP 500" in text and "FAIL p95<1ms" in text
+
+
+def test_progress_live_on_a_terminal_does_not_break() -> None:
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=True, width=100)
+    st = _stats()
+    with Progress(console=console) as progress:
+        progress(Tick(1.0, 5, st))
+    assert "users" in buf.getvalue() and progress.lines == 1
