@@ -58,6 +58,7 @@ class VirtualClock:
         self._listeners: list[Callable[[float], Any]] = []
         self._loop_origin: float | None = None
         self._advancing = False
+        self._background: set[asyncio.Future[Any]] = set()
 
     # -- reading ---------------------------------------------------------------------------
     def time(self) -> float:
@@ -179,7 +180,9 @@ class VirtualClock:
             return
         result = timer.callback(*timer.args)
         if inspect.isawaitable(result):
-            asyncio.ensure_future(result)
+            task = asyncio.ensure_future(result)
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
 
     def _drop_cancelled(self) -> None:
         while self._heap and self._heap[0].cancelled:

@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         if args.command in ("demo", "run"):
-            return asyncio.run(_run_journeys(args))
+            return _write_results(args, *asyncio.run(_run_journeys(args)))
         if args.command == "backend":
             return _backend(args)
         if args.command == "load":
@@ -108,10 +108,10 @@ async def _check_backend(url: str) -> None:
         raise CliError(f"backend {url} is unreachable ({type(exc).__name__}: {exc})") from None
 
 
-async def _run_journeys(args: argparse.Namespace) -> int:
+async def _run_journeys(args: argparse.Namespace) -> tuple[list[Any], str]:
     from ..runtime import AppBundle
     from .journeys import discover, run_journey
-    from .report import print_summary, run_with_progress, write_html_report
+    from .report import run_with_progress
     from .simulator import Simulator
 
     app_dir = Path(args.app) if args.app else bundled_app_path()
@@ -135,13 +135,18 @@ async def _run_journeys(args: argparse.Namespace) -> int:
         return results
 
     results = await run_with_progress(journeys, one)
-    flat = [r for group in results for r in group]
-    print_summary(flat)
-    write_html_report(flat, args.report, title=f"wxsim {args.command}: {bundle.app_name} ({args.fidelity})")
+    return [r for group in results for r in group], f"wxsim {args.command}: {bundle.app_name} ({args.fidelity})"
+
+
+def _write_results(args: argparse.Namespace, results: list[Any], title: str) -> int:
+    from .report import print_summary, write_html_report
+
+    print_summary(results)
+    write_html_report(results, args.report, title=title)
     print(f"report: {Path(args.report).resolve()}")
     if args.json_out:
-        Path(args.json_out).write_text(json.dumps([_result_json(r) for r in flat], ensure_ascii=False, default=str))
-    return 0 if all(r.ok for r in flat) else 1
+        Path(args.json_out).write_text(json.dumps([_result_json(r) for r in results], ensure_ascii=False, default=str))
+    return 0 if all(r.ok for r in results) else 1
 
 
 def _result_json(r: Any) -> dict[str, Any]:

@@ -7,6 +7,7 @@ interrupted. Each `QuickJSEngine` is one isolated realm with its own runtime and
 
 from __future__ import annotations
 
+import json
 import re
 import traceback
 from collections.abc import Callable
@@ -87,7 +88,7 @@ class QuickJSEngine:
                 return fn(*args)
             except BaseException as exc:  # never let a Python error corrupt the engine state
                 self.host_errors.append(exc)
-                return '{"__throw": "wxsim internal error: %s"}' % str(exc).replace('"', "'")[:200]
+                return json.dumps({"__throw": f"wxsim internal error: {str(exc)[:200]}"})
 
         self._ctx.add_callable(name, safe)
 

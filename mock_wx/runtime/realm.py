@@ -9,6 +9,7 @@ asyncio loop's thread; handlers that do I/O become tasks, and the realm counts t
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections import deque
 from importlib import resources
@@ -106,6 +107,8 @@ class Realm:
         if isinstance(args, dict):
             args = _decode_buffers(args)
         self.ctx.record("wx", api=name, args=_summary(args))
+        if spec is not None and spec.kind == "task" and isinstance(args, dict):
+            args["__taskId"] = int(cb_id)  # task handlers emit events to this id (§1, §5)
         mock = self.ctx.mocks.get(name)
         try:
             if mock is not None:
@@ -124,7 +127,7 @@ class Realm:
         if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
             fut = asyncio.ensure_future(result)
             self._tasks.add(fut)
-            fut.add_done_callback(lambda f, cb=int(cb_id), n=err_name: self._task_done(f, cb, n))
+            fut.add_done_callback(functools.partial(self._task_done, cb_id=int(cb_id), err_name=err_name))
         else:
             self._ok(cb_id, err_name, result)
 
@@ -238,8 +241,12 @@ class Realm:
         """Count background work (e.g. a socket handshake) as pending for `idle()`."""
         fut = asyncio.ensure_future(awaitable)
         self._tasks.add(fut)
-        fut.add_done_callback(lambda f: (self._tasks.discard(f), self._schedule_pump()))
+        fut.add_done_callback(self._tracked_done)
         return fut
+
+    def _tracked_done(self, fut: asyncio.Future[Any]) -> None:
+        self._tasks.discard(fut)
+        self._schedule_pump()
 
     def detach(self, fut: asyncio.Future[Any]) -> None:
         """Stop counting an in-flight call for `idle()` (a request stalled on its server); it still resolves."""
