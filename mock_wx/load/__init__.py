@@ -9,7 +9,7 @@ from .progress import Progress, print_summary, summary_rows, summary_table
 from .report import render_html, to_json, write_html, write_json
 from .scheduler import JourneyFn, Tick, UserFactory, UserLike, parse_duration, run_population
 from .stats import Entry, SeriesPoint, Stats, StepTimer, current_stats, route_template, step
-from .thresholds import Threshold, ThresholdResult, evaluate, parse_threshold
+from .thresholds import Threshold, ThresholdResult, abort_on_fail, evaluate, parse_threshold
 
 __all__ = [
     "Entry",
@@ -24,6 +24,7 @@ __all__ = [
     "Tick",
     "UserFactory",
     "UserLike",
+    "abort_on_fail",
     "current_stats",
     "evaluate",
     "parse_duration",

@@ -9,15 +9,20 @@ threshold applies to all requests together, or to all journeys when no request w
 
 from __future__ import annotations
 
+import inspect
 import math
 import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .stats import KINDS, Entry, Stats
 
-__all__ = ["Threshold", "ThresholdResult", "evaluate", "parse_threshold"]
+if TYPE_CHECKING:
+    from .scheduler import Tick
+
+__all__ = ["Threshold", "ThresholdResult", "abort_on_fail", "evaluate", "parse_threshold"]
 
 _RE = re.compile(
     r"^\s*(?:(?P<scope>.+?)\s+)?(?P<metric>p\d+(?:\.\d+)?|avg|min|max|errors|rps|count)"
@@ -152,3 +157,29 @@ def evaluate(thresholds: Iterable[str | Threshold], stats: Stats) -> list[Thresh
         ok = not math.isnan(actual) and _OPS[th.op](actual, th.value)
         results.append(ThresholdResult(th, ok, actual))
     return results
+
+
+def abort_on_fail(thresholds: Sequence[str | Threshold], *, after: float = 0.0,
+                  then: Callable[[Tick], Any] | None = None) -> Callable[[Tick], Any]:
+    """An `on_tick` for `--abort-on-fail`: stop the run once a threshold fails (after `after` s).
+
+    `then` (e.g. a `Progress`) is called first on every tick. The failing results are left in
+    `stats.meta["aborted_by"]`.
+    """
+    parsed = [parse_threshold(t) if isinstance(t, str) else t for t in thresholds]
+
+    async def on_tick(tick: Tick) -> bool:
+        if then is not None:
+            res = then(tick)
+            if inspect.isawaitable(res):
+                res = await res
+            if res is True:
+                return True
+        if tick.elapsed < after:
+            return False
+        failed = [r for r in evaluate(parsed, tick.stats) if not r.ok and r.actual is not None]
+        if failed:
+            tick.stats.meta["aborted_by"] = [str(r) for r in failed]
+        return bool(failed)
+
+    return on_tick

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from mock_wx.load import Stats, Tick, parse_duration, run_population, step
+from mock_wx.load import Stats, Tick, abort_on_fail, parse_duration, run_population, step
 from mock_wx.load.scheduler import _arrival_times
 
 
@@ -240,3 +240,16 @@ async def test_stats_passed_in_is_filled() -> None:
     st = Stats()
     out = await run_population({"q": quick}, Factory(), users=1, duration=0.05, stats=st)
     assert out is st and st.meta["model"] == "closed" and st.stopped_at is not None
+
+
+async def test_abort_on_fail_stops_the_run_and_says_why() -> None:
+    async def failing(user: FakeUser) -> None:
+        await asyncio.sleep(0.002)
+        raise RuntimeError("HTTP 500")
+
+    seen: list[Tick] = []
+    started = time.monotonic()
+    st = await run_population({"f": failing}, Factory(), users=2, duration=5, tick_interval=0.05,
+                              on_tick=abort_on_fail(["errors<10%", "p95<10s"], after=0.1, then=seen.append))
+    assert st.meta["aborted"] and time.monotonic() - started < 2 and seen
+    assert st.meta["aborted_by"][0].startswith("FAIL errors<10%")
