@@ -154,17 +154,19 @@ class _Run:
 
     async def closed_user(self, idx: int) -> None:
         current_stats.set(self.stats)
-        rng, user, fails = self.rng(idx), None, 0
+        rng, user, fresh, factory_fails = self.rng(idx), None, idx, 0
         me = asyncio.current_task()
         assert me is not None
         try:
             while not self.stopping:
                 if user is None:
-                    user = await self.new_user(idx if fails == 0 else self.index())
+                    user = await self.new_user(fresh)
+                    fresh = self.index()  # any later user of this task is a new identity
                     if user is None:
-                        fails += 1
-                        await asyncio.sleep(min(1.0, 0.05 * 2 ** min(fails, 5)))
+                        factory_fails += 1
+                        await asyncio.sleep(min(1.0, 0.05 * 2 ** min(factory_fails, 5)))
                         continue
+                    factory_fails = 0
                 name, fn = self.choose(rng)
                 self.busy.add(me)
                 t0 = self.loop.time()
@@ -174,7 +176,7 @@ class _Run:
                     ms = (self.loop.time() - t0) * 1000.0
                     self.stats.record("journey", name, ms, ok=False, error=error_message(exc))
                     await _close(user)
-                    user, fails = None, fails + 1  # replaced by a fresh user on the next turn
+                    user = None  # replaced by a fresh user on the next turn
                 else:
                     self.stats.record("journey", name, (self.loop.time() - t0) * 1000.0)
                 finally:
@@ -186,9 +188,8 @@ class _Run:
             if user is not None:
                 await _close(user)
 
-    async def arrival(self, idx: int, intended: float, idle: list[Any]) -> None:
+    async def arrival(self, name: str, fn: JourneyFn, intended: float, idle: list[Any]) -> None:
         current_stats.set(self.stats)
-        name, fn = self.choose(self.rng(idx))
         user = idle.pop() if idle else await self.new_user(self.index(), name)
         if user is None:
             return
@@ -266,6 +267,7 @@ async def run_population(
     tasks: dict[int, asyncio.Task[None]] = {}
     peak, aborted, arrivals, dropped = 0, False, 0, 0
     idle: list[Any] = []  # open model: users between journeys
+    retired: set[asyncio.Task[None]] = set()  # closed model: users stopped by a ramp-down
     t0 = run.loop.time()
     next_tick = tick_interval
     try:
@@ -284,7 +286,10 @@ async def run_population(
                 else:
                     tokens = min(tokens, 1.0)
                     for i in list(tasks)[target:]:  # ramp down: the newest users leave first
-                        tasks.pop(i).cancel()
+                        t = tasks.pop(i)
+                        t.cancel()
+                        retired.add(t)  # still closing its user; awaited before we return
+                        t.add_done_callback(retired.discard)
                 last = now
                 stats.set_users(len(tasks))
                 peak = max(peak, len(tasks))
@@ -296,19 +301,20 @@ async def run_population(
                 await asyncio.sleep(max(0.0, min(_TICK, end - now)))
         else:
             plan = _arrival_times(steps or [(0.0, float(arrival_rate or 0))], float(arrival_rate or 0))
+            pick = run.rng(-1)  # arrivals come in a fixed order, so one seeded stream of choices
             nxt = next(plan, math.inf)
             while True:
                 now = run.loop.time() - t0
                 while nxt <= min(now, end) and nxt < end:
                     i = arrivals
                     arrivals += 1
+                    name, fn = run.choose(pick)
                     if users is not None and len(tasks) >= users:
                         dropped += 1
-                        name, _ = run.choose(run.rng(i))
                         stats.record("journey", name, (now - nxt) * 1000.0, ok=False,
                                      error="dropped: users limit reached")
                     else:
-                        _track(tasks, i, run.loop.create_task(run.arrival(i, t0 + nxt, idle)))
+                        _track(tasks, i, run.loop.create_task(run.arrival(name, fn, t0 + nxt, idle)))
                     nxt = next(plan, math.inf)
                 stats.set_users(len(tasks))
                 peak = max(peak, len(tasks))
@@ -325,7 +331,7 @@ async def run_population(
         await _stop(in_flight, run.busy if model == "closed" else set(in_flight), stop_timeout)
     finally:
         run.stopping = True
-        leftover = list(tasks.values())
+        leftover = [*tasks.values(), *retired]
         for t in leftover:
             t.cancel()
         await asyncio.gather(*leftover, return_exceptions=True)

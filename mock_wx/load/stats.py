@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import contextvars
 import math
-import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
 
 from .histogram import _INV_LOG_GAMMA, _MIN_BUCKET, _OFFSET, MIN_VALUE, Histogram
+from .routes import route_template
 
 __all__ = [
     "KINDS",
@@ -370,25 +369,3 @@ def error_message(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     msg = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     return msg[:200]
-
-
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
-_NUM = re.compile(r"^-?\d+$")
-_HEX = re.compile(r"^(?=[^/]*\d)[0-9a-fA-F]{8,}$")
-
-
-def route_template(url: str, name: str | None = None) -> str:
-    """`/api/group-buy/123/join?x=1` → `/api/group-buy/{id}/join`; an explicit `name` wins.
-
-    Numeric segments, UUIDs and hex ids (8+ hex digits, at least one digit) become `{id}`;
-    scheme, host and query string are dropped.
-    """
-    if name:
-        return name
-    parts = urlsplit(url)
-    path = parts.path if (parts.scheme or parts.netloc) else url.split("?", 1)[0].split("#", 1)[0]
-    segs = path.split("/")
-    for i, seg in enumerate(segs):
-        if seg and (_NUM.match(seg) or _UUID.match(seg) or _HEX.match(seg)):
-            segs[i] = "{id}"
-    return "/".join(segs) or "/"
