@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
-from ..api import DialogPolicy, WxContext
-from ..errors import JSError, WxError
+from ..api import DialogPolicy, Fail, WxContext
+from ..errors import JSError, NavigationError, WxError
 from ..runtime import Realm
 from .page import Page
 
@@ -97,8 +97,11 @@ class VirtualUser:
         return Page(self, rec.id, rec.route, rec.query)
 
     async def back(self, delta: int = 1) -> Page:
-        """Press back (navigateBack rules apply)."""
-        await self.realm.router.navigate("navigateBack", {"delta": delta})
+        """Press back (navigateBack rules apply); on the first page raises NavigationError with the errMsg."""
+        try:
+            await self.realm.router.navigate("navigateBack", {"delta": delta})
+        except Fail as f:
+            raise NavigationError(f"navigateBack:fail {f.reason}") from None
         await self.idle()
         return self.current_page
 
