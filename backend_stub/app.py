@@ -22,7 +22,8 @@ log = logging.getLogger("backend_stub")
 BACKEND = web.AppKey("backend_stub.backend", Backend)
 OPENAPI = web.AppKey("backend_stub.openapi", dict)
 USER_ID = web.RequestKey("backend_stub.user_id", str)
-_IDENTITY_FIELDS = ("userId",)
+# Fields the seed's pages use to say "this is me"; any other value is someone else's identity.
+_IDENTITY_FIELDS = ("userId", "creatorId", "newUserId")
 
 
 def _operations() -> list[Operation]:

@@ -21,7 +21,7 @@ class Client:
                  user_id: str | None = None, user_key: str = "") -> None:
         self.session, self.base, self.token, self.user_id, self.user_key = session, base, token, user_id, user_key
 
-    async def call(self, method: str, path: str, body: Any = None, **params: Any) -> tuple[int, Any]:
+    async def call(self, method: str, path: str, body: Any = None, /, **params: Any) -> tuple[int, Any]:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         data = json.dumps(body) if body is not None else None
         if data is not None:
@@ -31,13 +31,13 @@ class Client:
             text = await resp.text()
             return resp.status, (json.loads(text) if text else None)
 
-    async def get(self, path: str, **params: Any) -> tuple[int, Any]:
+    async def get(self, path: str, /, **params: Any) -> tuple[int, Any]:
         return await self.call("GET", path, **params)
 
     async def post(self, path: str, body: Any = None) -> tuple[int, Any]:
         return await self.call("POST", path, {} if body is None else body)
 
-    async def ok(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
+    async def ok(self, method: str, path: str, body: Any = None, /, **params: Any) -> Any:
         status, data = await self.call(method, path, body, **params)
         assert status < 300, (status, data)
         return data

@@ -1,0 +1,178 @@
+"""Orders and WeChat Pay: prepay, notifications (duplicate, late, tampered), close, cancel, refund."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import Shop
+
+
+@pytest.fixture
+async def seeded(shop: Shop) -> Shop:
+    await shop.seed()
+    return shop
+
+
+async def _order(shop: Shop, client, product: str = "p001", quantity: int = 1) -> dict:
+    return await client.ok("POST", "/api/orders", {"productId": product, "quantity": quantity})
+
+
+async def test_order_amount_is_computed_by_the_server(seeded: Shop) -> None:
+    alice = await seeded.login("alice")
+    price = (await alice.ok("GET", "/api/products/p002"))["price"]
+    data = await alice.ok("POST", "/api/orders", {"productId": "p002", "quantity": 2, "amount": 1})
+    assert data["order"]["amount"] == 2 * price
+    assert data["payment"]["signType"] == "RSA" and data["payment"]["package"].startswith("prepay_id=")
+    assert seeded.scalar("SELECT COUNT(*) FROM events WHERE kind='ignored_client_value'") == 1
+    # The stub's paySign is what the platform (and so wx.requestPayment) accepts.
+    merchant = seeded.platform.merchant
+    seeded.platform.pay.verify_client_payment(merchant.appid, **data["payment"])
+
+
+async def test_paid_then_listed(seeded: Shop) -> None:
+    alice = await seeded.login("alice")
+    stock = (await alice.ok("GET", "/api/products/p001"))["stock"]
+    data = await _order(seeded, alice)
+    assert (await alice.ok("GET", "/api/products/p001"))["stock"] == stock - 1
+    await seeded.pay(data["payment"])
+    orders = (await alice.ok("GET", "/api/orders", status="paid"))["orders"]
+    assert [o["id"] for o in orders] == [data["order"]["id"]]
+    assert orders[0]["paidAt"] is not None
+    assert (await alice.ok("GET", "/api/products/p001"))["sales"] == 1
+
+
+async def test_duplicate_and_late_notifications_after_refund(seeded: Shop) -> None:
+    alice = await seeded.login("alice")
+    data = await _order(seeded, alice)
+    oid = data["order"]["id"]
+    await seeded.pay(data["payment"])
+    tx = seeded.scalar("SELECT transaction_id FROM orders WHERE id=?", oid)
+    assert (await seeded.platform.pay.redeliver(tx)).status == 204  # duplicate
+    refunded = await alice.ok("POST", f"/api/orders/{oid}/refund", {"reason": "不想要了"})
+    assert refunded["status"] in ("refunding", "refunded")
+    await seeded.settle()
+    assert (await alice.ok("GET", f"/api/orders/{oid}"))["status"] == "refunded"
+    # The payment notification again, now after the refund, and the refund notification twice more.
+    assert (await seeded.platform.pay.redeliver(tx)).status == 204
+    out_refund_no = seeded.scalar("SELECT out_refund_no FROM refunds WHERE order_id=?", oid)
+    assert (await seeded.platform.pay.redeliver(out_refund_no=out_refund_no)).status == 204
+    assert (await alice.ok("GET", f"/api/orders/{oid}"))["status"] == "refunded"
+    assert seeded.scalar("SELECT COUNT(*) FROM payments WHERE order_id=?", oid) == 1
+    assert seeded.scalar("SELECT COUNT(*) FROM refunds WHERE order_id=?", oid) == 1
+    assert len(seeded.platform.pay.refunds) == 1
+    status, _ = await alice.post(f"/api/orders/{oid}/refund")
+    assert status == 409
+
+
+async def test_refund_notification_before_payment_notification(seeded: Shop) -> None:
+    """Out of order: the stub hears of the refund first; the late payment must not resurrect the order."""
+    from backend_stub.domains.payments import apply_payment, apply_refund
+
+    alice = await seeded.login("alice")
+    data = await _order(seeded, alice)
+    order = seeded.backend.db.one("SELECT * FROM orders WHERE id=?", data["order"]["id"])
+    now = seeded.backend.now()
+    refund = {"out_trade_no": order["out_trade_no"], "out_refund_no": "R1", "refund_status": "SUCCESS",
+              "refund_id": "50x", "amount": {"refund": order["amount"], "total": order["amount"]}}
+    payment = {"trade_state": "SUCCESS", "out_trade_no": order["out_trade_no"], "transaction_id": "4200x",
+               "mchid": seeded.platform.merchant.mchid, "amount": {"total": order["amount"]}}
+    assert apply_refund(seeded.backend, refund, now) == "refunded"
+    assert apply_refund(seeded.backend, refund, now) == "duplicate"
+    assert apply_payment(seeded.backend, payment, now).startswith("recorded_after")
+    assert apply_payment(seeded.backend, payment, now) == "duplicate"
+    assert (await alice.ok("GET", f"/api/orders/{order['id']}"))["status"] == "refunded"
+    assert seeded.scalar("SELECT COUNT(*) FROM payments") == 1
+    assert seeded.scalar("SELECT COUNT(*) FROM refunds") == 1
+
+
+async def test_tampered_notification_is_rejected(seeded: Shop) -> None:
+    alice = await seeded.login("alice")
+    data = await _order(seeded, alice)
+    order = seeded.backend.db.one("SELECT * FROM orders WHERE id=?", data["order"]["id"])
+    notifier = seeded.platform.notifier
+    resource = {"trade_state": "SUCCESS", "out_trade_no": order["out_trade_no"], "transaction_id": "4200y",
+                "mchid": seeded.platform.merchant.mchid, "appid": seeded.platform.appid,
+                "amount": {"total": order["amount"]}}
+    delivery = notifier.build(seeded.url + "/api/pay/notify", "TRANSACTION.SUCCESS", "支付成功", "transaction",
+                              resource)
+    envelope = json.loads(delivery.body)
+    envelope["summary"] = "篡改"
+    tampered = json.dumps(envelope, ensure_ascii=False)
+    headers = notifier.headers(delivery.body)  # signed over the original body
+    async with seeded.session.post(seeded.url + "/api/pay/notify", data=tampered.encode(),
+                                   headers={**headers, "Content-Type": "application/json"}) as resp:
+        assert resp.status == 401
+        assert (await resp.json())["code"] == "FAIL"
+    wrong_serial = {**notifier.headers(delivery.body), "Wechatpay-Serial": "0000"}
+    async with seeded.session.post(seeded.url + "/api/pay/notify", data=delivery.body.encode(),
+                                   headers=wrong_serial) as resp:
+        assert resp.status == 401
+    # Correctly signed but with a forged ciphertext: decryption fails.
+    envelope = json.loads(delivery.body)
+    envelope["resource"]["ciphertext"] = envelope["resource"]["ciphertext"][:-8] + "AAAAAAA="
+    forged = json.dumps(envelope)
+    async with seeded.session.post(seeded.url + "/api/pay/notify", data=forged.encode(),
+                                   headers=notifier.headers(forged)) as resp:
+        assert resp.status == 401
+    assert (await alice.ok("GET", f"/api/orders/{order['id']}"))["status"] == "created"
+    # The genuine one is accepted.
+    async with seeded.session.post(seeded.url + "/api/pay/notify", data=delivery.body.encode(),
+                                   headers=notifier.headers(delivery.body)) as resp:
+        assert resp.status == 204
+    assert (await alice.ok("GET", f"/api/orders/{order['id']}"))["status"] == "paid"
+
+
+async def test_unpaid_order_closes_after_the_window(seeded: Shop) -> None:
+    alice = await seeded.login("alice")
+    stock = (await alice.ok("GET", "/api/products/p003"))["stock"]
+    data = await _order(seeded, alice, "p003", 3)
+    await seeded.advance(29 * 60)
+    assert (await alice.ok("GET", f"/api/orders/{data['order']['id']}"))["status"] == "created"
+    result = await seeded.advance(60)
+    assert result["ordersClosed"] == 1
+    order = await alice.ok("GET", f"/api/orders/{data['order']['id']}")
+    assert (order["status"], order["closedReason"]) == ("closed", "timeout")
+    assert (await alice.ok("GET", "/api/products/p003"))["stock"] == stock
+    platform_order = seeded.platform.pay.orders[data["order"]["outTradeNo"]]
+    assert platform_order.trade_state == "CLOSED"
+    status, body = await alice.post(f"/api/orders/{data['order']['id']}/pay")
+    assert (status, body["error"]) == (409, "invalid_state")
+
+
+async def test_cancel_and_confirm_flow(seeded: Shop) -> None:
+    alice, bob = await seeded.users(2)
+    first = await _order(seeded, alice)
+    cancelled = await alice.ok("POST", f"/api/orders/{first['order']['id']}/cancel")
+    assert cancelled["status"] == "closed" and cancelled["closedReason"] == "cancelled"
+    second = await _order(seeded, alice)
+    oid = second["order"]["id"]
+    again = await alice.ok("POST", f"/api/orders/{oid}/pay")
+    assert again["payment"]["package"] == second["payment"]["package"]
+    await seeded.pay(second["payment"])
+    assert (await bob.get(f"/api/orders/{oid}"))[0] == 403
+    assert (await bob.post(f"/api/orders/{oid}/refund"))[0] == 403
+    assert (await alice.post(f"/api/orders/{oid}/confirm"))[0] == 409
+    assert (await seeded.admin.ok("POST", f"/__admin/orders/{oid}/ship"))["status"] == "shipped"
+    assert (await alice.ok("POST", f"/api/orders/{oid}/confirm"))["status"] == "completed"
+
+
+async def test_out_of_stock(seeded: Shop) -> None:
+    alice = await seeded.login("alice")
+    seeded.backend.db.run("UPDATE products SET stock=1 WHERE id='p004'")
+    status, body = await alice.post("/api/orders", {"productId": "p004", "quantity": 2})
+    assert (status, body["error"]) == (409, "out_of_stock")
+    status, body = await alice.post("/api/orders", {"productId": "nope"})
+    assert (status, body["error"]) == (404, "product_not_found")
+
+
+async def test_platform_down_gives_502_and_keeps_stock(seeded: Shop) -> None:
+    alice = await seeded.login("alice")
+    stock = (await alice.ok("GET", "/api/products/p001"))["stock"]
+    pay = seeded.backend.pay
+    assert pay is not None
+    pay.base_url = "http://127.0.0.1:9"  # nothing listens there
+    status, body = await alice.post("/api/orders", {"productId": "p001"})
+    assert (status, body["error"]) == (502, "payment_unavailable")
+    assert (await alice.ok("GET", "/api/products/p001"))["stock"] == stock

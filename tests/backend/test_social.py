@@ -1,0 +1,90 @@
+"""Social feed, gamification and analytics."""
+
+from __future__ import annotations
+
+from .conftest import Shop
+
+
+async def test_feed_posts_likes_comments_shares(shop: Shop) -> None:
+    await shop.seed(products=3, users=3, posts=12)
+    alice, bob = await shop.users(2)
+    page1 = await alice.ok("GET", "/api/social-feed", page=1, limit=10)
+    page2 = await alice.ok("GET", "/api/social-feed", page=2, limit=10)
+    assert (len(page1["posts"]), page1["hasMore"], len(page2["posts"]), page2["hasMore"]) == (10, True, 2, False)
+    post = await alice.ok("POST", "/api/social-feed", {"content": "拼团成功！", "images": ["a.jpg"],
+                                                       "productId": "p001"})
+    assert post["author"]["id"] == alice.user_id and post["images"] == ["a.jpg"]
+    assert (await alice.ok("GET", "/api/social-feed"))["posts"][0]["id"] == post["id"]
+    pid = post["id"]
+    assert await bob.ok("POST", f"/api/social-feed/{pid}/like") == {"liked": True, "likeCount": 1}
+    assert await bob.ok("POST", f"/api/social-feed/{pid}/like", {"liked": True}) == {"liked": True, "likeCount": 1}
+    assert await alice.ok("POST", f"/api/social-feed/{pid}/like") == {"liked": True, "likeCount": 2}
+    assert await bob.ok("POST", f"/api/social-feed/{pid}/like") == {"liked": False, "likeCount": 1}
+    comment = await bob.ok("POST", f"/api/social-feed/{pid}/comments", {"content": "求链接"})
+    assert comment["author"]["id"] == bob.user_id
+    assert (await alice.ok("GET", f"/api/social-feed/{pid}/comments"))["comments"][0]["content"] == "求链接"
+    assert (await bob.ok("POST", f"/api/social-feed/{pid}/share"))["shareCount"] == 1
+    got = await bob.ok("GET", f"/api/social-feed/{pid}")
+    assert (got["likeCount"], got["liked"], got["commentCount"], got["shareCount"]) == (1, False, 1, 1)
+    assert (await bob.post("/api/social-feed", {"content": ""}))[0] == 400
+    assert (await bob.post("/api/social-feed/none/like"))[0] == 404
+
+
+async def test_points_are_decided_by_the_server(shop: Shop) -> None:
+    alice = await shop.login("alice")
+    first = await alice.ok("POST", "/api/user/reward", {"action": "share_product", "points": 10000})
+    assert (first["awarded"], first["points"], first["totalPoints"], first["ignoredClientPoints"]) == (
+        True, 10, 10, 10000)
+    capped = [await alice.ok("POST", "/api/user/award-points", {"action": "share_product"}) for _ in range(5)]
+    assert [c["points"] for c in capped] == [10, 10, 10, 10, 0] and capped[-1]["reason"] == "daily_cap"
+    assert (await alice.ok("POST", "/api/user/reward", {"action": "purchase"}))["reason"] == "server_only"
+    assert (await alice.ok("POST", "/api/user/reward", {"action": "hack"}))["reason"] == "unknown_action"
+    assert (await alice.ok("POST", "/api/user/reward", {"action": "like_post", "objectId": "x"}))["reason"] == \
+        "not_verified"
+    await shop.advance(86400)
+    again = await alice.ok("POST", "/api/user/reward", {"action": "share_moments"})
+    assert again["totalPoints"] == 70 and again["awarded"]
+    level = await alice.ok("GET", f"/api/user/{alice.user_id}/level")
+    assert level == {"level": 1, "points": 70, "nextLevelPoints": 100}
+    up = await alice.ok("POST", "/api/user/reward", {"action": "share_moments"})
+    up = await alice.ok("POST", "/api/user/reward", {"action": "share_group"})
+    assert (up["levelUp"], up["newLevel"]) == (True, 2)
+    assert shop.scalar("SELECT COUNT(*) FROM events WHERE kind='ignored_client_value'") == 1
+
+
+async def test_awards_are_idempotent_per_object_and_badges_follow_events(shop: Shop) -> None:
+    await shop.seed(products=3, users=2, posts=0)
+    alice = await shop.login("alice")
+    post = await alice.ok("POST", "/api/social-feed", {"content": "hello"})
+    first = await alice.ok("POST", "/api/user/reward", {"action": "post", "objectId": post["id"]})
+    second = await alice.ok("POST", "/api/user/reward", {"action": "post", "objectId": post["id"]})
+    assert (first["points"], second["points"], second["reason"]) == (10, 0, "already_awarded")
+    assert (await alice.ok("POST", "/api/user/check-badges"))["newBadges"] == []
+    await alice.ok("POST", "/api/analytics/share", {"productId": "p001", "platform": "chat"})
+    new = (await alice.ok("POST", "/api/user/check-badges", {"action": "share"}))["newBadges"]
+    assert [b["id"] for b in new] == ["first_share"]
+    assert (await alice.ok("POST", "/api/user/check-badges"))["newBadges"] == []
+    badges = await alice.ok("GET", f"/api/user/{alice.user_id}/badges")
+    assert [b["id"] for b in badges["badges"]] == ["first_share"]
+    order = await alice.ok("POST", "/api/orders", {"productId": "p001"})
+    await shop.pay(order["payment"])
+    me = await alice.ok("GET", "/api/user/me")
+    assert me["points"] == 60  # 10 for the post + 50 for the purchase, awarded on the payment notification
+
+
+async def test_analytics_are_computed_from_events(shop: Shop) -> None:
+    await shop.seed(products=3, users=2, posts=2)
+    alice, bob = await shop.users(2)
+    await alice.ok("POST", "/api/analytics/share", {"productId": "p001", "platform": "moments",
+                                                    "userId": alice.user_id, "timestamp": 1})
+    await alice.ok("POST", "/api/analytics/product-interest", {"productId": "p002", "streamId": "s1"})
+    await alice.ok("POST", "/api/analytics/social-action", {"action": "follow", "data": {"who": "x"}})
+    post = await alice.ok("POST", "/api/social-feed", {"content": "看看这个"})
+    await bob.ok("POST", f"/api/social-feed/{post['id']}/like")
+    insights = await alice.ok("GET", f"/api/analytics/social-insights/{alice.user_id}")
+    assert (insights["shares"], insights["posts"], insights["likesReceived"]) == (1, 1, 1)
+    report = await alice.ok("GET", f"/api/analytics/social-report/{alice.user_id}", period="7d")
+    assert report["totals"]["shares"] == 1 and report["totals"]["posts"] == 1 and len(report["daily"]) == 1
+    overview = await alice.ok("GET", "/api/analytics/overview")
+    assert overview["users"] == 4 and overview["shareRate"] == 0.25
+    assert (await alice.post("/api/analytics/share", {"platform": "fax"}))[0] == 400
