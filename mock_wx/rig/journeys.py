@@ -81,6 +81,10 @@ def _load_module(path: Path) -> Any:
         raise WxError(f"cannot import journeys from {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[mod_name] = module
+    # Like pytest's default import mode: a journey file can `from _helpers import ...` next to it.
+    folder = str(path.resolve().parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
     try:
         spec.loader.exec_module(module)
     except Exception as exc:
