@@ -17,7 +17,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from .histogram import Histogram
+from .histogram import CoarseHistogram
 from .scheduler import Tick
 from .stats import KINDS, Stats
 from .thresholds import ThresholdResult
@@ -66,13 +66,13 @@ class Progress:
         window = now - self._last_at if self._last_at is not None else max(elapsed, 1e-9)
         rps = (agg.count - self._last_count) / max(window, 1e-9)
         self._last_at, self._last_count = now, agg.count
-        recent = Histogram()
+        recent = CoarseHistogram()
         wall = int(time.time())
         per_kind = stats.series.get(kind, {})
         for t in range(wall - max(1, math.ceil(self.interval)), wall + 1):
             s = per_kind.get(t)
             if s is not None:
-                recent.merge(Histogram(s.hist))
+                recent.merge(CoarseHistogram(s.hist))
         p95 = recent.quantile(0.95) if recent.counts else agg.percentile(0.95)
         fail_pct = 100.0 * agg.error_rate
         line = (f"[{elapsed:6.1f}s] users {users:>6}  {kind}s/s {rps:8.1f}  "

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from .histogram import _INV_LOG_GAMMA, _MIN_BUCKET, _OFFSET, MIN_VALUE, Histogram
+from .histogram import (
+    _INV_LOG_GAMMA,
+    _MIN_BUCKET,
+    _OFFSET,
+    MIN_VALUE,
+    SERIES_SHIFT,
+    CoarseHistogram,
+    Histogram,
+)
 from .routes import route_template
 
 __all__ = [
@@ -174,7 +182,7 @@ class Stats:
         sec = int(self._clock())
         s = e._second if sec == e._sec else self._second_for(e, sec)
         s.count += 1
-        s.hist[b] += 1
+        s.hist[b >> SERIES_SHIFT] += 1
         if error is not None or not ok:
             e.failures += 1
             s.failures += 1
@@ -269,7 +277,7 @@ class Stats:
             if s is None:
                 out.append(SeriesPoint(t, 0, 0, math.nan, math.nan, users))
             else:
-                p50, p95 = Histogram(s.hist).quantiles((0.5, 0.95))
+                p50, p95 = CoarseHistogram(s.hist).quantiles((0.5, 0.95))
                 out.append(SeriesPoint(t, s.count, s.failures, p50, p95, users))
         return out
 
