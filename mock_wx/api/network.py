@@ -1,0 +1,379 @@
+"""wx.request, wx.downloadFile, wx.uploadFile over aiohttp (wx-fidelity.md §1).
+
+Each call returns a task (never a Promise, §0). The three share a limit of 10 concurrent calls per client;
+extra calls queue (`profile.queueStart/queueEnd`). Timeouts run on the simulation's clock: with a virtual
+clock a request to a stalled server stops holding up `idle()` after `Services.stall_grace` real seconds,
+and `await clock.advance(seconds=61)` then fails it with `request:fail timeout`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+from yarl import URL
+
+from ._base import Fail, WxContext, api
+from ._urls import Target, resolve_url
+
+__all__ = ["MAX_CONCURRENT", "METHODS", "encode_form"]
+
+MAX_CONCURRENT = 10  # request + uploadFile + downloadFile share it (§1)
+METHODS = ("OPTIONS", "GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "CONNECT")
+DEFAULT_TIMEOUT_MS = 60000
+NETWORK_ERRNO = 600000
+
+
+@dataclass
+class _Call:
+    """One in-flight network task of one client."""
+
+    task_id: int
+    api: str
+    fut: asyncio.Future[dict[str, Any]]
+    inner: asyncio.Future[Any] | None = None
+    profile: dict[str, Any] = field(default_factory=dict)
+
+    def fail(self, reason: str, errno: int | None = None) -> None:
+        if not self.fut.done():
+            self.fut.set_exception(Fail(reason, errno=errno))
+
+
+# ---------------------------------------------------------------------------- helpers
+def _js_string(v: Any) -> str:
+    """`String(v)` for JSON-able values, as the client sees them when building a query string."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None:
+        return "null"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dict | list):
+        return _stringify(v)
+    return str(v)
+
+
+def _encode_uri_component(s: str) -> str:
+    return quote(s, safe="-_.!~*'()")
+
+
+def encode_form(data: dict[str, Any]) -> str:
+    """`encodeURIComponent(k)=encodeURIComponent(v)&…` (§1 data serialisation)."""
+    return "&".join(f"{_encode_uri_component(str(k))}={_encode_uri_component(_js_string(v))}" for k, v in data.items())
+
+
+def _stringify(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+
+def _header_get(headers: dict[str, str], name: str) -> str | None:
+    for k, v in headers.items():
+        if k.lower() == name:
+            return v
+    return None
+
+
+def _slots(ctx: WxContext) -> asyncio.Semaphore:
+    sem = ctx.state.get("net_slots")
+    if sem is None:
+        sem = ctx.state["net_slots"] = asyncio.Semaphore(MAX_CONCURRENT)
+    return sem
+
+
+def _jar(ctx: WxContext) -> aiohttp.CookieJar:
+    """This client's cookies, keyed by the URL the app sees (per user, like separate phones)."""
+    jar = ctx.state.get("cookie_jar")
+    if jar is None:
+        jar = ctx.state["cookie_jar"] = aiohttp.CookieJar(unsafe=True)
+    return jar
+
+
+def _timeout_ms(ctx: WxContext, args: dict[str, Any], kind: str) -> float:
+    """`timeout` option, else app.json `networkTimeout.<kind>`, else 60 s (§1)."""
+    t = args.get("timeout")
+    if isinstance(t, int | float) and t > 0:
+        return float(t)
+    cfg = (ctx.app_config or {}).get("networkTimeout") or {}
+    t = cfg.get(kind)
+    return float(t) if isinstance(t, int | float) and t > 0 else float(DEFAULT_TIMEOUT_MS)
+
+
+def _headers(ctx: WxContext, given: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if isinstance(given, dict):
+        for k, v in given.items():
+            if str(k).lower() == "referer":
+                continue  # the app cannot set Referer (§1)
+            out[str(k)] = _js_string(v)
+    out["Referer"] = f"https://servicewechat.com/{ctx.appid}/0/page-frame.html"
+    return out
+
+
+def _response_headers(resp: aiohttp.ClientResponse) -> tuple[dict[str, str], list[str]]:
+    header: dict[str, str] = {}
+    for k, v in resp.headers.items():
+        header[k] = f"{header[k]},{v}" if k in header else v
+    cookies = list(resp.headers.getall("Set-Cookie", []))
+    return header, cookies
+
+
+def _tracker(ctx: WxContext, call: _Call) -> None:
+    ctx.state.setdefault("net_calls", {})[call.task_id] = call
+
+
+async def _settle(ctx: WxContext, call: _Call, timeout_ms: float, label: str) -> dict[str, Any]:
+    """Wait for `call` with its timeout on the clock; detach from idle() if the server stalls."""
+    me = asyncio.current_task()
+
+    async def expire() -> None:
+        # Fired by the clock: fail the call, then let this task hand the result to the realm before
+        # the clock settles, so `await clock.advance(...)` returns with the fail callback already run.
+        call.fail("timeout")
+        if me is not None and me is not asyncio.current_task():
+            await asyncio.wait({me})
+
+    timer = ctx.clock.call_later(timeout_ms / 1000.0, expire)
+    try:
+        grace = float(getattr(ctx.services, "stall_grace", 2.0))
+        if not ctx.clock.realtime and ctx.host is not None:
+            done, _ = await asyncio.wait({call.fut}, timeout=grace)
+            if not done:
+                # The server has not answered in `grace` real seconds: let the test move virtual time.
+                ctx.record("request-stalled", api=call.api, url=label)
+                if me is not None:
+                    ctx.host.detach(me)
+        return await call.fut
+    finally:
+        timer.cancel()
+        if call.inner is not None and not call.inner.done():
+            call.inner.cancel()
+        ctx.state.get("net_calls", {}).pop(call.task_id, None)
+        if ctx.host is not None:
+            ctx.host.emit(call.task_id, "__done", {})
+
+
+async def _with_slot(ctx: WxContext, call: _Call, work: Any) -> None:
+    """Queue for one of the 10 slots, then run `work()`; results and failures land on `call.fut`."""
+    sem = _slots(ctx)
+    call.profile["queueStart"] = _now_ms(ctx)
+    async with sem:
+        call.profile["queueEnd"] = _now_ms(ctx)
+        try:
+            result = await work()
+        except Fail as f:
+            if not call.fut.done():
+                call.fut.set_exception(f)
+            return
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
+            call.fail(_transport_text(exc), NETWORK_ERRNO)
+            return
+        if not call.fut.done():
+            call.fut.set_result(result)
+
+
+def _transport_text(exc: BaseException) -> str:
+    if isinstance(exc, aiohttp.ClientConnectorError | ConnectionRefusedError):
+        return "net::ERR_CONNECTION_REFUSED"
+    if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
+        return "net::ERR_EMPTY_RESPONSE"
+    return f"net::ERR_FAILED {type(exc).__name__}"
+
+
+def _now_ms(ctx: WxContext) -> float:
+    return float(ctx.clock.now_ms())
+
+
+def _report(ctx: WxContext, api_name: str, method: str, target: Target, status: int, started: float,
+            ok: bool, size: int, error: str | None = None) -> None:
+    ms = round((time.perf_counter() - started) * 1000.0, 3)
+    ctx.record("request", api=api_name, method=method, url=target.logical, status=status, ms=ms, size=size,
+               ok=ok, **({"error": error} if error else {}))
+    services = ctx.services
+    if services is not None and getattr(services, "request_listeners", None):
+        services.notify_request(target.logical.split("?", 1)[0], method, status, ms, ok, size)
+
+
+def _session(ctx: WxContext) -> aiohttp.ClientSession:
+    http = getattr(ctx.services, "http", None)
+    if http is None:
+        raise Fail("network is not available (the simulation has not started)", errno=NETWORK_ERRNO)
+    return http  # type: ignore[no-any-return]
+
+
+def _cookie_header(ctx: WxContext, target: Target, headers: dict[str, str]) -> None:
+    if _header_get(headers, "cookie") is not None:
+        return
+    cookies = _jar(ctx).filter_cookies(URL(target.logical))
+    if cookies:
+        headers["Cookie"] = "; ".join(f"{m.key}={m.value}" for m in cookies.values())
+
+
+# ---------------------------------------------------------------------------- wx.request
+def _prepare(args: dict[str, Any], target: Target, headers: dict[str, str], method: str) -> tuple[Target, bytes | None]:
+    """Serialise `data` by method and content type (§1)."""
+    data = args.get("data")
+    if data is None:
+        return target, None
+    if method == "GET":
+        qs = encode_form(data) if isinstance(data, dict) else (data if isinstance(data, str) else "")
+        if not qs:
+            return target, None
+        sep = "&" if "?" in target.real else "?"
+        return Target(target.logical + ("&" if "?" in target.logical else "?") + qs, target.real + sep + qs), None
+    if isinstance(data, bytes):
+        return target, data
+    ctype = (_header_get(headers, "content-type") or "application/json").lower()
+    if isinstance(data, str):
+        return target, data.encode()
+    if "application/x-www-form-urlencoded" in ctype and isinstance(data, dict):
+        return target, encode_form(data).encode()
+    # application/json, and (UNCONFIRMED, §1) any other content type: JSON.stringify(data).
+    return target, _stringify(data).encode()
+
+
+def _parse_body(raw: bytes, args: dict[str, Any]) -> Any:
+    if args.get("responseType") == "arraybuffer":
+        return raw
+    text = raw.decode("utf-8", errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]  # one BOM is stripped (§1)
+    if args.get("dataType", "json") == "json":
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text  # invalid JSON stays a string, still success (§1)
+    return text
+
+
+@api("request", "task")
+def request(ctx: WxContext, args: dict[str, Any]) -> Any:
+    """`wx.request`: every HTTP status goes to success; timeout/abort/domain errors go to fail (§1)."""
+    task_id = int(args.get("__taskId", 0))
+    method = args.get("method", "GET")
+    if not isinstance(method, str) or method not in METHODS:
+        raise Fail(f"parameter error: parameter.method should be one of {', '.join(METHODS)}")
+    target = resolve_url(ctx, args.get("url"))
+    headers = _headers(ctx, args.get("header"))
+    if _header_get(headers, "content-type") is None:
+        headers["content-type"] = "application/json"
+    target, body = _prepare(args, target, headers, method)
+    _cookie_header(ctx, target, headers)
+    call = _Call(task_id, "request", asyncio.get_running_loop().create_future())
+    _tracker(ctx, call)
+    started = time.perf_counter()
+
+    async def work() -> dict[str, Any]:
+        http = _session(ctx)
+        call.profile["requestStart"] = _now_ms(ctx)
+        status, size = 0, 0
+        try:
+            async with http.request(method, URL(target.real, encoded=True), data=body, headers=headers, allow_redirects=True) as resp:
+                status = resp.status
+                header, cookies = _response_headers(resp)
+                _jar(ctx).update_cookies(resp.cookies, URL(target.logical))
+                if ctx.host is not None:
+                    ctx.host.emit(task_id, "headersReceived", {"header": header, "statusCode": status,
+                                                               "cookies": cookies})
+                raw = await resp.read()
+                size = len(raw)
+        except BaseException as exc:
+            _report(ctx, "request", method, target, status, started, False, size,
+                    "abort" if isinstance(exc, asyncio.CancelledError) else _transport_text(exc))
+            raise
+        call.profile["responseEnd"] = _now_ms(ctx)
+        _report(ctx, "request", method, target, status, started, status < 400, size)
+        profile = {**call.profile, "peerIP": "127.0.0.1", "protocol": "http/1.1", "port": 443,
+                   "socketReused": True, "sendBytesCount": len(body or b""), "receivedBytedCount": size,
+                   "estimate_nettype": 5, "rtt": round((time.perf_counter() - started) * 1000)}
+        return {"data": _parse_body(raw, args), "statusCode": status, "header": header, "cookies": cookies,
+                "profile": profile}
+
+    call.inner = asyncio.ensure_future(_with_slot(ctx, call, work))
+    return _settle(ctx, call, _timeout_ms(ctx, args, "request"), target.logical)
+
+
+def _abort(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    call = ctx.state.get("net_calls", {}).get(int(args.get("taskId", 0)))
+    if call is not None:
+        call.fail("abort")
+    return {}
+
+
+for _name in ("request", "downloadFile", "uploadFile"):
+    api(f"{_name}.abort", "async", err_name=_name)(_abort)
+
+
+# ---------------------------------------------------------------------------- download / upload
+@api("downloadFile", "task")
+def download_file(ctx: WxContext, args: dict[str, Any]) -> Any:
+    """`wx.downloadFile`: GET into a temp file (kept in the client's memory) → `{tempFilePath, statusCode}`."""
+    task_id = int(args.get("__taskId", 0))
+    target = resolve_url(ctx, args.get("url"))
+    headers = _headers(ctx, args.get("header"))
+    _cookie_header(ctx, target, headers)
+    call = _Call(task_id, "downloadFile", asyncio.get_running_loop().create_future())
+    _tracker(ctx, call)
+    started = time.perf_counter()
+
+    async def work() -> dict[str, Any]:
+        async with _session(ctx).get(target.real, headers=headers) as resp:
+            status = resp.status
+            header, _ = _response_headers(resp)
+            if ctx.host is not None:
+                ctx.host.emit(task_id, "headersReceived", {"header": header, "statusCode": status})
+            raw = await resp.read()
+        _report(ctx, "downloadFile", "GET", target, status, started, status < 400, len(raw))
+        digest = hashlib.sha1(raw).hexdigest()[:16]
+        ext = target.logical.split("?", 1)[0].rsplit(".", 1)[-1] if "." in target.logical.rsplit("/", 1)[-1] else "tmp"
+        path = f"http://tmp/{digest}.{ext}"
+        ctx.state.setdefault("files", {})[path] = raw
+        if ctx.host is not None:
+            ctx.host.emit(task_id, "progressUpdate", {"progress": 100, "totalBytesWritten": len(raw),
+                                                      "totalBytesExpectedToWrite": len(raw)})
+        out: dict[str, Any] = {"tempFilePath": path, "statusCode": status, "header": header, "profile": call.profile}
+        if isinstance(args.get("filePath"), str):
+            ctx.state["files"][args["filePath"]] = raw
+            out = {"filePath": args["filePath"], "statusCode": status, "profile": call.profile}
+        return out
+
+    call.inner = asyncio.ensure_future(_with_slot(ctx, call, work))
+    return _settle(ctx, call, _timeout_ms(ctx, args, "downloadFile"), target.logical)
+
+
+@api("uploadFile", "task")
+def upload_file(ctx: WxContext, args: dict[str, Any]) -> Any:
+    """`wx.uploadFile`: multipart POST of `filePath` as field `name`, plus `formData` → `{data, statusCode}`."""
+    task_id = int(args.get("__taskId", 0))
+    target = resolve_url(ctx, args.get("url"))
+    name, path = args.get("name"), args.get("filePath")
+    if not isinstance(name, str) or not isinstance(path, str):
+        raise Fail("parameter error: parameter.name and parameter.filePath should be String")
+    headers = _headers(ctx, args.get("header"))
+    _cookie_header(ctx, target, headers)
+    content = ctx.state.get("files", {}).get(path, b"\xff\xd8wxsim-placeholder-image\xff\xd9")
+    call = _Call(task_id, "uploadFile", asyncio.get_running_loop().create_future())
+    _tracker(ctx, call)
+    started = time.perf_counter()
+
+    async def work() -> dict[str, Any]:
+        form = aiohttp.FormData()
+        for k, v in (args.get("formData") or {}).items():
+            form.add_field(str(k), _js_string(v))
+        form.add_field(name, content, filename=path.rsplit("/", 1)[-1])
+        async with _session(ctx).post(target.real, data=form, headers=headers) as resp:
+            status = resp.status
+            text = await resp.text(errors="replace")
+        _report(ctx, "uploadFile", "POST", target, status, started, status < 400, len(content))
+        if ctx.host is not None:
+            ctx.host.emit(task_id, "progressUpdate", {"progress": 100, "totalBytesSent": len(content),
+                                                      "totalBytesExpectedToSend": len(content)})
+        return {"data": text, "statusCode": status}
+
+    call.inner = asyncio.ensure_future(_with_slot(ctx, call, work))
+    return _settle(ctx, call, _timeout_ms(ctx, args, "uploadFile"), target.logical)
