@@ -214,6 +214,22 @@ async def test_open_model_reuses_idle_users_and_caps_concurrency() -> None:
     assert all(u.closed for u in fac.made)
 
 
+async def test_open_model_weights_are_seeded() -> None:
+    async def a(user: FakeUser) -> None:
+        await asyncio.sleep(0)
+
+    async def b(user: FakeUser) -> None:
+        await asyncio.sleep(0)
+
+    counts = []
+    for _ in range(2):
+        st = await run_population([(1, a), (4, b)], Factory(), model="open", arrival_rate=1000, duration=0.2,
+                                  seed=5, stop_timeout=2)
+        counts.append((st.get("journey", "a").count, st.get("journey", "b").count))  # type: ignore[union-attr]
+    assert counts[0] == counts[1] and sum(counts[0]) == 200  # same seed, same arrivals, same choices
+    assert 0.1 < counts[0][0] / 200 < 0.3
+
+
 async def test_open_model_stages() -> None:
     st = await run_population({"q": quick}, Factory(), model="open", stages=[(0.2, 100), (0.2, 0)], seed=1)
     assert st.meta["arrivals"] == 20
