@@ -64,6 +64,9 @@ class Realm:
         self._timers: dict[int, Timer] = {}
         self._late_timer_owners: set[int] = set()
         self._pump_scheduled = False
+        # Set by `call`: a driver call may have queued promise jobs (an async handler awaiting a plain
+        # Promise, no bridge call) that only a pump runs, so the realm counts as busy until pumped.
+        self._jobs_maybe = False
         self.closed = False
         ctx.host = self
         self.router = Router(self)
@@ -235,6 +238,7 @@ class Realm:
         f = self._fns.get(fn)
         if f is None:
             f = self._fns[fn] = self.engine.function("__wx." + fn)
+        self._jobs_maybe = True
         return _obj(self.engine.call(f, *args))
 
     def track(self, awaitable: Awaitable[Any]) -> asyncio.Future[Any]:
@@ -283,6 +287,7 @@ class Realm:
         if self.closed:
             return
         engine = self.engine
+        self._jobs_maybe = False
         while True:
             progressed = False
             while self._queue:
@@ -300,7 +305,7 @@ class Realm:
     @property
     def busy(self) -> bool:
         """True while bridge calls are in flight or results wait to be delivered."""
-        return bool(self._tasks or self._queue)
+        return bool(self._tasks or self._queue or self._jobs_maybe)
 
     async def drain(self) -> None:
         """Pump until no bridge call is in flight (timers are the clock's business)."""
