@@ -1,7 +1,7 @@
 """Load statistics: one `Entry` per (kind, name), per-second series for charts, mergeable across processes.
 
-`Stats.record` is on the hot path of every request a virtual user makes, so it does one dict
-lookup, one `log()` and a handful of integer updates; everything else (quantiles, series
+`Stats.record` is on the hot path of every request a virtual user makes, so it does a few dict
+lookups, one `log()` and a handful of integer updates; everything else (quantiles, series
 quantiles, merging) happens when someone asks.
 """
 
@@ -42,6 +42,8 @@ __all__ = [
 
 KINDS = ("request", "socket", "step", "journey")
 PERCENTILES = (0.5, 0.9, 0.95, 0.99)
+MAX_ERROR_KINDS = 100
+"""Distinct error messages kept per entry; later new ones are counted as "(other errors)"."""
 _log = math.log
 
 current_stats: contextvars.ContextVar[Stats | None] = contextvars.ContextVar("wxsim_load_stats", default=None)
@@ -186,8 +188,11 @@ class Stats:
         if error is not None or not ok:
             e.failures += 1
             s.failures += 1
+            errs = e.errors
             msg = error or "failed"
-            e.errors[msg] = e.errors.get(msg, 0) + 1
+            if msg not in errs and len(errs) >= MAX_ERROR_KINDS:  # messages with ids in them
+                msg = "(other errors)"
+            errs[msg] = errs.get(msg, 0) + 1
 
     def _entry(self, kind: str, name: str) -> Entry:
         e = self.entries[(kind, name)] = Entry(kind, name)

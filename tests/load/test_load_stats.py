@@ -152,6 +152,10 @@ def test_errors_counted_by_message() -> None:
     e = st.get("request", "/a")
     assert e is not None and e.failures == 3 and e.errors == {"failed": 1, "HTTP 500": 2}
     assert e.error_rate == 1.0
+    for i in range(300):
+        st.record("request", "/b", 1.0, error=f"HTTP 404 for order {i}")
+    b = st.get("request", "/b")
+    assert b is not None and len(b.errors) == 101 and b.errors["(other errors)"] == 200
 
 
 @pytest.mark.parametrize(("url", "name"), [
