@@ -103,7 +103,7 @@ async def test_expiry_refunds_each_paid_member_exactly_once(seeded: Shop) -> Non
 
 
 async def test_payment_after_the_group_failed_is_refunded(seeded: Shop) -> None:
-    alice, bob = await seeded.users(2)
+    alice = await seeded.login("alice")
     created = await alice.ok("POST", "/api/group-buy/create", {"productId": "p001", "duration": 600000})
     await seeded.advance(601)
     # Alice answers a payment sheet opened before the expiry: the platform order was closed, so it refuses;
