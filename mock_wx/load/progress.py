@@ -30,7 +30,11 @@ def _ms(v: float) -> str:
 
 
 class Progress:
-    """An `on_tick` callback that redraws at most every `interval` seconds; use as a context manager."""
+    """An `on_tick` callback that redraws at most every `interval` seconds; use as a context manager.
+
+    Shows users, the current rate (since the last redraw), failures so far and p95 over the
+    last `interval` seconds (of requests, or of journeys when the run records no requests).
+    """
 
     def __init__(self, console: Console | None = None, interval: float = 2.0) -> None:
         self.console = console or Console(stderr=True)
@@ -67,7 +71,7 @@ class Progress:
         rps = (agg.count - self._last_count) / max(window, 1e-9)
         self._last_at, self._last_count = now, agg.count
         recent = CoarseHistogram()
-        wall = int(time.time())
+        wall = int(stats.now())
         per_kind = stats.series.get(kind, {})
         for t in range(wall - max(1, math.ceil(self.interval)), wall + 1):
             s = per_kind.get(t)

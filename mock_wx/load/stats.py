@@ -227,6 +227,10 @@ class Stats:
         """`async with stats.step("open detail"):` times a journey step as kind "step"."""
         return StepTimer(self, name)
 
+    def now(self) -> float:
+        """The Stats clock (epoch seconds by default): series seconds are `int(now())`."""
+        return self._clock()
+
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
         """Mark the start of the run (requests/s are over started_at..stopped_at)."""
