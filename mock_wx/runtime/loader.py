@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import AppLoadError
+from ..errors import AppLoadError, JSError
+from .engine import QuickJSEngine, SourceMap
 
 __all__ = ["AppBundle", "transform_esm"]
 
@@ -142,6 +143,7 @@ class AppBundle:
                 except json.JSONDecodeError as exc:
                     raise AppLoadError(f"{page}.json:{exc.lineno}: invalid JSON ({exc.msg})") from None
         bundle._read_sources()
+        bundle._check_syntax()
         return bundle
 
     def _read_sources(self) -> None:
@@ -159,6 +161,23 @@ class AppBundle:
                 f"__wx_define({json.dumps(name)}, function ({WRAP_PARAMS}) {{{body}\n}});"
             )
             line += body.count("\n") + 2
+
+    def _check_syntax(self) -> None:
+        """Compile every file once, like WeChat's build step, so a syntax error names its file and line at load.
+
+        Pages load lazily in each realm (on first navigation), so without this a broken page would only
+        fail when a user first opens it, and deep inside the module loader.
+        """
+        engine = QuickJSEngine(time_limit=5.0)
+        engine.eval("globalThis.__wx_define = function () {};")
+        for name, wrapped in self.files.items():
+            engine.source_map = SourceMap()
+            engine.source_map.add(1, name)
+            try:
+                engine.eval(wrapped)
+            except JSError as exc:
+                where = exc.location or name
+                raise AppLoadError(f"{where}: {exc.js_message}") from None
 
     def source_for(self, name: str) -> str | None:
         """The wrapped source of `name`, prefixed so that its first line lands on its offset."""
