@@ -136,8 +136,10 @@ class QuickJSEngine:
             inner = self.host_errors.pop()
             text += "\n(from Python) " + "".join(traceback.format_exception_only(inner)).strip()
         first, _, rest = text.partition("\n")
+        if first == "InternalError: interrupted":
+            # QuickJS's interrupt handler fired: say why, since the bare message names no cause.
+            first += (f" (the script ran past the {self._time_limit:g} s time limit: an endless loop? "
+                      "Simulator(time_limit=...) sets it)")
         stack = self.source_map.rewrite(rest)
         location = self.source_map.first_location(text)
-        if first.startswith("SyntaxError") and location is None:
-            location = self.source_map.first_location(text)
         return JSError(first, stack.rstrip(), location)
