@@ -2,6 +2,18 @@
 
 Sits below the CLI (`mock_wx.rig`) and never imports it: virtual users come in through a
 `user_factory` parameter, so this package runs with any object that has `async close()`.
+
+    async def browse(user):
+        async with step("open detail"):
+            await user.launch("/pages/product/detail?id=p1")
+
+    with Progress() as progress:
+        stats = await run_population({"browse": browse}, make_user, users=2000, spawn_rate=200,
+                                     duration="60s", think_time=(1, 3), seed=7,
+                                     on_tick=abort_on_fail(["p95<300ms"], after=10, then=progress))
+    results = evaluate(["p95<300ms", "errors<1%"], stats)
+    print_summary(stats, thresholds=results)
+    write_html("report.html", stats, results)
 """
 
 from .histogram import Histogram
