@@ -117,9 +117,10 @@ async def _sweep(request: web.Request, handler: Any) -> web.StreamResponse:
     backend = request.app[BACKEND]
     if not request.path.startswith("/__admin"):
         # Time-based rules run lazily: whatever fell due since the last request is applied first.
-        backend.sweep_due()
-        if backend.outbox_due():
-            await backend.flush_outbox()
+        if backend.sweep_needed():
+            backend.sweep_due()
+            if backend.outbox_due():
+                await backend.flush_outbox()
     return await handler(request)
 
 

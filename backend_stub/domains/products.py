@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from .._http import ApiError, Ctx, Router
@@ -13,10 +14,16 @@ __all__ = ["get_product", "product_json", "router"]
 router = Router("products")
 
 
+@lru_cache(maxsize=4096)
+def _images(text: str) -> tuple[str, ...]:
+    # Catalogue reads are the hottest route; image lists rarely change, so parse each one once.
+    return tuple(loads(text, []))
+
+
 def product_json(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], "name": row["name"], "description": row["description"], "price": row["price"],
             "groupPrice": row["group_price"], "groupSize": row["group_size"], "stock": row["stock"],
-            "image": row["image"], "images": loads(row["images"], []), "category": row["category"],
+            "image": row["image"], "images": list(_images(row["images"])), "category": row["category"],
             "commissionRate": row["commission_rate"], "sales": row["sales"]}
 
 
