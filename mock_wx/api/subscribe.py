@@ -1,0 +1,38 @@
+"""wx.requestSubscribeMessage: the user's answers, registered with the platform's send allowance (§10)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._base import Fail, WxContext, api
+
+__all__ = ["MAX_TEMPLATES", "RESULTS"]
+
+MAX_TEMPLATES = 5  # at most 5 ids per call (§10)
+RESULTS = ("accept", "reject", "ban", "filter", "acceptWithAlert", "acceptWithAudio", "acceptWithForcePush")
+
+
+@api("requestSubscribeMessage")
+def request_subscribe_message(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    """`{[tmplId]: accept|reject|…}`; answers come from the user's policy (default accept)."""
+    ids = args.get("tmplIds")
+    if not isinstance(ids, list) or not ids:
+        raise Fail("TmplIds can't be empty", errCode=10001)
+    if len(ids) > MAX_TEMPLATES:
+        raise Fail("Templates count out of max bounds", errCode=20003)
+    if not all(isinstance(t, str) and t for t in ids):
+        raise Fail("Invalid template id", errCode=10004)
+    # One-shot answers first (`user.dialogs.next("subscribe", "reject")`), then the standing one.
+    queued = ctx.dialogs.queue.get("subscribe")
+    answer: Any = queued.pop(0) if queued else getattr(ctx.dialogs, "subscribe", ctx.state.get("subscribe_answer", "accept"))
+    out: dict[str, Any] = {}
+    platform = getattr(ctx.services, "platform", None)
+    for tid in ids:
+        result = answer.get(tid, "accept") if isinstance(answer, dict) else str(answer)
+        if result not in RESULTS:
+            raise ValueError(f"subscribe answer must be one of {RESULTS}, not {result!r}")
+        out[tid] = result
+        if platform is not None:
+            platform.subscribe.record(ctx.user_key, tid, result)
+    ctx.record("subscribe", answers=out)
+    return out
