@@ -35,9 +35,52 @@
   function reportError(err, where) {
     var msg = err && err.message !== undefined ? String(err.message) : String(err);
     var name = err && err.name ? err.name : 'Error';
-    host.error(JSON.stringify({ message: name + ': ' + msg, stack: (err && err.stack) || '', where: where || '' }));
+    // Python answers with the message and the stack mapped to file:line, which App.onError receives too.
+    var mapped = host.error(JSON.stringify({ message: name + ': ' + msg, stack: (err && err.stack) || '', where: where || '' }));
     if (appInstance && typeof appInstance.onError === 'function') {
-      try { appInstance.onError(name + ': ' + msg + '\n' + ((err && err.stack) || '')); } catch (e) { /* like the platform */ }
+      var text = typeof mapped === 'string' ? mapped : name + ': ' + msg + '\n' + ((err && err.stack) || '');
+      try { appInstance.onError(text); } catch (e) { /* like the platform */ }
+    }
+  }
+
+  /* Unhandled rejections (wx-fidelity.md §6, App.onUnhandledRejection). The binding does not expose
+   * QuickJS's rejection tracker, so the global Promise is a subclass that remembers its rejections and
+   * whether a handler was ever attached (`then`, and so `catch`/`finally`/`await`, mark it handled).
+   * Python calls __wx.flushRejections() once the job queue is empty; what is still unhandled then is
+   * reported. Not seen: promises made by `async` functions (the engine uses its intrinsic Promise), except
+   * those returned by page methods and hooks, which the driver watches itself. */
+  var NativePromise = Promise;
+  var rejectionCandidates = [];
+  var observing = false;
+  class WxPromise extends NativePromise {
+    constructor(executor) {
+      var state = { handled: false, reason: undefined, promise: null };
+      super(executor);
+      state.promise = this;
+      Object.defineProperty(this, '__wxState', { value: state });
+      if (!observing) {
+        observing = true;
+        try {
+          NativePromise.prototype.then.call(this, undefined, function (reason) {
+            state.reason = reason;
+            rejectionCandidates.push(state);
+          });
+        } finally { observing = false; }
+      }
+    }
+    then(onFulfilled, onRejected) {
+      if (this.__wxState) this.__wxState.handled = true;
+      return super.then(onFulfilled, onRejected);
+    }
+    static [Symbol.hasInstance](v) { return v instanceof NativePromise; }
+  }
+  global.Promise = WxPromise;
+  function reportUnhandled(reason, promise) {
+    var text = reason && reason.errMsg ? reason.errMsg
+      : reason && reason.message !== undefined ? (reason.name || 'Error') + ': ' + reason.message : String(reason);
+    host.log('error', 'Unhandled promise rejection: ' + text);
+    if (appInstance && typeof appInstance.onUnhandledRejection === 'function') {
+      try { appInstance.onUnhandledRejection({ reason: reason, promise: promise }); } catch (e) { reportError(e, 'onUnhandledRejection'); }
     }
   }
   function safeCall(fn, self, args, where) {
@@ -528,6 +571,12 @@
       return q.length;
     },
     pendingRenders: function () { return renderQueue.length; },
+    flushRejections: function () {
+      var c = rejectionCandidates; rejectionCandidates = [];
+      var n = 0;
+      c.forEach(function (st) { if (!st.handled) { n++; reportUnhandled(st.reason, st.promise); } });
+      return n;
+    },
     launchApp: function (optsJson) {
       var opts = JSON.parse(optsJson);
       if (!appDef) appDef = {};
@@ -565,7 +614,17 @@
       if (typeof page[name] !== 'function') return { ok: true, missing: true };
       var arg = argJson === undefined ? undefined : JSON.parse(argJson);
       var r = drive(function () { return hook(id, name, [arg]); });
-      return { ok: r.ok, value: r.value };
+      var v = r.value;
+      if (v && typeof v.then === 'function') {
+        // `async onLoad()` and friends: a rejection goes where an async handler's goes.
+        NativePromise.prototype.then.call(v, undefined, function (e) {
+          host.error(JSON.stringify({ message: (e && e.name || 'Error') + ': ' + (e && e.message !== undefined ? e.message : e),
+            stack: (e && e.stack) || '', where: page.route + '.' + name }));
+          reportUnhandled(e, v);
+        });
+        v = undefined;
+      }
+      return { ok: r.ok, value: v };
     },
     hasMethod: function (id, name) { return !!(pages[id] && typeof pages[id][name] === 'function'); },
     callMethod: function (id, name, argsJson) {
@@ -583,8 +642,14 @@
       if (r && typeof r.then === 'function') {
         var key = nextCb++;
         results[key] = out;
+        // An async handler's rejection is an unhandled rejection on the platform (nobody awaits a handler).
         Promise.resolve(r).then(function (v) { out.done = true; out.value = v; },
-          function (e) { out.done = true; out.ok = false; out.error = String(e && e.message || e); reportError(e, page.route + '.' + name); });
+          function (e) {
+            out.done = true; out.ok = false; out.error = String(e && e.message || e);
+            host.error(JSON.stringify({ message: (e && e.name || 'Error') + ': ' + (e && e.message !== undefined ? e.message : e),
+              stack: (e && e.stack) || '', where: page.route + '.' + name }));
+            reportUnhandled(e, r);
+          });
         out.key = key;
       } else { out.done = true; out.value = r; }
       return out;

@@ -94,6 +94,7 @@ class Realm:
         self._js_fire = e.function("__wx.fireTimer")
         self._js_flush = e.function("__wx.flushRenders")
         self._js_pending_renders = e.function("__wx.pendingRenders")
+        self._js_rejections = e.function("__wx.flushRejections")
 
     # ------------------------------------------------------------------ host functions (JS -> Python)
     def _require(self, name: str) -> bool:
@@ -212,13 +213,14 @@ class Realm:
     def _finding(self, kind: str, message: str) -> None:
         self.ctx.finding(kind, message)
 
-    def _error(self, payload: str) -> None:
+    def _error(self, payload: str) -> str:
         info = json.loads(payload)
         stack = self.engine.source_map.rewrite(info.get("stack", ""))
         location = self.engine.source_map.first_location(info.get("stack", ""))
         err = JSError(info["message"], stack.rstrip(), location)
         self.errors.append(err)
         self.ctx.record("js-error", message=info["message"], where=info.get("where"), location=location, stack=stack)
+        return f"{info['message']}\n{stack.rstrip()}"  # what App.onError receives
 
     # ------------------------------------------------------------------ Python -> JS
     def emit(self, task_id: int, event: str, payload: dict[str, Any]) -> None:
@@ -300,6 +302,9 @@ class Realm:
             if self._js_pending_renders() and self._js_flush():
                 progressed = True
             if not progressed:
+                # The job queue is empty: rejections nobody handled go to App.onUnhandledRejection (§6).
+                if self._js_rejections():
+                    continue
                 break
 
     @property
