@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..errors import JSError, WxError
+from .testing import PageTesting
 
 if TYPE_CHECKING:
     from .user import VirtualUser
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 __all__ = ["Page"]
 
 
-class Page:
+class Page(PageTesting):
     """One page instance of one virtual user (like Minium's `Page`)."""
 
     def __init__(self, user: VirtualUser, page_id: int, route: str, query: dict[str, str]) -> None:
@@ -64,7 +65,8 @@ class Page:
         event_type: str = "tap",
     ) -> Any:
         """Run the handler bound to a tap (`bindtap="handler"`) with a realistic event object."""
-        return await self._call(handler, [self._event(event_type, dataset, detail, target_id)])
+        return await self._call(handler, [self._event(event_type, dataset, detail, target_id)],
+                                gesture=event_type == "tap")
 
     async def input(self, handler: str, value: str, *, dataset: dict[str, Any] | None = None) -> Any:
         """Deliver an `input`/`confirm` event (`e.detail.value`) to a handler."""
@@ -99,11 +101,16 @@ class Page:
         await self.user.idle()
         self._raise_errors()
 
-    async def _call(self, method: str, args: list[Any]) -> Any:
+    async def _call(self, method: str, args: list[Any], *, gesture: bool = False) -> Any:
         realm = self._realm()
         realm.errors.clear()
         self.user.ctx.record("action", page=self.route, method=method, args=args)
-        out = realm.call("callMethod", self.id, method, json.dumps(args, ensure_ascii=False))
+        if gesture:  # APIs that need a user gesture (getUserProfile, openSetting) accept calls made now
+            self.user.ctx.state["user_gesture"] = True
+        try:
+            out = realm.call("callMethod", self.id, method, json.dumps(args, ensure_ascii=False))
+        finally:
+            self.user.ctx.state.pop("user_gesture", None)
         await self.user.idle()
         if not out.get("done"):
             # An async handler: its promise settles while the page goes idle. If it still waits (on a timer

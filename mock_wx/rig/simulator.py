@@ -12,6 +12,7 @@ from ..trace import Trace
 from .backend_client import BackendClient
 from .paths import bundled_app_path
 from .services import Services
+from .testing import SimTesting
 from .user import VirtualUser
 
 __all__ = ["Simulator"]
@@ -19,7 +20,7 @@ __all__ = ["Simulator"]
 FIDELITY_MODES = ("strict", "lenient")
 
 
-class Simulator:
+class Simulator(SimTesting):
     """Owns the clock, trace and shared services; hands out virtual users.
 
     Use as `async with Simulator(app_dir) as sim:`; the pytest plugin's `sim` fixture does this.

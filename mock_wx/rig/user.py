@@ -9,6 +9,7 @@ from ..api import DialogPolicy, Fail, WxContext
 from ..errors import JSError, NavigationError, WxError
 from ..runtime import Realm
 from .page import Page
+from .testing import UserTesting
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["VirtualUser"]
 
 
-class VirtualUser:
+class VirtualUser(UserTesting):
     """Drives one client like a person does: launch, tap, share, open cards, pay, go back."""
 
     def __init__(self, sim: Simulator, name: str, index: int) -> None:
@@ -82,6 +83,7 @@ class VirtualUser:
         self.ctx.state.pop("single_page_mode", None)
         realm = Realm(self.sim.bundle, self.ctx, time_limit=self.sim.time_limit)
         self._realm = realm
+        self._realm_started(realm)  # mocks, hooks and exposed functions, before the app's code runs
         self.launched_at_ms = self.ctx.clock.now_ms()
         target = url or "/" + self.sim.bundle.pages[0]
         self.ctx.record("launch", url=target, scene=scene)

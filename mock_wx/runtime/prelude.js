@@ -154,7 +154,7 @@
       promise = new Promise(function (resolve, reject) { pending.resolve = resolve; pending.reject = reject; });
     }
     callbacks[id] = pending;
-    host.invoke(api, stringify(opts), id);
+    if (jsMocks[api]) runJsMock(api, opts, id); else host.invoke(api, stringify(opts), id);
     return promise;
   }
   function settle(pending, ok, res) {
@@ -172,6 +172,7 @@
     } finally { currentPageId = prev; }
   }
   function callSync(api, args) {
+    if (jsMocks[api]) return runJsMockSync(api, args);
     var out = parse(host.invokeSync(api, stringify(args)));
     if (out && out.__throw) throw new Error(out.__throw);
     return out;
@@ -218,8 +219,34 @@
     }
     callbacks[id] = pending;
     tasks[id] = { listeners: listeners, task: task };
-    host.invoke(api, stringify(opts), id);
+    if (jsMocks[api]) runJsMock(api, opts, id); else host.invoke(api, stringify(opts), id);
     return task;
+  }
+
+  /* Test rig: a JS mock (user.mock_wx(name, js=...)) answers instead of the client; the answer still
+   * arrives later, through the same callbacks / Promise / task as a real one, and is reported to Python. */
+  var jsMocks = {};
+  function runJsMock(name, opts, id) {
+    var out;
+    try { out = jsMocks[name].call(null, opts); } catch (e) { out = Promise.reject(e); }
+    Promise.resolve(out).then(function (v) { finishJsMock(name, opts, id, true, v); },
+      function (e) { finishJsMock(name, opts, id, false, e); });
+  }
+  function finishJsMock(name, opts, id, ok, v) {
+    var res;
+    if (ok) {
+      res = v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+      if (!res.errMsg) res.errMsg = name + ':ok';
+    } else if (v && typeof v === 'object' && typeof v.errMsg === 'string') res = v;
+    else res = { errMsg: name + ':fail ' + (v && v.message !== undefined ? v.message : String(v)) };
+    var json = stringify(res);
+    host.invokeSync('__jsMockCall', stringify([name, opts, JSON.parse(json), ok]));
+    api.resolve(id, json, ok);
+  }
+  function runJsMockSync(name, args) {
+    var v = jsMocks[name].apply(null, args);
+    host.invokeSync('__jsMockCall', stringify([name, args, v, true]));
+    return v;
   }
 
   var wx = {};
@@ -673,6 +700,50 @@
       return stringify({ done: true, ok: true, value: v });
     },
     exposeWx: function () { return wx; },
+    /* test rig: JS mocks, page method hooks, functions exposed by the test */
+    setJsMock: function (name, src) {
+      if (src === null || src === undefined) { delete jsMocks[name]; return true; }
+      var fn = (0, eval)('(' + src + ')');
+      if (typeof fn !== 'function') throw new TypeError('mock for wx.' + name + ' is not a function');
+      jsMocks[name] = fn;
+      return true;
+    },
+    hookPageMethod: function (id, name, hookId) {
+      var page = pages[id];
+      if (!page || typeof page[name] !== 'function') return false;
+      var wrapped = function () {
+        var args = Array.prototype.slice.call(arguments);
+        var report = function (ok, v) {
+          host.invokeSync('__pageMethodCall', stringify([hookId, args, ok ? v : null, ok,
+            ok ? null : String(v && v.message !== undefined ? v.message : v)]));
+        };
+        var r;
+        try { r = wrapped.__wxsimOrig.apply(this, args); } catch (e) { report(false, e); throw e; }
+        if (r && typeof r.then === 'function') r.then(function (v) { report(true, v); }, function (e) { report(false, e); });
+        else report(true, r);
+        return r;
+      };
+      wrapped.__wxsimOrig = page[name];
+      wrapped.__wxsimHook = hookId;
+      page[name] = wrapped;
+      return true;
+    },
+    unhookPageMethod: function (id, name, hookId) {
+      var page = pages[id];
+      var f = page && page[name];
+      var prev = null;
+      while (f && f.__wxsimHook !== undefined) {
+        if (f.__wxsimHook === hookId) {
+          if (prev) prev.__wxsimOrig = f.__wxsimOrig; else page[name] = f.__wxsimOrig;
+          return true;
+        }
+        prev = f; f = f.__wxsimOrig;
+      }
+      return false;
+    },
+    callExposed: function (name, args) {
+      return callAsync('__callExposed', { name: name, args: args }).then(function (r) { return r.value; });
+    },
   };
   var results = {};
   global.__wx = api;

@@ -1,0 +1,346 @@
+"""Mock wx APIs per user or for the whole simulation (Minium `mock_wx_method`, automator `mockWxMethod`).
+
+A mock answers instead of the emulated client, in the platform's style: the page still gets its
+callbacks or Promise (or, for `request`, a RequestTask whose callbacks fire), with `errMsg` added. Python
+mocks live in `ctx.mocks`, which the bridge consults before the real handler; JS mocks live in the
+realm's mock table, which the generated `wx.<name>` consults before calling the bridge. Hooks
+(hooks.py) wrap whichever answers. Precedence: user mock > simulation mock > the real client.
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
+
+from ..api import REGISTRY, Fail, WxContext
+from ..errors import WxApiError
+
+if TYPE_CHECKING:
+    from ..runtime import Realm
+    from .hooks import WxHook
+    from .simulator import Simulator
+    from .user import VirtualUser
+
+__all__ = ["MockSpec", "MockingSim", "MockingUser", "make_mock"]
+
+Handler = Callable[[WxContext, Any], Any]
+
+
+class Owner(Protocol):
+    """What the helpers need of a user (VirtualUser satisfies it)."""
+
+    sim: Simulator
+    ctx: WxContext
+    _realm: Realm | None
+
+_NETWORK_TASKS = ("request", "downloadFile", "uploadFile")
+
+
+@dataclass(slots=True)
+class MockSpec:
+    """One mock of `wx.<name>`: a Python handler `(ctx, args)` or a JS function source."""
+
+    name: str
+    handler: Handler | None = None
+    js: str | None = None
+    description: str = ""
+
+
+def _kind(name: str) -> str:
+    spec = REGISTRY.get(name)
+    return spec.kind if spec else "async"
+
+
+def _shape(name: str, value: Any) -> Any:
+    """A mock's answer as the bridge expects it: a dict for async/task APIs, anything for sync ones."""
+    if _kind(name) == "sync":
+        return value
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        raise TypeError(f"a mock of wx.{name} must answer a dict (the success result), got {type(value).__name__}")
+    if name in _NETWORK_TASKS:  # what a RequestTask's success callback always carries (§1)
+        value = {"statusCode": 200, "header": {}, "cookies": [], **value}
+        value.setdefault("data", "")
+    return value
+
+
+def make_mock(
+    name: str,
+    fn: Callable[[Any], Any] | None = None,
+    *,
+    result: Any = None,
+    fail: str | None = None,
+    js: str | None = None,
+) -> MockSpec:
+    """Build a mock from exactly one of: `fn(options)` (sync or async; return the result or raise `Fail`),
+    `result=` (a fixed answer), `fail=` (the reason in `"<name>:fail <reason>"`), `js=` (JS function source)."""
+    given = [x is not None for x in (fn, fail, js)]
+    if sum(given) > 1 or (result is not None and any(given)):
+        raise ValueError("mock_wx takes one of fn, result=, fail=, js=")
+    if js is not None:
+        return MockSpec(name, js=js, description="js")
+    if fail is not None:
+        reason = str(fail)
+
+        def failing(ctx: WxContext, args: Any) -> Any:
+            raise Fail(reason)
+
+        return MockSpec(name, failing, description=f"fail {reason}")
+    if fn is not None:
+        func = fn
+
+        def calling(ctx: WxContext, args: Any) -> Any:
+            out = func(args)
+            if inspect.isawaitable(out):
+                if _kind(name) == "sync":
+                    raise TypeError(f"wx.{name} is synchronous: its mock cannot be async")
+                return _await_shape(name, out)
+            return _shape(name, out)
+
+        return MockSpec(name, calling, description=getattr(fn, "__name__", "fn"))
+    fixed = result
+
+    def answering(ctx: WxContext, args: Any) -> Any:
+        return _shape(name, copy.deepcopy(fixed))
+
+    return MockSpec(name, answering, description="result")
+
+
+async def _await_shape(name: str, awaitable: Any) -> Any:
+    return _shape(name, await awaitable)
+
+
+@dataclass
+class RequestRule:
+    """`mock_request`: answer requests whose URL matches `pattern` (glob on the path, or on the full URL)."""
+
+    pattern: str
+    mock: MockSpec
+    once: bool = False
+    used: int = 0
+
+    def matches(self, url: str) -> bool:
+        return url_matches(self.pattern, url)
+
+
+def url_matches(pattern: str, url: str) -> bool:
+    """Glob `pattern` against the URL's path, or against the whole URL when the pattern has a scheme."""
+    if "://" in pattern:
+        return fnmatch.fnmatchcase(url, pattern)
+    return fnmatch.fnmatchcase(urlsplit(url).path or "/", pattern)
+
+
+def real_handler(name: str) -> Handler:
+    """The emulated client's own handler for `wx.<name>` (what answers when nothing is mocked)."""
+    spec = REGISTRY.get(name)
+    if spec is None or spec.handler is None:
+        def unsupported(ctx: WxContext, args: Any) -> Any:
+            raise Fail("not supported in wxsim")
+
+        return unsupported
+    return spec.handler
+
+
+@dataclass
+class Interception:
+    """One user's mocks, request rules and hooks; `sync()` writes the effective handlers into the context."""
+
+    mocks: dict[str, MockSpec] = field(default_factory=dict)
+    request_rules: list[RequestRule] = field(default_factory=list)
+    hooks: dict[str, list[WxHook]] = field(default_factory=dict)
+    exposed: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    js_installed: set[str] = field(default_factory=set)
+    request_cursor: int = 0
+
+
+def _interception(user: Owner) -> Interception:
+    st: Interception | None = user.__dict__.get("_wx_interception")
+    if st is None:
+        st = user.__dict__["_wx_interception"] = Interception()
+    return st
+
+
+def _sim_mocks(sim: Any) -> dict[str, MockSpec]:
+    table: dict[str, MockSpec] | None = sim.__dict__.get("_wx_sim_mocks")
+    if table is None:
+        table = sim.__dict__["_wx_sim_mocks"] = {}
+    return table
+
+
+def effective_mock(user: Owner, name: str) -> MockSpec | None:
+    st = _interception(user)
+    if name in st.mocks:
+        return st.mocks[name]
+    if name == "request" and st.request_rules:
+        return MockSpec(name, _rules_handler(st), description="request rules")
+    return _sim_mocks(user.sim).get(name)
+
+
+def _rules_handler(st: Interception) -> Handler:
+    def handler(ctx: WxContext, args: Any) -> Any:
+        url = str(args.get("url", "")) if isinstance(args, dict) else ""
+        for rule in list(st.request_rules):
+            if rule.matches(url):
+                rule.used += 1
+                if rule.once:
+                    st.request_rules.remove(rule)
+                assert rule.mock.handler is not None
+                return rule.mock.handler(ctx, args)
+        return real_handler("request")(ctx, args)
+
+    return handler
+
+
+def sync_name(user: Owner, name: str) -> None:
+    """Recompute what answers `wx.<name>` for this user (Python table and, if launched, the JS table)."""
+    from .hooks import wrap_with_hooks
+
+    st = _interception(user)
+    mock = effective_mock(user, name)
+    hooks = st.hooks.get(name) or []
+    ctx = user.ctx
+    base: Handler | None = mock.handler if mock is not None and mock.handler is not None else None
+    if hooks:
+        ctx.mocks[name] = wrap_with_hooks(name, base or real_handler(name), hooks, base is not None)
+    elif base is not None:
+        ctx.mocks[name] = base
+    else:
+        ctx.mocks.pop(name, None)
+    realm = user._realm
+    if realm is None or realm.closed:
+        return
+    js = mock.js if mock is not None else None
+    if js is not None:
+        realm.call("setJsMock", name, js)
+        st.js_installed.add(name)
+    elif name in st.js_installed:
+        realm.call("setJsMock", name, None)
+        st.js_installed.discard(name)
+
+
+def sync_all(user: Owner) -> None:
+    st = _interception(user)
+    names = set(st.mocks) | set(st.hooks) | set(_sim_mocks(user.sim)) | set(st.js_installed)
+    if st.request_rules:
+        names.add("request")
+    for name in sorted(names):
+        sync_name(user, name)
+
+
+class MockingUser:
+    """`VirtualUser` methods: mock_wx, mock_request, restore_wx, restore_all."""
+
+    if TYPE_CHECKING:
+        sim: Simulator
+        ctx: WxContext
+        _realm: Realm | None
+
+    def mock_wx(
+        self,
+        name: str,
+        fn: Callable[[Any], Any] | None = None,
+        *,
+        result: Any = None,
+        fail: str | None = None,
+        js: str | None = None,
+    ) -> MockSpec:
+        """Answer `wx.<name>` for this user with `fn(options)`, a fixed `result`, a `fail` reason or `js` source."""
+        spec = make_mock(name, fn, result=result, fail=fail, js=js)
+        _interception(self).mocks[name] = spec
+        sync_name(self, name)
+        return spec
+
+    def mock_request(
+        self, pattern: str, *, result: Any = None, fail: str | None = None,
+        fn: Callable[[Any], Any] | None = None, once: bool = False,
+    ) -> RequestRule:
+        """Answer `wx.request` calls whose URL path matches the glob `pattern` (others go to the network)."""
+        rule = RequestRule(pattern, make_mock("request", fn, result=result, fail=fail), once)
+        _interception(self).request_rules.append(rule)
+        sync_name(self, "request")
+        return rule
+
+    def restore_wx(self, name: str) -> None:
+        """Drop this user's mock of `wx.<name>` (a simulation-wide mock, if any, answers again)."""
+        st = _interception(self)
+        st.mocks.pop(name, None)
+        if name == "request":
+            st.request_rules.clear()
+        sync_name(self, name)
+
+    def restore_all(self) -> None:
+        """Drop every mock this user set."""
+        st = _interception(self)
+        names = set(st.mocks) | ({"request"} if st.request_rules else set())
+        st.mocks.clear()
+        st.request_rules.clear()
+        for name in names:
+            sync_name(self, name)
+
+    @property
+    def mocked(self) -> dict[str, str]:
+        """`{api: description}` of what answers instead of the client for this user."""
+        names = set(_interception(self).mocks) | set(_sim_mocks(self.sim))
+        out = {}
+        for name in sorted(names):
+            m = effective_mock(self, name)
+            if m is not None:
+                out[name] = m.description
+        return out
+
+
+class MockingSim:
+    """`Simulator` methods: simulation-wide mocks for every current and future user (user mocks win)."""
+
+    if TYPE_CHECKING:
+        @property
+        def all_users(self) -> list[VirtualUser]: ...
+
+    def mock_wx(
+        self,
+        name: str,
+        fn: Callable[[Any], Any] | None = None,
+        *,
+        result: Any = None,
+        fail: str | None = None,
+        js: str | None = None,
+    ) -> MockSpec:
+        """Answer `wx.<name>` for every user (see `VirtualUser.mock_wx`)."""
+        spec = make_mock(name, fn, result=result, fail=fail, js=js)
+        _sim_mocks(self)[name] = spec
+        for user in self.all_users:
+            sync_name(user, name)
+        return spec
+
+    def restore_wx(self, name: str) -> None:
+        _sim_mocks(self).pop(name, None)
+        for user in self.all_users:
+            sync_name(user, name)
+
+    def restore_all(self) -> None:
+        table = _sim_mocks(self)
+        names = list(table)
+        table.clear()
+        for user in self.all_users:
+            for name in names:
+                sync_name(user, name)
+
+
+def err_name(name: str) -> str:
+    spec = REGISTRY.get(name)
+    return spec.err_name if spec else name
+
+
+def describe_failure(name: str, exc: BaseException) -> str:
+    """The errMsg a failing handler produces, as the bridge would write it."""
+    if isinstance(exc, Fail):
+        return f"{err_name(name)}:fail {exc.reason}".rstrip()
+    if isinstance(exc, WxApiError):
+        return exc.errMsg
+    return f"{err_name(name)}:fail wxsim internal error: {exc}"
