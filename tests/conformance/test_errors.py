@@ -1,0 +1,118 @@
+"""§6 App.onError/onUnhandledRejection and issue item 9: JS errors surface in Python with file:line."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import APPS
+from fixture_apps import js
+
+from mock_wx import AppLoadError, JSError, Simulator, VirtualUser
+from mock_wx.runtime import AppBundle
+
+
+async def test_handler_exception_is_jserror_with_file_line(user: VirtualUser) -> None:
+    """Item 9: a JS exception in a page handler raises JSError naming pages/x/x.js:LINE."""
+    page = await user.launch("/pages/probe/probe")
+    with pytest.raises(JSError) as info:
+        await page.tap("boom")
+    err = info.value
+    assert err.js_message == "TypeError: cannot read property 'field' of null"
+    assert err.location is not None and err.location.startswith("pages/probe/probe.js:")
+    assert "at boom (pages/probe/probe.js:" in err.js_stack
+    assert "<input>" not in str(err)
+
+
+async def test_handler_exception_calls_app_onerror(user: VirtualUser) -> None:
+    """§6: App.onError(msg: string) is called with the error message and its mapped stack."""
+    page = await user.launch("/pages/probe/probe")
+    with pytest.raises(JSError):
+        await page.tap("boom")
+    errors = js(user, "getApp().globalData.errors")
+    assert len(errors) == 1
+    assert errors[0].startswith("TypeError: cannot read property 'field' of null")
+    assert "pages/probe/probe.js:" in errors[0]
+
+
+async def test_page_keeps_working_after_an_exception(user: VirtualUser) -> None:
+    """Item 9: an exception in one handler does not break the page: the next tap works."""
+    page = await user.launch("/pages/probe/probe")
+    with pytest.raises(JSError):
+        await page.tap("boom")
+    assert (await page.call("setPaths"))["user"] == {"name": "Ann"}
+
+
+async def test_syntax_error_names_file_and_line() -> None:
+    """Item 9: a syntax error in an app file fails loading with an error naming the file and line."""
+    with pytest.raises(AppLoadError, match=r"^pages/broken/broken\.js:7: SyntaxError"):
+        AppBundle.load(APPS / "syntax_error")
+
+
+async def test_require_plugin_clear_error(user: VirtualUser) -> None:
+    """§10/item 1: requirePlugin throws a clear error (plugins are not emulated)."""
+    page = await user.launch("/pages/probe/probe")
+    message = await page.call("plugin")
+    assert message.startswith('requirePlugin("live-player-plugin"): plugins are not available in wxsim')
+
+
+@pytest.mark.app("conformance", time_limit=0.2)
+async def test_runaway_loop_is_interrupted(user: VirtualUser) -> None:
+    """Item 2: a runaway `while (true) {}` is interrupted by the time limit with a clear error."""
+    page = await user.launch("/pages/probe/probe")
+    started = time.monotonic()
+    with pytest.raises(JSError) as info:
+        await page.tap("spin")
+    assert time.monotonic() - started < 2
+    assert info.value.js_message.startswith("InternalError: interrupted (the script ran past the 0.2 s time limit")
+    assert info.value.location is not None and info.value.location.startswith("pages/probe/probe.js:")
+    assert (await page.call("storageRoundTrip"))["n"] == 42  # the realm is still usable
+
+
+async def test_async_handler_rejection_goes_to_onunhandledrejection(user: VirtualUser) -> None:
+    """§6: an async handler that throws is an unhandled rejection: App.onUnhandledRejection({reason, promise})."""
+    page = await user.launch("/pages/probe/probe")
+    with pytest.raises(JSError, match="async handler failed"):
+        await page.tap("rejectAfterAwait")
+    assert js(user, "getApp().globalData.rejections") == [{"reason": "async handler failed", "hasPromise": True}]
+
+
+async def test_unhandled_bridge_and_plain_rejections_reported(user: VirtualUser) -> None:
+    """§6: a wx promise nobody handles, and a plain Promise.reject, reach App.onUnhandledRejection."""
+    page = await user.launch("/pages/probe/probe")
+    assert await page.call("leakRejection") == "started"
+    reasons = sorted(r["reason"] for r in js(user, "getApp().globalData.rejections"))
+    assert reasons == ["getStorage:fail data not found", "plain reject"]
+
+
+async def test_handled_rejections_not_reported(user: VirtualUser) -> None:
+    """§6: .catch, a then-rejection handler and try/await handle a rejection: nothing is reported."""
+    page = await user.launch("/pages/probe/probe")
+    assert await page.call("handledRejection") == "handled"
+    assert await page.call("awaitedRejection") == "caught getStorage:fail data not found"
+    assert js(user, "getApp().globalData.rejections") == []
+
+
+async def test_promise_instanceof_still_works(user: VirtualUser) -> None:
+    """Rejection tracking keeps `instanceof Promise` true for async functions' promises and wx promises."""
+    await user.launch("/pages/probe/probe")
+    assert js(user, "[(async function () {})() instanceof Promise, wx.getStorageInfo() instanceof Promise,"
+                    " Promise.resolve(1) instanceof Promise, {} instanceof Promise]") == [True, True, True, False]
+
+
+async def test_es2020_syntax(user: VirtualUser) -> None:
+    """Item 2: ES2020+ syntax runs: classes with private static fields, optional chaining, ??, spread, BigInt."""
+    page = await user.launch("/pages/probe/probe")
+    assert await page.call("es2020") == {"opt": "dflt", "spread": 1, "made": 1, "big": "18446744073709551616"}
+
+
+async def test_errors_do_not_leak_between_users(sim: Simulator) -> None:
+    """Item 2: realms are isolated: one user's error and globals do not affect another's."""
+    alice, bob = sim.users(2)
+    pa = await alice.launch("/pages/probe/probe")
+    await bob.launch("/pages/probe/probe")
+    alice.realm.engine.eval("globalThis.leak = 1; getApp().globalData.shared = 'alice'")
+    with pytest.raises(JSError):
+        await pa.tap("boom")
+    assert js(bob, "[typeof leak, getApp().globalData.shared || null, getApp().globalData.errors.length]") == [
+        "undefined", None, 0]
