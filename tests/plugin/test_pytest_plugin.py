@@ -1,0 +1,52 @@
+"""The pytest plugin as a user meets it: auto-loaded fixtures, options, and the trace tail on failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+BASIC_APP = Path(__file__).resolve().parents[1] / "fixtures" / "apps" / "basic"
+
+TESTS = '''
+async def test_fixtures_work(sim, user, clock):
+    page = await user.launch("/pages/index/index")
+    assert await page.tap("inc", dataset={"step": 1}) == 2
+    await clock.advance(seconds=1)
+    assert sim.fidelity == "{fidelity}"
+
+async def test_users_are_separate(sim, users):
+    assert [u.name for u in users] == ["alice", "bob", "carol"]
+    a, b, _ = users
+    await a.launch(); await b.launch()
+    a.realm.engine.eval("wx.setStorageSync('k', 1)")
+    assert b.realm.engine.eval("wx.getStorageSync('k')") == ""
+
+async def test_failing_shows_trace(sim, user):
+    page = await user.launch("/pages/index/index")
+    await page.tap("inc")
+    assert page.data["count"] == 99
+'''
+
+
+@pytest.mark.parametrize("fidelity", ["strict", "lenient"])
+def test_plugin_fixtures_options_and_failure_report(pytester: pytest.Pytester, fidelity: str) -> None:
+    pytester.makepyfile(test_app=TESTS.replace("{fidelity}", fidelity))
+    result = pytester.runpytest_subprocess(
+        "-o", "asyncio_mode=auto", "-p", "no:cacheprovider", "--wxsim-app", str(BASIC_APP),
+        "--wxsim-fidelity", fidelity,
+    )
+    result.assert_outcomes(passed=2, failed=1)
+    out = result.stdout.str()
+    # The failing test's report carries the user's recent trace: the tap and the setData it caused.
+    assert "wxsim trace: alice" in out
+    assert "setData" in out and "inc" in out
+
+
+def test_bad_app_option_is_one_clear_error(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    pytester.makepyfile(test_x="async def test_x(sim):\n    pass\n")
+    result = pytester.runpytest_subprocess("-o", "asyncio_mode=auto", "--wxsim-app", str(tmp_path / "nope"))
+    result.assert_outcomes(errors=1)
+    assert "mini program folder not found" in result.stdout.str()
