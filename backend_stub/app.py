@@ -80,7 +80,7 @@ def _handler(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamRespo
         errors += query_errors
         if errors:
             raise ApiError(400, "invalid_request", "; ".join(errors[:5]), errors)
-        if user is not None:
+        if op.auth and user is not None:
             for source in (body, query, request.match_info):
                 for name in _IDENTITY_FIELDS:
                     if name in source and str(source[name]) != user["id"]:

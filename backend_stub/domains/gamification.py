@@ -16,12 +16,15 @@ __all__ = ["award", "badges_of", "check_badges", "level_of", "points_of", "route
 
 router = Router("gamification")
 
-#: action → (points, daily cap or None, awardable by a client request)
+#: action → (points, daily cap or None, awardable by a client request). The sample app reports
+#: share/like/comment/post/purchase; the seed's pages use the longer names.
 ACTIONS: dict[str, tuple[int, int | None, bool]] = {
+    "share": (10, 10, True), "like": (2, 20, True), "comment": (5, 10, True), "post": (10, 3, True),
+    "purchase": (50, None, True),
     "share_product": (10, 5, True), "share_moments": (20, 3, True), "share_group": (10, 5, True),
-    "share_post": (5, 5, True), "like_post": (2, 20, True), "comment": (5, 10, True), "post": (10, 3, True),
-    "daily_checkin": (5, 1, True), "watch_live": (5, 3, True), "join_group": (20, 5, True),
-    "purchase": (50, None, False), "referral": (100, None, False),
+    "share_post": (5, 5, True), "like_post": (2, 20, True), "daily_checkin": (5, 1, True),
+    "watch_live": (5, 3, True), "join_group": (20, 5, True),
+    "referral": (100, None, False),  # to the referrer, by the server, when a referred friend first pays
 }
 #: The sample app (miniprogram/utils/reward.js) reports the short names `share` and `like`.
 ACTION_ALIASES = {"share": "share_product", "like": "like_post"}
@@ -41,9 +44,17 @@ BADGES: dict[str, tuple[str, str, str, int]] = {
                 _N + "post_likes l JOIN posts p ON p.id=l.post_id WHERE p.user_id=?", 20),
 }
 
+
+def _liked(db: Any, user_id: str, post_id: str) -> bool:
+    return bool(db.scalar("SELECT 1 FROM post_likes WHERE user_id=? AND post_id=?", user_id, post_id))
+
+
 # Verifiers: an objectId the client names must be something the caller really did.
 _VERIFY: dict[str, Callable[[Any, str, str], bool]] = {
-    "like_post": lambda db, u, o: bool(db.scalar("SELECT 1 FROM post_likes WHERE user_id=? AND post_id=?", u, o)),
+    "like": _liked,
+    "like_post": _liked,
+    "purchase": lambda db, u, o: bool(db.scalar(
+        "SELECT 1 FROM orders WHERE id=? AND user_id=? AND status IN ('paid','shipped','completed')", o, u)),
     "comment": lambda db, u, o: bool(db.scalar("SELECT 1 FROM post_comments WHERE user_id=? AND post_id=?", u, o)),
     "post": lambda db, u, o: bool(db.scalar("SELECT 1 FROM posts WHERE user_id=? AND id=?", u, o)),
     "join_group": lambda db, u, o: bool(db.scalar("SELECT 1 FROM group_members WHERE user_id=? AND group_id=?",
@@ -119,7 +130,7 @@ async def _reward(ctx: Ctx) -> dict[str, Any]:
     reason: str | None
     if action in ACTIONS and not ACTIONS[action][2]:
         points, reason = 0, "server_only"
-    elif object_id and action in _VERIFY and not _VERIFY[action](db, uid, object_id):
+    elif action in _VERIFY and not (object_id and _VERIFY[action](db, uid, object_id)):
         points, reason = 0, "not_verified"
     else:
         points, reason = award(db, uid, action, object_id, now)

@@ -36,7 +36,6 @@ def _fail(status: int, message: str) -> web.Response:
 
 def apply_payment(backend: Any, res: dict[str, Any], now: float) -> str:
     """Record a TRANSACTION.SUCCESS resource; returns what happened (for logs and tests)."""
-    from .gamification import award
     from .group_buy import on_member_paid
     from .orders import request_refund
     from .referral import create_commission
@@ -69,7 +68,6 @@ def apply_payment(backend: Any, res: dict[str, Any], now: float) -> str:
         if order["group_id"]:
             on_member_paid(backend, order, now)
         create_commission(backend, order, now)
-        award(db, order["user_id"], "purchase", order["id"], now)
     return "paid"
 
 

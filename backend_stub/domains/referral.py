@@ -45,6 +45,9 @@ def create_commission(backend: Any, order: dict[str, Any], now: float) -> None:
     referrer = db.scalar("SELECT referred_by FROM users WHERE id=?", order["user_id"])
     if not referrer or referrer == order["user_id"]:
         return
+    from .gamification import award
+
+    award(db, referrer, "referral", order["user_id"], now)  # once per referred friend
     rate = float(db.scalar("SELECT commission_rate FROM products WHERE id=?", order["product_id"]) or 0)
     db.run("INSERT OR IGNORE INTO commissions (order_id, referrer_id, buyer_id, amount, rate, status, created_at, "
            "settle_at) VALUES (?,?,?,?,?,?,?,?)", order["id"], referrer, order["user_id"],

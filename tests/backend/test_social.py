@@ -37,7 +37,8 @@ async def test_points_are_decided_by_the_server(shop: Shop) -> None:
         True, 10, 10, 10000)
     capped = [await alice.ok("POST", "/api/user/award-points", {"action": "share_product"}) for _ in range(5)]
     assert [c["points"] for c in capped] == [10, 10, 10, 10, 0] and capped[-1]["reason"] == "daily_cap"
-    assert (await alice.ok("POST", "/api/user/reward", {"action": "purchase"}))["reason"] == "server_only"
+    assert (await alice.ok("POST", "/api/user/reward", {"action": "purchase"}))["reason"] == "not_verified"
+    assert (await alice.ok("POST", "/api/user/reward", {"action": "referral"}))["reason"] == "server_only"
     assert (await alice.ok("POST", "/api/user/reward", {"action": "hack"}))["reason"] == "unknown_action"
     assert (await alice.ok("POST", "/api/user/reward", {"action": "like_post", "objectId": "x"}))["reason"] == \
         "not_verified"
@@ -67,9 +68,28 @@ async def test_awards_are_idempotent_per_object_and_badges_follow_events(shop: S
     badges = await alice.ok("GET", f"/api/user/{alice.user_id}/badges")
     assert [b["id"] for b in badges["badges"]] == ["first_share"]
     order = await alice.ok("POST", "/api/orders", {"productId": "p001"})
+    early = await alice.ok("POST", "/api/user/reward", {"action": "purchase", "objectId": order["order"]["id"]})
+    assert early["reason"] == "not_verified"  # not paid yet
     await shop.pay(order["payment"])
-    me = await alice.ok("GET", "/api/user/me")
-    assert me["points"] == 60  # 10 for the post + 50 for the purchase, awarded on the payment notification
+    paid = await alice.ok("POST", "/api/user/reward", {"action": "purchase", "objectId": order["order"]["id"]})
+    assert (paid["points"], paid["totalPoints"]) == (50, 60)
+    again = await alice.ok("POST", "/api/user/reward", {"action": "purchase", "objectId": order["order"]["id"]})
+    assert again["reason"] == "already_awarded"
+
+
+async def test_the_sample_apps_reward_actions(shop: Shop) -> None:
+    alice, bob = await shop.users(2)
+    post = await alice.ok("POST", "/api/social-feed", {"content": "晒单"})
+    assert (await alice.ok("POST", "/api/user/reward", {"action": "post", "objectId": post["id"]}))["points"] == 10
+    assert (await bob.ok("POST", "/api/user/reward", {"action": "like", "objectId": post["id"]}))["reason"] == \
+        "not_verified"
+    await bob.ok("POST", f"/api/social-feed/{post['id']}/like")
+    assert (await bob.ok("POST", "/api/user/reward", {"action": "like", "objectId": post["id"]}))["points"] == 2
+    await bob.ok("POST", f"/api/social-feed/{post['id']}/comments", {"content": "好看"})
+    assert (await bob.ok("POST", "/api/user/reward", {"action": "comment", "objectId": post["id"]}))["points"] == 5
+    shares = [await bob.ok("POST", "/api/user/reward", {"action": "share", "objectId": post["id"]}) for _ in range(2)]
+    assert [s["points"] for s in shares] == [10, 0]
+    assert (await bob.ok("POST", "/api/user/reward", {"action": "share"}))["points"] == 10
 
 
 async def test_analytics_are_computed_from_events(shop: Shop) -> None:
