@@ -9,6 +9,8 @@ from ..api import DialogPolicy, Fail, WxContext
 from ..errors import JSError, NavigationError, WxError
 from ..runtime import Realm
 from .page import Page
+from .payments import Payments
+from .share import ShareCard, apply_scene_mode, open_card, share
 from .testing import UserTesting
 
 if TYPE_CHECKING:
@@ -80,7 +82,7 @@ class VirtualUser(UserTesting):
         """Cold-start the app at `url` (default: the first page in app.json) and return the page when idle."""
         if self.running:
             self.close()
-        self.ctx.state.pop("single_page_mode", None)
+        apply_scene_mode(self.ctx, scene)  # 1154 runs in single-page mode (§3)
         realm = Realm(self.sim.bundle, self.ctx, time_limit=self.sim.time_limit)
         self._realm = realm
         self._realm_started(realm)  # mocks, hooks and exposed functions, before the app's code runs
@@ -98,12 +100,35 @@ class VirtualUser(UserTesting):
             raise errors[0]
         return Page(self, rec.id, rec.route, rec.query)
 
+    async def share(self, from_: str = "menu", *, target_dataset: dict[str, Any] | None = None,
+                    target_id: str = "", timeline: bool = False) -> ShareCard | None:
+        """Forward the current page (menu or share button) via its onShareAppMessage/onShareTimeline (§3)."""
+        return await share(self, from_, target_dataset=target_dataset, target_id=target_id, timeline=timeline)
+
+    async def open(self, card: ShareCard, chat: str = "single", *, group: str | None = None) -> Page:
+        """Tap a share card in a chat: scene 1007 (single), 1008 (group, with shareTicket), 1154 (timeline)."""
+        return await open_card(self, card, chat, group=group)
+
+    @property
+    def payments(self) -> Payments:
+        """This user's answers to the payment sheet: `.answer("cancel")`, `.next("fail")` (§4)."""
+        return Payments(self)
+
     async def back(self, delta: int = 1) -> Page:
         """Press back (navigateBack rules apply); on the first page raises NavigationError with the errMsg."""
         try:
             await self.realm.router.navigate("navigateBack", {"delta": delta})
         except Fail as f:
             raise NavigationError(f"navigateBack:fail {f.reason}") from None
+        await self.idle()
+        return self.current_page
+
+    async def tap_tab(self, path: str) -> Page:
+        """Tap a tab bar item: switchTab to that tab page (§6 switchTab table); returns the tab page."""
+        route = path.lstrip("/")
+        if route not in self.sim.bundle.tab_pages:
+            raise WxError(f"{path!r} is not in app.json tabBar.list ({', '.join(self.sim.bundle.tab_pages) or 'no tabBar'})")
+        self.realm.router.switch_tab(route)
         await self.idle()
         return self.current_page
 
