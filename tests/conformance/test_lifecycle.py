@@ -187,3 +187,16 @@ async def test_undefined_hooks_are_skipped(user: VirtualUser) -> None:
     page = await user.launch("/pages/pull/pull")
     await page.scroll(300)
     assert page.data["pages"] == 1
+
+
+async def test_tab_bar_tap_follows_switch_tab_table(user: VirtualUser) -> None:
+    """§6 switchTab table, from the tab bar: D → B unloads D and C, then loads B; tapping the current tab does nothing."""
+    await user.launch("/pages/tab_a/tab_a")
+    await go(user, "navigateTo", "/pages/c/c")
+    await go(user, "navigateTo", "/pages/d/d")
+    app_log(user)
+    page = await user.tap_tab("/pages/tab_b/tab_b")
+    assert page.route == "pages/tab_b/tab_b"
+    assert app_log(user, ready=False) == ["D.onUnload", "C.onUnload", "B.onLoad", "B.onShow"]
+    await user.tap_tab("pages/tab_b/tab_b")
+    assert app_log(user) == []
