@@ -175,6 +175,10 @@ class BackendServer:
         """Apply due time-based rules now (call after moving a virtual clock)."""
         return await self.backend.sweep(now)
 
+    def follow(self, clock: Any) -> None:
+        """Sweep on every jump of a `VirtualClock` (so `await clock.advance(hours=24)` is enough)."""
+        self.backend.follow(clock)
+
     async def start(self) -> str:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -38,6 +38,7 @@ class Backend:
         self.live = LiveHub(self)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._last_sweep = float("-inf")
+        self._followed: list[Any] = []
 
     def now(self) -> float:
         return float(self.config.clock())
@@ -65,7 +66,25 @@ class Backend:
             self.pay = WeChatPayClient(cfg.merchant, cfg.platform_url, self.session, cfg.clock,
                                        cfg.platform_timeout_seconds)
 
+    def follow(self, clock: Any) -> None:
+        """Sweep whenever a `mock_wx.clock.VirtualClock` jumps, and let it wait for our background work."""
+        clock.add_listener(self.sweep)
+        clock.add_settle_hook(self.idle)
+        self._followed.append(clock)
+
+    async def idle(self) -> None:
+        """Wait for background work (outbox flushes started by notifications)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
     async def close(self) -> None:
+        for clock in self._followed:
+            clock.remove_settle_hook(self.idle)
+            remove = getattr(clock, "remove_listener", None)
+            if remove is not None:
+                remove(self.sweep)
+            elif self.sweep in getattr(clock, "_listeners", []):  # VirtualClock has no remove_listener yet
+                clock._listeners.remove(self.sweep)
         await self.live.close()
         for task in list(self._tasks):
             task.cancel()

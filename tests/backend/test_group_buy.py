@@ -135,3 +135,17 @@ async def test_unknown_group(seeded: Shop) -> None:
     assert (await alice.get("/api/group-buy/g-nope"))[0] == 404
     assert (await alice.post("/api/group-buy/g-nope/join"))[0] == 404
     assert (await alice.post("/api/group-buy/create", {"productId": "p001", "maxParticipants": 1}))[0] == 400
+
+
+async def test_following_the_virtual_clock_is_enough(seeded: Shop) -> None:
+    seeded.server.follow(seeded.clock)
+    alice, bob = await seeded.users(2)
+    created = await alice.ok("POST", "/api/group-buy/create", {"productId": "p001"})
+    await seeded.pay(created["payment"])
+    joined = await bob.ok("POST", f"/api/group-buy/{created['groupId']}/join")
+    await seeded.pay(joined["payment"])
+    await seeded.clock.advance(hours=24, seconds=1)  # no explicit sweep
+    await seeded.platform.pay.idle()
+    await seeded.backend.idle()
+    assert seeded.scalar("SELECT status FROM groups WHERE id=?", created["groupId"]) == "failed"
+    assert seeded.scalar("SELECT COUNT(*) FROM refunds WHERE status='success'") == 2
