@@ -1,10 +1,44 @@
 """The WeChat client's `wx.*` APIs in Python, one module per family, registered by name."""
 
 # Importing a family registers its APIs.
-from . import _observe, auth, device, navigation, network, payment, permissions, socket, storage, subscribe, system, ui
+from . import (
+    _observe,
+    auth,
+    device,
+    navigation,
+    network,
+    payment,
+    permissions,
+    share,
+    socket,
+    storage,
+    subscribe,
+    system,
+    ui,
+)
 from ._base import REGISTRY, ApiSpec, DialogPolicy, Fail, Host, WxContext, api, event_api, kinds
 
 __all__ = [
-    "REGISTRY", "_observe", "ApiSpec", "DialogPolicy", "Fail", "Host", "WxContext", "api", "auth", "device", "event_api",
-    "kinds", "navigation", "network", "payment", "permissions", "socket", "storage", "subscribe", "system", "ui",
+    "REGISTRY",
+    "ApiSpec",
+    "DialogPolicy",
+    "Fail",
+    "Host",
+    "WxContext",
+    "_observe",
+    "api",
+    "auth",
+    "device",
+    "event_api",
+    "kinds",
+    "navigation",
+    "network",
+    "payment",
+    "permissions",
+    "share",
+    "socket",
+    "storage",
+    "subscribe",
+    "system",
+    "ui",
 ]

@@ -17,7 +17,7 @@ from ..trace import Trace
 
 __all__ = ["REGISTRY", "ApiSpec", "DialogPolicy", "Fail", "Host", "WxContext", "api", "kinds"]
 
-Kind = Literal["async", "sync", "task", "event", "offevent"]
+Kind = Literal["async", "sync", "task", "event", "offevent", "callback"]
 
 
 class Fail(Exception):

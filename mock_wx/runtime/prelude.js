@@ -272,6 +272,12 @@
       wx[name] = function (cb) {
         eventListeners[on] = cb ? (eventListeners[on] || []).filter(function (f) { return f !== cb; }) : [];
       };
+    } else if (kind === 'callback') {
+      // APIs whose page says Promise style is not supported (e.g. getShareInfo, §0): callbacks only.
+      wx[name] = function (opts) {
+        opts = opts || {};
+        callAsync(name, hasCallbacks(opts) ? opts : Object.assign({}, opts, { complete: function () {} }));
+      };
     } else wx[name] = function (opts) { return callAsync(name, opts); };
   });
   wx.canIUse = function (s) { var base = String(s).split('.')[0]; return typeof wx[base] === 'function' || base in wxApis; };

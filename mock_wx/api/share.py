@@ -1,0 +1,100 @@
+"""Share menus and group share info (wx-fidelity.md §3).
+
+Sharing itself is user-initiated (the rig's `user.share()` calls the page's onShareAppMessage); these APIs
+only control the menu and decrypt what a group share ticket says. `wx.getShareInfo` does not promisify
+(its page says Promise style is "不支持", §0), so it is registered with kind "callback".
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from typing import Any
+
+from ._base import Fail, WxContext, api
+
+__all__ = ["MENUS", "encrypt_for_session", "menu_state"]
+
+MENUS = ("shareAppMessage", "shareTimeline")
+
+
+def menu_state(ctx: WxContext, route: str | None = None) -> dict[str, Any]:
+    """The share menu of a page: `{shown: {...}, hidden: {...}, withShareTicket, updatable}` (per route)."""
+    route = route if route is not None else (ctx.host.current_route() if ctx.host else None) or ""
+    menus: dict[str, dict[str, Any]] = ctx.state.setdefault("share_menus", {})
+    return menus.setdefault(route, {"shown": set(), "hidden": set(), "withShareTicket": False, "update": {}})
+
+
+def _menus(args: dict[str, Any], default: tuple[str, ...]) -> list[str]:
+    menus = args.get("menus", list(default))
+    if not isinstance(menus, list) or any(m not in MENUS for m in menus):
+        raise Fail(f"parameter error: menus should be drawn from {list(MENUS)}")
+    return menus
+
+
+@api("showShareMenu")
+def show_share_menu(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Show the page's forward menu items (default shareAppMessage); timeline needs shareAppMessage too (§3)."""
+    menus = _menus(args, ("shareAppMessage",))
+    if "shareTimeline" in menus and "shareAppMessage" not in menus:
+        raise Fail("shareTimeline requires shareAppMessage to be shown too")
+    st = menu_state(ctx)
+    st["shown"].update(menus)
+    st["hidden"].difference_update(menus)
+    st["withShareTicket"] = bool(args.get("withShareTicket", st["withShareTicket"]))
+    return {}
+
+
+@api("hideShareMenu")
+def hide_share_menu(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Hide menu items; by default both, and hiding shareAppMessage hides the timeline item too (§3)."""
+    menus = set(_menus(args, MENUS))
+    if "shareAppMessage" in menus:
+        menus.add("shareTimeline")
+    st = menu_state(ctx)
+    st["hidden"].update(menus)
+    st["shown"].difference_update(menus)
+    return {}
+
+
+@api("updateShareMenu")
+def update_share_menu(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Share ticket / updatable-message settings for later shares of this page."""
+    st = menu_state(ctx)
+    if "withShareTicket" in args:
+        st["withShareTicket"] = bool(args["withShareTicket"])
+    st["update"] = {k: v for k, v in args.items() if k not in ("success", "fail", "complete")}
+    return {}
+
+
+def encrypt_for_session(session_key_b64: str, payload: dict[str, Any], appid: str, now: float) -> dict[str, str]:
+    """Open data the way WeChat sends it: AES-128-CBC with the session_key, PKCS#7, base64 (§3 getShareInfo)."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    key = base64.b64decode(session_key_b64)
+    iv = os.urandom(16)
+    data = dict(payload, watermark={"timestamp": int(now), "appid": appid})
+    padder = padding.PKCS7(128).padder()
+    plain = padder.update(json.dumps(data, separators=(",", ":")).encode()) + padder.finalize()
+    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    cipher = enc.update(plain) + enc.finalize()
+    return {"encryptedData": base64.b64encode(cipher).decode(), "iv": base64.b64encode(iv).decode()}
+
+
+@api("getShareInfo", "callback")
+def get_share_info(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    """`{encryptedData, iv, cloudID}` for a share ticket this app lifetime received; decrypts to `{openGId}`."""
+    ticket = args.get("shareTicket")
+    groups: dict[str, str] = ctx.state.get("share_tickets") or {}
+    if not isinstance(ticket, str) or ticket not in groups:
+        raise Fail("invalid shareTicket")  # tickets are only valid for the app lifetime that received them
+    platform = getattr(ctx.services, "platform", None)
+    session = platform.login.session(ctx.user_key) if platform is not None else None
+    if session is None:
+        raise Fail("session key is invalid, call wx.login first")
+    out = encrypt_for_session(session.session_key, {"openGId": groups[ticket]}, ctx.appid, ctx.clock.time())
+    out["cloudID"] = hashlib.sha256(ticket.encode()).hexdigest()[:40]
+    return out
