@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import signal
 import socket
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -212,9 +214,14 @@ def serve(db: str = "wxsim-shop.sqlite", host: str = "127.0.0.1", port: int = 88
     config = BackendConfig(db=db, test_mode=test_mode, platform_url=platform_url)
 
     async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):  # not on Windows
+                loop.add_signal_handler(sig, stop.set)
         async with BackendServer(config, host, port) as server:
             print(f"backend_stub listening on {server.url} (db={db}, test_mode={test_mode})", flush=True)
-            await asyncio.Event().wait()
+            await stop.wait()  # then the server closes and the database is checkpointed cleanly
 
     try:
         asyncio.run(main())
