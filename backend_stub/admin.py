@@ -18,7 +18,7 @@ from aiohttp import web
 from ._http import ApiError, Ctx, Router, json_response
 from .openapi import B, I, N, S, obj
 
-__all__ = ["Fault", "FaultTable", "fault_middleware", "journal_middleware", "router"]
+__all__ = ["DroppedConnection", "Fault", "FaultTable", "fault_middleware", "journal_middleware", "router"]
 
 router = Router("admin")
 
@@ -62,6 +62,10 @@ class FaultTable:
         return None
 
 
+class DroppedConnection(asyncio.CancelledError):
+    """Raised after an injected drop; aiohttp then abandons the request without logging an error."""
+
+
 @web.middleware
 async def fault_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     from .app import BACKEND
@@ -75,10 +79,15 @@ async def fault_middleware(request: web.Request, handler: Any) -> web.StreamResp
     if fault.delayMs:
         await asyncio.sleep(fault.delayMs / 1000)
     if fault.drop:
+        # Cut the connection in the middle of an answer: a disconnect before any byte would be retried
+        # silently by HTTP clients such as aiohttp (idempotent requests), hiding the fault.
+        response = web.StreamResponse(status=200, headers={"Content-Type": "application/json",
+                                                           "Content-Length": "4096"})
+        await response.prepare(request)
+        await response.write(b'{"')
         if request.transport is not None:
             request.transport.abort()
-        # The client sees the connection reset; 499 is what the journal records for it.
-        return web.Response(status=499)
+        raise DroppedConnection("fault injection: connection dropped")
     if fault.status:
         return json_response({"error": "injected_fault", "message": f"fault injected on {request.path}"},
                              fault.status)
@@ -106,14 +115,17 @@ async def journal_middleware(request: web.Request, handler: Any) -> web.StreamRe
         return await handler(request)
     at = backend.now()
     raw = await request.read() if request.body_exists else b""
-    response = await handler(request)
+    entry = {"method": request.method, "path": request.path, "query": dict(request.query), "requestBody": raw,
+             "at": at}
+    try:
+        response = await handler(request)
+    except DroppedConnection:
+        backend.journal.append({**entry, "status": 499, "responseBody": None, "userId": request.get(USER_ID)})
+        raise
     if isinstance(response, web.Response):
-        backend.journal.append({
-            "method": request.method, "path": request.path, "query": dict(request.query),
-            # Bodies stay raw bytes until someone reads the journal: parsing every response costs ~20 %.
-            "status": response.status, "requestBody": raw, "responseBody": response.body,
-            "userId": request.get(USER_ID), "at": at,
-        })
+        # Bodies stay raw bytes until someone reads the journal: parsing every response costs ~20 %.
+        backend.journal.append({**entry, "status": response.status, "responseBody": response.body,
+                                "userId": request.get(USER_ID)})
     return response
 
 
