@@ -168,3 +168,20 @@ def test_mock_takes_one_answer() -> None:
 
     with pytest.raises(ValueError):
         make_mock("getLocation", result={"a": 1}, fail="x")
+
+
+async def test_mock_get_location_result(user: VirtualUser, home: Page) -> None:
+    """mock_get_location(latitude=...): a fixed getLocation answer, no permission prompt."""
+    user.mock_wx("getLocation", result={"latitude": 23.12908, "longitude": 113.26436})
+    await home.tap("where")
+    assert home.data["lat"] == 23.12908
+    assert [d for d in user.dialogs.shown if d["kind"] == "authorize"] == []
+
+
+async def test_grant_presets_a_scope(user: VirtualUser, home: Page) -> None:
+    user.grant("scope.userLocation")
+    await home.tap("where")
+    assert home.data["lat"] and user.dialogs.shown == []
+    user.revoke("scope.userLocation")
+    await home.tap("where")
+    assert home.data["locError"] == "getLocation:fail auth deny"
