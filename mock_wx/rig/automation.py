@@ -10,9 +10,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from ..api import REGISTRY
 from ..errors import JSError, NavigationError, WaitTimeout, WxApiError, WxError
-from .mocking import _interception, sync_all
+from .mocking import _interception, _kind, sync_all
 from .waiting import run_until
 
 if TYPE_CHECKING:
@@ -117,8 +116,7 @@ class AutomationUser:
         """Call `wx.<name>` as the app would (through mocks and hooks) and return its result; a failure
         raises `WxApiError` (`NavigationError` for routing) with the platform's errMsg. `gesture=True`
         calls it as if inside a tap handler (getUserProfile, openSetting)."""
-        spec = REGISTRY.get(name)
-        kind = spec.kind if spec else "async"
+        kind = _kind(name)
         if kind in ("event", "offevent"):
             raise WxError(f"wx.{name} registers a listener; call it from app code (user.evaluate)")
         call = f"{_CALL_WX}({json.dumps(name)}, {json.dumps(kind)}, {json.dumps(list(args), ensure_ascii=False)})"

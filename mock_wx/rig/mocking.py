@@ -52,8 +52,11 @@ class MockSpec:
 
 
 def _kind(name: str) -> str:
+    """The API's kind; an API the emulator lacks is sync if named `*Sync`, else async."""
     spec = REGISTRY.get(name)
-    return spec.kind if spec else "async"
+    if spec is not None:
+        return spec.kind
+    return "sync" if name.endswith("Sync") else "async"
 
 
 def _shape(name: str, value: Any) -> Any:
@@ -215,6 +218,8 @@ def sync_name(user: Owner, name: str) -> None:
     realm = user._realm
     if realm is None or realm.closed:
         return
+    if mock is not None and name not in REGISTRY:
+        realm.call("ensureWx", name, _kind(name))  # so the app (and canIUse) sees a mocked API wxsim lacks
     js = mock.js if mock is not None else None
     if js is not None:
         realm.call("setJsMock", name, js)

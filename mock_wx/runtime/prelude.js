@@ -747,6 +747,12 @@
       }
       return false;
     },
+    ensureWx: function (name, kind) {  // a mocked API the emulator lacks (scanCode, chooseLocation, ...)
+      if (typeof wx[name] === 'function') return false;
+      wx[name] = kind === 'sync' ? function () { return callSync(name, Array.prototype.slice.call(arguments)); }
+        : function (opts) { return callAsync(name, opts); };
+      return true;
+    },
     callExposed: function (name, args) {
       return callAsync('__callExposed', { name: name, args: args }).then(function (r) { return r.value; });
     },

@@ -185,3 +185,14 @@ async def test_grant_presets_a_scope(user: VirtualUser, home: Page) -> None:
     user.revoke("scope.userLocation")
     await home.tap("where")
     assert home.data["locError"] == "getLocation:fail auth deny"
+
+
+async def test_mocking_an_api_wxsim_lacks_defines_it(user: VirtualUser, home: Page) -> None:
+    """Automator users mock device APIs (scanCode); a mock makes `wx.<name>` exist for the app."""
+    assert await user.evaluate("typeof wx.scanCode") == "undefined"
+    user.mock_wx("scanCode", result={"result": "QR-1", "scanType": "QR_CODE"})
+    assert await user.evaluate("wx.canIUse('scanCode')") is True
+    res = await user.call_wx("scanCode", {"onlyFromCamera": True})
+    assert res == {"result": "QR-1", "scanType": "QR_CODE", "errMsg": "scanCode:ok"}
+    user.mock_wx("getFooSync", js="function (k) { return 'foo:' + k }")
+    assert await user.evaluate("wx.getFooSync('a')") == "foo:a"
