@@ -124,13 +124,19 @@ class VirtualUser(UserTesting):
         return self.current_page
 
     async def tap_tab(self, path: str) -> Page:
-        """Tap a tab bar item: switchTab to that tab page (§6 switchTab table); returns the tab page."""
+        """Tap a tab bar item: switchTab to that tab page (§6 switchTab table), then the page's
+        onTabItemTap({index, pagePath, text}) (its order against onShow is UNCONFIRMED); returns the page."""
         route = path.lstrip("/")
-        if route not in self.sim.bundle.tab_pages:
-            raise WxError(f"{path!r} is not in app.json tabBar.list ({', '.join(self.sim.bundle.tab_pages) or 'no tabBar'})")
-        self.realm.router.switch_tab(route)
-        await self.idle()
-        return self.current_page
+        tabs = self.sim.bundle.tab_pages
+        if route not in tabs:
+            raise WxError(f"{path!r} is not in app.json tabBar.list ({', '.join(tabs) or 'no tabBar'})")
+        realm = self.realm
+        realm.router.switch_tab(route)
+        index = tabs.index(route)
+        item = (self.sim.bundle.config.get("tabBar") or {}).get("list", [])[index]
+        page = self.current_page
+        await page._hook("onTabItemTap", {"index": index, "pagePath": route, "text": item.get("text", "")})
+        return page
 
     async def hide(self) -> None:
         """Send the app to the background (home button)."""
