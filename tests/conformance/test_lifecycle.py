@@ -190,13 +190,14 @@ async def test_undefined_hooks_are_skipped(user: VirtualUser) -> None:
 
 
 async def test_tab_bar_tap_follows_switch_tab_table(user: VirtualUser) -> None:
-    """§6 switchTab table, from the tab bar: D → B unloads D and C, then loads B; tapping the current tab does nothing."""
+    """§6 switchTab table, from the tab bar: D → B unloads D and C, then loads B; onTabItemTap({index, pagePath, text})."""
     await user.launch("/pages/tab_a/tab_a")
     await go(user, "navigateTo", "/pages/c/c")
     await go(user, "navigateTo", "/pages/d/d")
     app_log(user)
     page = await user.tap_tab("/pages/tab_b/tab_b")
     assert page.route == "pages/tab_b/tab_b"
-    assert app_log(user, ready=False) == ["D.onUnload", "C.onUnload", "B.onLoad", "B.onShow"]
+    assert app_log(user, ready=False) == ["D.onUnload", "C.onUnload", "B.onLoad", "B.onShow",
+                                          "B.onTabItemTap:1,pages/tab_b/tab_b,B"]
     await user.tap_tab("pages/tab_b/tab_b")
-    assert app_log(user) == []
+    assert app_log(user) == ["B.onTabItemTap:1,pages/tab_b/tab_b,B"]  # no route change, only the tap hook
