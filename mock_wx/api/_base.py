@@ -77,6 +77,9 @@ class Host(Protocol):
     def detach(self, fut: Any) -> None: ...
 
 
+_ANY: Any = object()
+
+
 @dataclass
 class DialogPolicy:
     """How this user answers native dialogs: a default per dialog kind, plus one-shot answers."""
@@ -88,15 +91,30 @@ class DialogPolicy:
     queue: dict[str, list[Any]] = field(default_factory=dict)
     shown: list[dict[str, Any]] = field(default_factory=list)
 
-    def next(self, kind: str, answer: Any) -> None:
-        """Answer the next `kind` dialog (modal, action_sheet, payment, authorize) with `answer`."""
+    def next(self, kind: str, answer: Any = _ANY) -> None:
+        """Answer the next `kind` dialog (modal, action_sheet, payment, authorize) with `answer`;
+        `next("confirm")` / `next("cancel")` answers the next native dialog of any kind."""
+        if answer is _ANY:
+            kind, answer = "any", kind
         self.queue.setdefault(kind, []).append(answer)
 
     def answer(self, kind: str) -> Any:
         q = self.queue.get(kind)
         if q:
             return q.pop(0)
+        q = self.queue.get("any")
+        if q:
+            return _as_answer(kind, q.pop(0))
         return getattr(self, kind)
+
+
+def _as_answer(kind: str, answer: Any) -> Any:
+    """A kind-less one-shot answer ("confirm"/"cancel") in the words of the dialog it meets."""
+    if answer in ("confirm", "allow"):
+        return {"action_sheet": 0, "authorize": "allow"}.get(kind, "confirm")
+    if answer in ("cancel", "deny"):
+        return "deny" if kind == "authorize" else "cancel"
+    return answer
 
 
 @dataclass

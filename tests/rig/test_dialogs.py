@@ -111,3 +111,16 @@ async def test_undeclared_private_info_fails_in_strict_mode(tmp_path) -> None:
         await page.tap("go")
         assert page.data["e"] == ("getLocation:fail the api need to be declared in the requiredPrivateInfos field in "
                                   "app.json/ext.json")
+
+
+async def test_one_shot_answer_of_any_kind(user: VirtualUser, home: Page) -> None:
+    """`user.dialogs.next("cancel")` answers the next native dialog, whatever it is."""
+    user.dialogs.next("cancel")
+    await home.tap("pickAction")
+    assert home.data["picked"] == "showActionSheet:fail cancel"
+    user.dialogs.next("cancel")
+    await home.tap("where")  # the location prompt: cancel means deny
+    assert home.data["locError"] == "getLocation:fail auth deny"
+    user.dialogs.next("confirm")
+    await home.tap("confirmDelete")
+    assert home.data["deleted"] is True
