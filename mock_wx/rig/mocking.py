@@ -106,17 +106,42 @@ def make_mock(
                 return _await_shape(name, out)
             return _shape(name, out)
 
-        return MockSpec(name, calling, description=getattr(fn, "__name__", "fn"))
+        return _with_task_events(MockSpec(name, calling, description=getattr(fn, "__name__", "fn")))
     fixed = result
 
     def answering(ctx: WxContext, args: Any) -> Any:
         return _shape(name, copy.deepcopy(fixed))
 
-    return MockSpec(name, answering, description="result")
+    return _with_task_events(MockSpec(name, answering, description="result"))
 
 
 async def _await_shape(name: str, awaitable: Any) -> Any:
     return _shape(name, await awaitable)
+
+
+def _with_task_events(spec: MockSpec) -> MockSpec:
+    """A mocked request/download/upload still fires its task's onHeadersReceived before success (§1)."""
+    inner = spec.handler
+    if inner is None or spec.name not in _NETWORK_TASKS:
+        return spec
+
+    def handler(ctx: WxContext, args: Any) -> Any:
+        return _emit_then_answer(ctx, args, inner(ctx, args))
+
+    spec.handler = handler
+    return spec
+
+
+async def _emit_then_answer(ctx: WxContext, args: Any, out: Any) -> Any:
+    # Runs after wx.request() has returned the task to the page, so listeners it added are there.
+    value = await out if inspect.isawaitable(out) else out
+    task_id = args.get("__taskId") if isinstance(args, dict) else None
+    if ctx.host is not None and isinstance(task_id, int) and isinstance(value, dict):
+        ctx.host.emit(task_id, "headersReceived", {"header": value.get("header", {}),
+                                                   "statusCode": value.get("statusCode", 200),
+                                                   "cookies": value.get("cookies", [])})
+        ctx.host.emit(task_id, "__done", {})
+    return value
 
 
 @dataclass
