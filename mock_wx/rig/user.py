@@ -98,6 +98,11 @@ class VirtualUser(UserTesting):
         errors = realm.take_errors()
         if errors:
             raise errors[0]
+        if rec is None:
+            # App.onPageNotFound handled a missing entry page; it may have redirected by now (§6).
+            rec = realm.router.current()
+            if rec is None:
+                raise NavigationError(f'page "{target.lstrip("/")}" is not found')
         return Page(self, rec.id, rec.route, rec.query)
 
     async def share(self, from_: str = "menu", *, target_dataset: dict[str, Any] | None = None,

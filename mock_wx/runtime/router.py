@@ -91,8 +91,12 @@ class Router:
         return self.realm.bundle.tab_pages
 
     # -------------------------------------------------------------- app start
-    def launch(self, url: str, options: dict[str, Any]) -> PageRecord:
-        """Cold start: App.onLaunch → App.onShow → Page.onLoad → onShow → onReady (§6)."""
+    def launch(self, url: str, options: dict[str, Any]) -> PageRecord | None:
+        """Cold start: App.onLaunch → App.onShow → Page.onLoad → onShow → onReady (§6).
+
+        None when the entry page is missing and App.onPageNotFound ran: its redirect (wx.redirectTo or
+        reLaunch) completes on the loop, so the caller settles the realm and then reads the stack.
+        """
         route, query, raw = parse_url(url, None)
         opts = {"path": route, "query": query, "scene": 1001, "referrerInfo": {}, "apiCategory": "default",
                 "forwardMaterials": [], **options}
@@ -107,8 +111,7 @@ class Router:
             if realm.call("hasAppHook", "onPageNotFound"):
                 realm.call("appHook", "onPageNotFound", json.dumps({"path": route, "query": query, "isEntryPage": True}))
                 realm.pump()
-                if self.stack:
-                    return self.stack[-1]
+                return self.stack[-1] if self.stack else None
             raise NavigationError(f'page "{raw}" is not found')
         return self._open(route, query)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from fixture_apps import app_log, js, routes
 
-from mock_wx import VirtualUser
+from mock_wx import NavigationError, VirtualUser
 
 
 async def go(user: VirtualUser, api: str, url: str) -> str:
@@ -201,3 +202,20 @@ async def test_tab_bar_tap_follows_switch_tab_table(user: VirtualUser) -> None:
                                           "B.onTabItemTap:1,pages/tab_b/tab_b,B"]
     await user.tap_tab("pages/tab_b/tab_b")
     assert app_log(user) == ["B.onTabItemTap:1,pages/tab_b/tab_b,B"]  # no route change, only the tap hook
+
+
+@pytest.mark.app("not_found")
+async def test_page_not_found_handler_redirects(user: VirtualUser) -> None:
+    """§6: a missing entry page calls App.onPageNotFound({path, query, isEntryPage}); its redirect lands."""
+    page = await user.launch("/pages/gone/gone?id=1")
+    assert page.route == "pages/index/index"
+    assert page.data["query"] == {"from": "pages/gone/gone"}
+    assert js(user, "getApp().globalData.notFound") == [{"path": "pages/gone/gone", "query": {"id": "1"}, "isEntryPage": True}]
+
+
+@pytest.mark.app("not_found")
+async def test_page_not_found_handler_not_reentered(user: VirtualUser) -> None:
+    """§6: if onPageNotFound redirects to another missing page, the native not-found page shows; no re-entry."""
+    with pytest.raises(NavigationError, match=r'page "pages/nope/nope" is not found'):
+        await user.launch("/pages/nope/nope")
+    assert len(js(user, "getApp().globalData.notFound")) == 1
