@@ -9,6 +9,9 @@ from ._base import Fail, WxContext, api
 
 KEY_LIMIT = 1024 * 1024
 TOTAL_LIMIT = 10 * 1024 * 1024
+# With `encrypt: true` (2.21.3+, async APIs only) the limits drop to 0.7 MB per key and 7.1 MB in all (§2).
+ENCRYPTED_KEY_LIMIT = int(0.7 * 1024 * 1024)
+ENCRYPTED_TOTAL_LIMIT = int(7.1 * 1024 * 1024)
 
 
 def _size(ctx: WxContext) -> int:
@@ -22,15 +25,15 @@ def _key(value: Any) -> str:
     return value
 
 
-def _set(ctx: WxContext, key: Any, data: Any) -> None:
+def _set(ctx: WxContext, key: Any, data: Any, encrypt: bool = False) -> None:
     key = _key(key)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    if len(text.encode()) > KEY_LIMIT:
+    if len(text.encode()) > (ENCRYPTED_KEY_LIMIT if encrypt else KEY_LIMIT):
         raise Fail("exceed storage item max length")
     old = ctx.storage.get(key)
     new_total = _size(ctx) - (len(key.encode()) + len(old.encode()) if old is not None else 0)
-    if new_total + len(key.encode()) + len(text.encode()) > TOTAL_LIMIT:
-        raise Fail("exceed storage max size 10Mb")
+    if new_total + len(key.encode()) + len(text.encode()) > (ENCRYPTED_TOTAL_LIMIT if encrypt else TOTAL_LIMIT):
+        raise Fail("exceed storage max size 7.1Mb" if encrypt else "exceed storage max size 10Mb")
     ctx.storage[key] = text
 
 
@@ -41,7 +44,7 @@ def _info(ctx: WxContext) -> dict[str, Any]:
 
 @api("setStorage")
 def set_storage(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
-    _set(ctx, args.get("key"), args.get("data"))
+    _set(ctx, args.get("key"), args.get("data"), encrypt=bool(args.get("encrypt")))
     return {}
 
 

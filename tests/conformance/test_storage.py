@@ -82,3 +82,10 @@ async def test_storage_survives_relaunch(user: VirtualUser) -> None:
     user.close()
     page = await user.launch("/pages/probe/probe")
     assert await page.tap("promiseStyle", detail={"key": "n"}) == {"resolved": {"data": 42, "errMsg": "getStorage:ok"}}
+
+
+async def test_encrypted_limit_is_lower(user: VirtualUser) -> None:
+    """§2: with encrypt: true a key holds at most 0.7 MB (not 1 MB)."""
+    page = await user.launch("/pages/probe/probe")
+    out = await page.tap("encryptedSizes")
+    assert out == {"plain": "setStorage:ok", "encrypted": "setStorage:fail exceed storage item max length"}
