@@ -12,7 +12,8 @@ from __future__ import annotations
 import copy
 import fnmatch
 import inspect
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
@@ -80,13 +81,19 @@ def make_mock(
     result: Any = None,
     fail: str | None = None,
     js: str | None = None,
+    js_args: Sequence[Any] = (),
 ) -> MockSpec:
     """Build a mock from exactly one of: `fn(options)` (sync or async; return the result or raise `Fail`),
-    `result=` (a fixed answer), `fail=` (the reason in `"<name>:fail <reason>"`), `js=` (JS function source)."""
+    `result=` (a fixed answer), `fail=` (the reason in `"<name>:fail <reason>"`), `js=` (JS function source,
+    called with the call's arguments followed by `js_args`; `this.origin(...)` calls the real API)."""
     given = [x is not None for x in (fn, fail, js)]
     if sum(given) > 1 or (result is not None and any(given)):
         raise ValueError("mock_wx takes one of fn, result=, fail=, js=")
     if js is not None:
+        if js_args:
+            extra = json.dumps(list(js_args), ensure_ascii=False)
+            js = (f"function () {{ return ({js}).apply(this, Array.prototype.slice.call(arguments)"
+                  f".concat({extra})); }}")
         return MockSpec(name, js=js, description="js")
     if fail is not None:
         reason = str(fail)
@@ -279,9 +286,10 @@ class MockingUser:
         result: Any = None,
         fail: str | None = None,
         js: str | None = None,
+        js_args: Sequence[Any] = (),
     ) -> MockSpec:
         """Answer `wx.<name>` for this user with `fn(options)`, a fixed `result`, a `fail` reason or `js` source."""
-        spec = make_mock(name, fn, result=result, fail=fail, js=js)
+        spec = make_mock(name, fn, result=result, fail=fail, js=js, js_args=js_args)
         _interception(self).mocks[name] = spec
         sync_name(self, name)
         return spec
@@ -340,9 +348,10 @@ class MockingSim:
         result: Any = None,
         fail: str | None = None,
         js: str | None = None,
+        js_args: Sequence[Any] = (),
     ) -> MockSpec:
         """Answer `wx.<name>` for every user (see `VirtualUser.mock_wx`)."""
-        spec = make_mock(name, fn, result=result, fail=fail, js=js)
+        spec = make_mock(name, fn, result=result, fail=fail, js=js, js_args=js_args)
         _sim_mocks(self)[name] = spec
         for user in self.all_users:
             sync_name(user, name)

@@ -90,9 +90,12 @@ class WaitingPage:
         cond = condition
 
         async def check() -> bool:
-            out = cond(self.data)
-            if inspect.isawaitable(out):
-                out = await out
+            try:
+                out = cond(self.data)
+                if inspect.isawaitable(out):
+                    out = await out
+            except (KeyError, IndexError, TypeError):  # the data is not there yet: `d["order"]["status"]`
+                return False
             return bool(out)
 
         if not await run_until(self.user.sim, check, timeout, step):
@@ -181,9 +184,11 @@ class WaitingUser:
                 log.seen.append(_request_info(e.data.get("args"), e.t))
         log.scanned = len(events)
 
-    async def wait_for_request(self, pattern: str, *, timeout: float = 30.0) -> RequestInfo:  # noqa: ASYNC109 (virtual seconds)
-        """The first `wx.request` whose URL path matches the glob `pattern` ("/api/group-buy/*") that an
-        earlier wait has not returned, waiting on the virtual clock if the app has not made it yet."""
+    async def wait_for_request(
+        self, pattern: str, *, method: str | None = None, timeout: float = 30.0,  # noqa: ASYNC109 (virtual s)
+    ) -> RequestInfo:
+        """The first `wx.request` whose URL path matches the glob `pattern` ("/api/group-buy/*") (and
+        `method`, if given) that an earlier wait has not returned, waiting on the virtual clock if needed."""
         log = self._request_log()
         hook = None
         if not self.sim.trace.enabled:  # no trace to read: watch the calls from now on
@@ -197,7 +202,8 @@ class WaitingUser:
             if hook is None:
                 self._scan_requests()
             for i, info in enumerate(log.seen):
-                if i not in log.taken and url_matches(pattern, info.url):
+                if i not in log.taken and url_matches(pattern, info.url) and (
+                        method is None or info.method == method.upper()):
                     log.taken.add(i)
                     found.append(info)
                     return True

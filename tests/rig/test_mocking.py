@@ -196,3 +196,16 @@ async def test_mocking_an_api_wxsim_lacks_defines_it(user: VirtualUser, home: Pa
     assert res == {"result": "QR-1", "scanType": "QR_CODE", "errMsg": "scanCode:ok"}
     user.mock_wx("getFooSync", js="function (k) { return 'foo:' + k }")
     assert await user.evaluate("wx.getFooSync('a')") == "foo:a"
+
+
+async def test_js_mock_extra_args_and_origin(user: VirtualUser, home: Page) -> None:
+    """mockWxMethod(name, fn, ...args) and `this.origin` (automator): extra args, and the real API inside."""
+    user.mock_wx("getStorageSync", js="function (key, fallback) { return this.origin(key) || fallback }",
+                 js_args=["unknown"])
+    assert await home.call("cachedName") == "unknown"
+    await user.call_wx("setStorage", {"key": "name", "data": "redhoodsu"})
+    assert await home.call("cachedName") == "redhoodsu"
+    user.grant("scope.userLocation")
+    user.mock_wx("getLocation", js="function (o) { return this.origin(o).then(function (r) { r.latitude += 1; return r }) }")
+    await home.tap("where")
+    assert home.data["lat"] == pytest.approx(23.540503)

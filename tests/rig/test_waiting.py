@@ -83,3 +83,18 @@ async def test_idle_settles_pending_work(home: Page, user: VirtualUser) -> None:
     await home.call("loadItems")
     await user.idle()
     assert home.data["status"] == "loaded"
+
+
+async def test_wait_for_treats_missing_keys_as_not_yet(home: Page, user: VirtualUser) -> None:
+    user.mock_wx("request", result={"data": {"ok": True}})
+    await home.tap("later")
+    data = await home.wait_for(lambda d: d["joined"] is True, timeout=10)
+    assert data["joined"] is True
+
+
+async def test_wait_for_request_by_method(home: Page, user: VirtualUser) -> None:
+    user.mock_wx("request", result={"data": {"items": [], "ok": True}})
+    await home.tap("loadItems")
+    await home.tap("join")
+    req = await user.wait_for_request("/api/*", method="post")
+    assert req.path == "/api/group-buy/g1/join"
