@@ -226,9 +226,28 @@
   /* Test rig: a JS mock (user.mock_wx(name, js=...)) answers instead of the client; the answer still
    * arrives later, through the same callbacks / Promise / task as a real one, and is reported to Python. */
   var jsMocks = {};
+  // Inside a mock, `this.origin(opts)` calls the real API (as in miniprogram-automator): a Promise of its
+  // result for async and task APIs, the value for sync ones.
+  function mockThis(name) {
+    return { origin: function () {
+      var args = Array.prototype.slice.call(arguments);
+      var m = jsMocks[name];
+      delete jsMocks[name];
+      try {
+        var kind = wxApis[name];
+        if (kind === 'sync') return callSync(name, args);
+        if (kind === 'task') {
+          return new Promise(function (resolve, reject) {
+            makeTask(name, Object.assign({}, args[0] || {}, { success: resolve, fail: reject }), TASKS[name][0], TASKS[name][1]);
+          });
+        }
+        return callAsync(name, Object.assign({}, args[0] || {}));
+      } finally { jsMocks[name] = m; }
+    } };
+  }
   function runJsMock(name, opts, id) {
     var out;
-    try { out = jsMocks[name].call(null, opts); } catch (e) { out = Promise.reject(e); }
+    try { out = jsMocks[name].call(mockThis(name), opts); } catch (e) { out = Promise.reject(e); }
     Promise.resolve(out).then(function (v) { finishJsMock(name, opts, id, true, v); },
       function (e) { finishJsMock(name, opts, id, false, e); });
   }
@@ -244,7 +263,7 @@
     api.resolve(id, json, ok);
   }
   function runJsMockSync(name, args) {
-    var v = jsMocks[name].apply(null, args);
+    var v = jsMocks[name].apply(mockThis(name), args);
     host.invokeSync('__jsMockCall', stringify([name, args, v, true]));
     return v;
   }
