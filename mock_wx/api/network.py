@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -32,17 +33,26 @@ NETWORK_ERRNO = 600000
 
 @dataclass
 class _Call:
-    """One in-flight network task of one client."""
+    """One in-flight network task of one client; `stop()` ends it with abort or timeout."""
 
     task_id: int
     api: str
-    fut: asyncio.Future[dict[str, Any]]
-    inner: asyncio.Future[Any] | None = None
+    task: asyncio.Task[Any] | None = None
+    reason: str | None = None
     profile: dict[str, Any] = field(default_factory=dict)
 
-    def fail(self, reason: str, errno: int | None = None) -> None:
-        if not self.fut.done():
-            self.fut.set_exception(Fail(reason, errno=errno))
+    def stop(self, reason: str) -> None:
+        if self.reason is not None or (self.task is not None and self.task.done()):
+            return
+        self.reason = reason
+        if self.task is not None:
+            self.task.cancel()  # a call stopped before its task started fails as soon as it starts
+
+
+def _new_call(ctx: WxContext, task_id: int, api_name: str) -> _Call:
+    call = _Call(task_id, api_name)
+    ctx.state.setdefault("net_calls", {})[task_id] = call
+    return call
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -123,58 +133,63 @@ def _response_headers(resp: aiohttp.ClientResponse) -> tuple[dict[str, str], lis
     return header, cookies
 
 
-def _tracker(ctx: WxContext, call: _Call) -> None:
-    ctx.state.setdefault("net_calls", {})[call.task_id] = call
+async def _run(ctx: WxContext, call: _Call, timeout_ms: float, label: str,
+               work: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+    """Queue for one of the 10 slots, run `work()`; abort/timeout cancel it and fail the call (§1).
 
-
-async def _settle(ctx: WxContext, call: _Call, timeout_ms: float, label: str) -> dict[str, Any]:
-    """Wait for `call` with its timeout on the clock; detach from idle() if the server stalls."""
+    The timeout runs on the simulation's clock. With a virtual clock a call its server has not
+    answered within `Services.stall_grace` real seconds stops holding up `idle()`, so a test can
+    `await clock.advance(seconds=61)` and see `request:fail timeout`.
+    """
     me = asyncio.current_task()
+    call.task = me
+    if call.reason is not None:
+        ctx.state["net_calls"].pop(call.task_id, None)
+        listening = ctx.state.get("listening")
+        if listening:
+            for event in ("headersReceived", "chunkReceived", "progressUpdate"):
+                listening.discard(f"task:{call.task_id}:{event}")
+        raise Fail(call.reason)
 
     async def expire() -> None:
-        # Fired by the clock: fail the call, then let this task hand the result to the realm before
-        # the clock settles, so `await clock.advance(...)` returns with the fail callback already run.
-        call.fail("timeout")
-        if me is not None and me is not asyncio.current_task():
+        # Fired by the clock: stop the call, then let it hand its result to the realm before the
+        # clock settles, so `await clock.advance(...)` returns with the fail callback already run.
+        call.stop("timeout")
+        if me is not None and me is not asyncio.current_task() and not me.done():
             await asyncio.wait({me})
 
     timer = ctx.clock.call_later(timeout_ms / 1000.0, expire)
+    stall: asyncio.TimerHandle | None = None
+    if not ctx.clock.realtime and ctx.host is not None and me is not None:
+        host = ctx.host
+
+        def detach() -> None:
+            ctx.record("request-stalled", api=call.api, url=label)
+            host.detach(me)
+
+        stall = asyncio.get_running_loop().call_later(float(getattr(ctx.services, "stall_grace", 2.0)), detach)
     try:
-        grace = float(getattr(ctx.services, "stall_grace", 2.0))
-        if not ctx.clock.realtime and ctx.host is not None:
-            done, _ = await asyncio.wait({call.fut}, timeout=grace)
-            if not done:
-                # The server has not answered in `grace` real seconds: let the test move virtual time.
-                ctx.record("request-stalled", api=call.api, url=label)
-                if me is not None:
-                    ctx.host.detach(me)
-        return await call.fut
+        sem = _slots(ctx)
+        call.profile["queueStart"] = _now_ms(ctx)
+        async with sem:
+            call.profile["queueEnd"] = _now_ms(ctx)
+            try:
+                return await work()
+            except (aiohttp.ClientError, OSError, ValueError) as exc:
+                raise Fail(_transport_text(exc), errno=NETWORK_ERRNO) from exc
+    except asyncio.CancelledError:
+        if call.reason is not None:
+            raise Fail(call.reason) from None  # abort() or timeout: the call fails, the task does not vanish
+        raise
     finally:
         timer.cancel()
-        if call.inner is not None and not call.inner.done():
-            call.inner.cancel()
-        ctx.state.get("net_calls", {}).pop(call.task_id, None)
-        if ctx.host is not None:
-            ctx.host.emit(call.task_id, "__done", {})
-
-
-async def _with_slot(ctx: WxContext, call: _Call, work: Any) -> None:
-    """Queue for one of the 10 slots, then run `work()`; results and failures land on `call.fut`."""
-    sem = _slots(ctx)
-    call.profile["queueStart"] = _now_ms(ctx)
-    async with sem:
-        call.profile["queueEnd"] = _now_ms(ctx)
-        try:
-            result = await work()
-        except Fail as f:
-            if not call.fut.done():
-                call.fut.set_exception(f)
-            return
-        except (aiohttp.ClientError, OSError, ValueError) as exc:
-            call.fail(_transport_text(exc), NETWORK_ERRNO)
-            return
-        if not call.fut.done():
-            call.fut.set_result(result)
+        if stall is not None:
+            stall.cancel()
+        ctx.state["net_calls"].pop(call.task_id, None)
+        listening = ctx.state.get("listening")
+        if listening:
+            for event in ("headersReceived", "chunkReceived", "progressUpdate"):
+                listening.discard(f"task:{call.task_id}:{event}")
 
 
 def _transport_text(exc: BaseException) -> str:
@@ -199,6 +214,11 @@ def _report(ctx: WxContext, api_name: str, method: str, target: Target, status: 
         services.notify_request(target.logical.split("?", 1)[0], method, status, ms, ok, size)
 
 
+def _listening(ctx: WxContext, task_id: int, event: str) -> bool:
+    """Whether JS registered a listener for this task event (the prelude reports `on<Event>` calls)."""
+    return ctx.host is not None and f"task:{task_id}:{event}" in ctx.state.get("listening", ())
+
+
 def _session(ctx: WxContext) -> aiohttp.ClientSession:
     http = getattr(ctx.services, "http", None)
     if http is None:
@@ -207,9 +227,10 @@ def _session(ctx: WxContext) -> aiohttp.ClientSession:
 
 
 def _cookie_header(ctx: WxContext, target: Target, headers: dict[str, str]) -> None:
-    if _header_get(headers, "cookie") is not None:
+    jar = _jar(ctx)
+    if not len(jar) or _header_get(headers, "cookie") is not None:
         return
-    cookies = _jar(ctx).filter_cookies(URL(target.logical))
+    cookies = jar.filter_cookies(URL(target.logical))
     if cookies:
         headers["Cookie"] = "; ".join(f"{m.key}={m.value}" for m in cookies.values())
 
@@ -264,8 +285,7 @@ def request(ctx: WxContext, args: dict[str, Any]) -> Any:
         headers["content-type"] = "application/json"
     target, body = _prepare(args, target, headers, method)
     _cookie_header(ctx, target, headers)
-    call = _Call(task_id, "request", asyncio.get_running_loop().create_future())
-    _tracker(ctx, call)
+    call = _new_call(ctx, task_id, "request")
     started = time.perf_counter()
 
     async def work() -> dict[str, Any]:
@@ -276,8 +296,9 @@ def request(ctx: WxContext, args: dict[str, Any]) -> Any:
             async with http.request(method, URL(target.real, encoded=True), data=body, headers=headers, allow_redirects=True) as resp:
                 status = resp.status
                 header, cookies = _response_headers(resp)
-                _jar(ctx).update_cookies(resp.cookies, URL(target.logical))
-                if ctx.host is not None:
+                if resp.cookies:
+                    _jar(ctx).update_cookies(resp.cookies, URL(target.logical))
+                if ctx.host is not None and _listening(ctx, task_id, "headersReceived"):
                     ctx.host.emit(task_id, "headersReceived", {"header": header, "statusCode": status,
                                                                "cookies": cookies})
                 raw = await resp.read()
@@ -294,14 +315,13 @@ def request(ctx: WxContext, args: dict[str, Any]) -> Any:
         return {"data": _parse_body(raw, args), "statusCode": status, "header": header, "cookies": cookies,
                 "profile": profile}
 
-    call.inner = asyncio.ensure_future(_with_slot(ctx, call, work))
-    return _settle(ctx, call, _timeout_ms(ctx, args, "request"), target.logical)
+    return _run(ctx, call, _timeout_ms(ctx, args, "request"), target.logical, work)
 
 
 def _abort(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
     call = ctx.state.get("net_calls", {}).get(int(args.get("taskId", 0)))
     if call is not None:
-        call.fail("abort")
+        call.stop("abort")
     return {}
 
 
@@ -317,15 +337,14 @@ def download_file(ctx: WxContext, args: dict[str, Any]) -> Any:
     target = resolve_url(ctx, args.get("url"))
     headers = _headers(ctx, args.get("header"))
     _cookie_header(ctx, target, headers)
-    call = _Call(task_id, "downloadFile", asyncio.get_running_loop().create_future())
-    _tracker(ctx, call)
+    call = _new_call(ctx, task_id, "downloadFile")
     started = time.perf_counter()
 
     async def work() -> dict[str, Any]:
         async with _session(ctx).get(target.real, headers=headers) as resp:
             status = resp.status
             header, _ = _response_headers(resp)
-            if ctx.host is not None:
+            if ctx.host is not None and _listening(ctx, task_id, "headersReceived"):
                 ctx.host.emit(task_id, "headersReceived", {"header": header, "statusCode": status})
             raw = await resp.read()
         _report(ctx, "downloadFile", "GET", target, status, started, status < 400, len(raw))
@@ -333,7 +352,7 @@ def download_file(ctx: WxContext, args: dict[str, Any]) -> Any:
         ext = target.logical.split("?", 1)[0].rsplit(".", 1)[-1] if "." in target.logical.rsplit("/", 1)[-1] else "tmp"
         path = f"http://tmp/{digest}.{ext}"
         ctx.state.setdefault("files", {})[path] = raw
-        if ctx.host is not None:
+        if ctx.host is not None and _listening(ctx, task_id, "progressUpdate"):
             ctx.host.emit(task_id, "progressUpdate", {"progress": 100, "totalBytesWritten": len(raw),
                                                       "totalBytesExpectedToWrite": len(raw)})
         out: dict[str, Any] = {"tempFilePath": path, "statusCode": status, "header": header, "profile": call.profile}
@@ -342,8 +361,7 @@ def download_file(ctx: WxContext, args: dict[str, Any]) -> Any:
             out = {"filePath": args["filePath"], "statusCode": status, "profile": call.profile}
         return out
 
-    call.inner = asyncio.ensure_future(_with_slot(ctx, call, work))
-    return _settle(ctx, call, _timeout_ms(ctx, args, "downloadFile"), target.logical)
+    return _run(ctx, call, _timeout_ms(ctx, args, "downloadFile"), target.logical, work)
 
 
 @api("uploadFile", "task")
@@ -357,8 +375,7 @@ def upload_file(ctx: WxContext, args: dict[str, Any]) -> Any:
     headers = _headers(ctx, args.get("header"))
     _cookie_header(ctx, target, headers)
     content = ctx.state.get("files", {}).get(path, b"\xff\xd8wxsim-placeholder-image\xff\xd9")
-    call = _Call(task_id, "uploadFile", asyncio.get_running_loop().create_future())
-    _tracker(ctx, call)
+    call = _new_call(ctx, task_id, "uploadFile")
     started = time.perf_counter()
 
     async def work() -> dict[str, Any]:
@@ -370,10 +387,9 @@ def upload_file(ctx: WxContext, args: dict[str, Any]) -> Any:
             status = resp.status
             text = await resp.text(errors="replace")
         _report(ctx, "uploadFile", "POST", target, status, started, status < 400, len(content))
-        if ctx.host is not None:
+        if ctx.host is not None and _listening(ctx, task_id, "progressUpdate"):
             ctx.host.emit(task_id, "progressUpdate", {"progress": 100, "totalBytesSent": len(content),
                                                       "totalBytesExpectedToSend": len(content)})
         return {"data": text, "statusCode": status}
 
-    call.inner = asyncio.ensure_future(_with_slot(ctx, call, work))
-    return _settle(ctx, call, _timeout_ms(ctx, args, "uploadFile"), target.logical)
+    return _run(ctx, call, _timeout_ms(ctx, args, "uploadFile"), target.logical, work)

@@ -186,7 +186,11 @@
     var listeners = {};
     events.forEach(function (ev) {
       var cap = ev.charAt(0).toUpperCase() + ev.slice(1);
-      task['on' + cap] = function (cb) { (listeners[ev] = listeners[ev] || []).push(cb); };
+      task['on' + cap] = function (cb) {
+        // Tell the client which optional task events anyone listens to, so it skips the rest.
+        if (!listeners[ev] && api !== 'connectSocket') callSync('__listen', ['task:' + id + ':' + ev]);
+        (listeners[ev] = listeners[ev] || []).push(cb);
+      };
       task['off' + cap] = function (cb) {
         if (!cb) listeners[ev] = []; else listeners[ev] = (listeners[ev] || []).filter(function (f) { return f !== cb; });
       };
@@ -585,6 +589,8 @@
       delete callbacks[id];
       var res = parse(json);
       if (pending.task) {
+        // A request/upload/download task is over once it resolves; a socket lives on until onClose (§5).
+        if (pending.api !== 'connectSocket') delete tasks[id];
         if (pending.onSettle) pending.onSettle(ok, res);
         var opts = pending.opts;
         var prev = currentPageId; currentPageId = pending.owner;
