@@ -114,7 +114,13 @@ async def _run(ctx: WxContext, sock: _Socket, real_url: str, headers: dict[str, 
         async for frame in ws:
             data: Any = frame if isinstance(frame, str) else bytes(frame)
             ctx.record("socket-recv", task=sock.task_id, data=data if isinstance(data, str) else f"<{len(data)} bytes>")
-            _emit(ctx, sock, "message", {"data": data})
+            listeners = getattr(ctx.services, "socket_listeners", None)
+            if listeners:
+                t0 = time.perf_counter()
+                _emit(ctx, sock, "message", {"data": data})
+                ctx.services.notify_socket(sock.url, data, (time.perf_counter() - t0) * 1000.0)
+            else:
+                _emit(ctx, sock, "message", {"data": data})
     except ConnectionClosed:
         pass
     if sock.close_request is not None:

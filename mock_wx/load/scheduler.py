@@ -30,9 +30,9 @@ _CLOSE_TIMEOUT = 5.0
 
 
 class UserLike(Protocol):
-    """What a virtual user must offer the scheduler."""
+    """What a virtual user must offer the scheduler: `close()`, sync or async."""
 
-    async def close(self) -> None: ...
+    def close(self) -> Any: ...
 
 
 UserFactory = Callable[[int], Awaitable[Any]]
@@ -107,7 +107,9 @@ def _arrival_times(stages: list[tuple[float, float]], start: float) -> Iterator[
 
 async def _close(user: Any) -> None:
     with contextlib.suppress(Exception, asyncio.TimeoutError):
-        await asyncio.wait_for(user.close(), _CLOSE_TIMEOUT)
+        res = user.close()  # VirtualUser.close() is sync; other users may close asynchronously
+        if inspect.isawaitable(res):
+            await asyncio.wait_for(res, _CLOSE_TIMEOUT)
 
 
 class _Run:

@@ -36,6 +36,7 @@ class Journey:
     users: list[str] = field(default_factory=list)
     fidelity: tuple[str, ...] = ("strict", "lenient")
     source: str = ""
+    weight: float = 1.0  # how often `wxsim load` picks it, relative to the file's other journeys
 
     @property
     def id(self) -> str:
@@ -54,12 +55,13 @@ class JourneyResult:
     trace: Any = None
 
 
-def journey(area: str = "general", *, fidelity: Iterable[str] = ("strict", "lenient"), name: str | None = None
-            ) -> Callable[[JourneyFn], JourneyFn]:
-    """Mark an async function as a journey of `area` (for grouping in reports)."""
+def journey(area: str = "general", *, fidelity: Iterable[str] = ("strict", "lenient"), name: str | None = None,
+            weight: float = 1.0) -> Callable[[JourneyFn], JourneyFn]:
+    """Mark an async function as a journey of `area` (for grouping in reports); `weight` for load runs."""
 
     def deco(fn: JourneyFn) -> JourneyFn:
-        fn.__wxsim_journey__ = {"area": area, "fidelity": tuple(fidelity), "name": name or fn.__name__}  # type: ignore[attr-defined]
+        fn.__wxsim_journey__ = {"area": area, "fidelity": tuple(fidelity), "name": name or fn.__name__,  # type: ignore[attr-defined]
+                                "weight": float(weight)}
         return fn
 
     return deco
@@ -71,7 +73,8 @@ def _from_function(fn: JourneyFn, source: str) -> Journey:
     users = params[1:] if params and params[0] == "sim" else params
     name = meta.get("name") or fn.__name__.removeprefix("journey_")
     return Journey(name=name, fn=fn, area=meta.get("area", Path(source).stem), users=users,
-                   fidelity=meta.get("fidelity", ("strict", "lenient")), source=source)
+                   fidelity=meta.get("fidelity", ("strict", "lenient")), source=source,
+                   weight=float(meta.get("weight", 1.0)))
 
 
 def _load_module(path: Path) -> Any:

@@ -10,10 +10,13 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from .simulator import Simulator
 
-__all__ = ["RequestListener", "Services"]
+__all__ = ["RequestListener", "Services", "SocketListener"]
 
 #: `(name, method, status, latency_ms, ok, size)`: called once per finished wx.request/upload/download.
 RequestListener = Callable[[str, str, int, float, bool, int], Any]
+#: `(url, data, handling_ms)`: called once per socket frame received, after the page's handlers ran on it
+#: (`handling_ms`: from the frame's arrival to the end of its delivery into JS).
+SocketListener = Callable[[str, "str | bytes", float], Any]
 
 
 class Services:
@@ -43,6 +46,7 @@ class Services:
         #: only), so a test can `await clock.advance(seconds=61)` and see `request:fail timeout`.
         self.stall_grace = 2.0
         self.request_listeners: list[RequestListener] = []
+        self.socket_listeners: list[SocketListener] = []
         self._tasks: set[asyncio.Future[Any]] = set()
         self._sweep_listener: Callable[[float], Any] | None = None
         if backend_url:
@@ -113,6 +117,10 @@ class Services:
     def notify_request(self, name: str, method: str, status: int, latency_ms: float, ok: bool, size: int) -> None:
         for listener in list(self.request_listeners):
             listener(name, method, status, latency_ms, ok, size)
+
+    def notify_socket(self, url: str, data: str | bytes, handling_ms: float) -> None:
+        for listener in list(self.socket_listeners):
+            listener(url, data, handling_ms)
 
     def track(self, awaitable: Any) -> asyncio.Future[Any]:
         fut = asyncio.ensure_future(awaitable)

@@ -40,6 +40,7 @@ class Simulator(SimTesting):
         embedded_backend: bool = True,
         api_domain: str = "api.wxsim-shop.example.com",
         time_limit: float = 10.0,
+        isolated_idle: bool = False,
     ) -> None:
         if fidelity not in FIDELITY_MODES:
             raise ValueError(f"fidelity must be 'strict' or 'lenient', not {fidelity!r}")
@@ -49,6 +50,9 @@ class Simulator(SimTesting):
         self.appid = appid
         #: Seconds one call into a user's JS may run before it is interrupted (runaway `while (true) {}`).
         self.time_limit = time_limit
+        #: Load runs: a user's action waits for its own page only, not for every user's (realtime clock),
+        #: so one slow user never holds up the others and idle() costs O(1) instead of O(users).
+        self.isolated_idle = isolated_idle
         self.clock = clock or VirtualClock(realtime=realtime)
         self.trace = Trace(enabled=trace)
         self.services = Services(self, backend_url=backend_url, embedded_backend=embedded_backend,

@@ -159,6 +159,10 @@ class VirtualUser(UserTesting):
 
     async def idle(self) -> None:
         """Return when this user's page (and everything it set in motion) has settled."""
+        if self.sim.isolated_idle:
+            if self._realm is not None and not self._realm.closed:
+                await self._realm.drain()
+            return
         await self.sim.idle()
 
     def close(self) -> None:
