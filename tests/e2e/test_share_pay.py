@@ -127,3 +127,23 @@ async def test_tampered_notification_rejected(shop: Simulator) -> None:
     # The genuine, untampered notification would be accepted (the check is the signature, not the route).
     assert await post_notify(sim, forged.body, headers) == 204
     assert (await sim.backend.get(f"/api/orders/{order['id']}", as_user=bob))["status"] == "paid"
+
+
+async def test_unpaid_order_closes_on_the_virtual_clock(shop: Simulator) -> None:
+    """§4: the backend and the sandbox share the simulation clock: an unpaid order closes after its window,
+    and the old payment parameters can no longer be paid."""
+    sim = shop
+    bob = sim.user("bob")
+    pid = await product_id(sim)
+    page = await bob.launch(f"/pages/product/product?id={pid}")
+    bob.payments.next("cancel")
+    assert await page.call("buy") == "cancelled"
+    order = page.data["order"]
+    await sim.clock.advance(minutes=31)
+    assert (await sim.backend.get(f"/api/orders/{order['id']}", as_user=bob))["status"] == "closed"
+    assert await page.call("pay", _payment(page), order["id"]) == "failed"
+    assert page.data["lastError"].startswith("requestPayment:fail ")
+
+
+def _payment(page: Any) -> dict[str, Any]:
+    return json.loads(page.user.realm.engine.eval("JSON.stringify(getCurrentPages()[0].payment)"))  # type: ignore[no-any-return]
