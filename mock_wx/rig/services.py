@@ -76,14 +76,19 @@ class Services:
             self.backend_url = await self.backend.start()
             self.hosts[self.api_domain] = self.backend_url
             server = self.backend
+            if hasattr(server, "follow"):
+                server.follow(self.clock)  # sweeps on clock jumps, settles its background work
+            else:
+                async def sweep(now: float) -> None:
+                    await server.sweep(now)
 
-            async def sweep(now: float) -> None:
-                await server.sweep(now)
-
-            self._sweep_listener = sweep
-            self.clock.add_listener(sweep)
+                self._sweep_listener = sweep
+                self.clock.add_listener(sweep)
 
     async def close(self) -> None:
+        if self._tasks:
+            # Socket close handshakes started when the users' apps closed (§5): give them a moment.
+            await asyncio.wait(list(self._tasks), timeout=1.0)
         for t in list(self._tasks):
             t.cancel()
         if self._sweep_listener is not None and self._sweep_listener in self.clock._listeners:
