@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +153,7 @@ def _write_results(args: argparse.Namespace, results: list[Any], title: str) -> 
 def _result_json(r: Any) -> dict[str, Any]:
     return {
         "journey": r.journey.id, "ok": r.ok, "seconds": round(r.seconds, 4), "error": r.error,
-        "findings": [vars(f) for f in r.trace.findings] if r.trace else [],
+        "findings": [asdict(f) for f in r.trace.findings] if r.trace else [],  # Finding has __slots__
         "trace": r.trace.to_json()["events"] if r.trace else [],
     }
 
