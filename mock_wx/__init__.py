@@ -16,12 +16,12 @@ from .errors import (
     WxApiError,
     WxError,
 )
-from .rig import Page, Simulator, VirtualUser
+from .rig import Page, ShareCard, Simulator, VirtualUser
 from .trace import Event, Finding, Trace
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "AppLoadError", "Event", "Finding", "JSError", "NavigationError", "Page", "PlatformError", "Simulator",
+    "AppLoadError", "Event", "Finding", "JSError", "NavigationError", "Page", "PlatformError", "ShareCard", "Simulator",
     "StrictModeError", "Trace", "VirtualClock", "VirtualUser", "WaitTimeout", "WxApiError", "WxError",
 ]

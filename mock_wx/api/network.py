@@ -293,7 +293,8 @@ def request(ctx: WxContext, args: dict[str, Any]) -> Any:
         call.profile["requestStart"] = _now_ms(ctx)
         status, size = 0, 0
         try:
-            async with http.request(method, URL(target.real, encoded=True), data=body, headers=headers, allow_redirects=True) as resp:
+            async with http.request(method, URL(target.real, encoded=True), data=body, headers=headers,
+                                    allow_redirects=args.get("redirect") != "manual") as resp:
                 status = resp.status
                 header, cookies = _response_headers(resp)
                 if resp.cookies:

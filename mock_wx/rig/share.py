@@ -65,6 +65,7 @@ _JS_SHARE = """(function (id, hook, arg) {
   if (!page || typeof page[hook] !== 'function') { box.error = 'no ' + hook; return; }
   var r;
   try { r = page[hook](arg); } catch (e) { box.error = (e && e.name || 'Error') + ': ' + (e && e.message || e); return; }
+  if (r && typeof r.then === 'function') box.asyncHandler = true;
   var sync = {};
   if (r && typeof r === 'object') Object.keys(r).forEach(function (k) { if (k !== 'promise') sync[k] = r[k]; });
   box.sync = sync;
@@ -89,6 +90,10 @@ async def _invoke_share_hook(user: VirtualUser, page_id: int, hook: str, arg: An
     box = _eval_json(user, "globalThis.__wxsimShare")
     if box["error"]:
         raise JSError(f"{hook}: {box['error']}")
+    if box.get("asyncHandler"):
+        # An `async onShareAppMessage()` returns a Promise, which WeChat ignores: the defaults are shared (§3).
+        user.ctx.finding("async-share-handler", f"{hook} returned a Promise; WeChat ignores it and shares the "
+                         "defaults (return {title, path, promise} instead)")
     fields: dict[str, Any] = dict(box["sync"] or {})
     if box["hasPromise"]:
         clock = user.ctx.clock

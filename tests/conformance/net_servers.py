@@ -38,6 +38,9 @@ class NetServer:
     async def _status(self, request: web.Request) -> web.Response:
         return web.json_response({"status": int(request.match_info["code"])}, status=int(request.match_info["code"]))
 
+    async def _redirect(self, request: web.Request) -> web.Response:
+        raise web.HTTPFound("/echo?redirected=1")
+
     async def _text(self, request: web.Request) -> web.Response:
         return web.Response(text="not json {", content_type="text/plain")
 
@@ -91,6 +94,7 @@ class NetServer:
         app.router.add_route("*", "/echo/{tail:.*}", self._echo)
         app.router.add_get("/status/{code}", self._status)
         app.router.add_get("/text", self._text)
+        app.router.add_get("/redirect", self._redirect)
         app.router.add_get("/bytes", self._bytes)
         app.router.add_get("/cookie", self._cookie)
         app.router.add_route("*", "/hold", self._hold)

@@ -267,3 +267,12 @@ async def test_download_and_upload(net_server: NetServer) -> None:
                                         "formData": {"kind": "avatar"}})
     assert up["ok"] and up["res"]["errMsg"] == "uploadFile:ok"
     assert '"size": 4' in up["res"]["data"] and '"kind": "avatar"' in up["res"]["data"]
+
+
+async def test_redirects_followed_unless_manual(net_server: NetServer) -> None:
+    """§1: redirects are followed by default; `redirect: 'manual'` ends the request on the 3xx."""
+    async with net_app(net_server) as (_, page):
+        follow = await page.call("req", {"url": URL + "/redirect"})
+        manual = await page.call("req", {"url": URL + "/redirect", "redirect": "manual", "dataType": "text"})
+    assert follow["res"]["statusCode"] == 200 and follow["res"]["data"]["query"] == "redirected=1"
+    assert manual["res"]["statusCode"] == 302 and manual["res"]["header"]["Location"] == "/echo?redirected=1"

@@ -182,3 +182,12 @@ async def test_share_app_message_api_absent(social: Simulator) -> None:
     alice = social.user()
     await alice.launch("/pages/index/index")
     assert js(alice, "typeof wx.shareAppMessage") == "undefined"
+
+
+async def test_async_share_handler_is_ignored(social: Simulator) -> None:
+    """§3: the handler must return an object; an async handler's Promise is ignored (defaults) and reported."""
+    alice = social.user()
+    await alice.launch("/pages/plain/plain?async=1")
+    card = await alice.share()
+    assert card is not None and card.title == "Social Shop" and card.path == "/pages/plain/plain?async=1"
+    assert [f.kind for f in social.trace.findings] == ["async-share-handler"]
