@@ -184,14 +184,13 @@ def real_handler(name: str) -> Handler:
 
 @dataclass
 class Interception:
-    """One user's mocks, request rules and hooks; `sync()` writes the effective handlers into the context."""
+    """One user's mocks, request rules, hooks and exposed functions; `sync_name()` applies them."""
 
     mocks: dict[str, MockSpec] = field(default_factory=dict)
     request_rules: list[RequestRule] = field(default_factory=list)
     hooks: dict[str, list[WxHook]] = field(default_factory=dict)
     exposed: dict[str, Callable[..., Any]] = field(default_factory=dict)
     js_installed: set[str] = field(default_factory=set)
-    request_cursor: int = 0
 
 
 def _interception(user: Owner) -> Interception:
