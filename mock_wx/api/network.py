@@ -52,7 +52,31 @@ class _Call:
 def _new_call(ctx: WxContext, task_id: int, api_name: str) -> _Call:
     call = _Call(task_id, api_name)
     ctx.state.setdefault("net_calls", {})[task_id] = call
+    if not ctx.state.get("net_hide_hook"):
+        ctx.state["net_hide_hook"] = True
+        ctx.hooks.setdefault("__app_hide", []).append(lambda: _on_hide(ctx))
     return call
+
+
+INTERRUPT_AFTER = 5.0  # seconds in the background before in-flight calls fail "interrupted" (§1)
+
+
+def _on_hide(ctx: WxContext) -> None:
+    """The app went to the background: interrupt what is still in flight 5 s later, if it stays there."""
+    gen = ctx.state["net_hide_gen"] = ctx.state.get("net_hide_gen", 0) + 1
+
+    async def interrupt() -> None:
+        router = getattr(ctx.host, "router", None)
+        if ctx.state.get("net_hide_gen") != gen or router is None or not router.in_background:
+            return
+        calls = list(ctx.state.get("net_calls", {}).values())
+        for call in calls:
+            call.stop("interrupted")
+        pending = {c.task for c in calls if c.task is not None and not c.task.done()}
+        if pending:
+            await asyncio.wait(pending)
+
+    ctx.clock.call_later(INTERRUPT_AFTER, interrupt)
 
 
 # ---------------------------------------------------------------------------- helpers

@@ -130,6 +130,8 @@ class Router:
             self._hook(self.stack[-1], "onHide")
         self.realm.call("appHook", "onHide")
         self.in_background = True
+        for hook in list(self.realm.ctx.hooks.get("__app_hide", [])):
+            hook()  # e.g. network: in-flight requests are interrupted after 5 s in the background (§1)
 
     # -------------------------------------------------------------- routing
     async def navigate(self, kind: str, args: dict[str, Any]) -> dict[str, Any]:

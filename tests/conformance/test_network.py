@@ -276,3 +276,19 @@ async def test_redirects_followed_unless_manual(net_server: NetServer) -> None:
         manual = await page.call("req", {"url": URL + "/redirect", "redirect": "manual", "dataType": "text"})
     assert follow["res"]["statusCode"] == 200 and follow["res"]["data"]["query"] == "redirected=1"
     assert manual["res"]["statusCode"] == 302 and manual["res"]["header"]["Location"] == "/echo?redirected=1"
+
+
+async def test_interrupted_after_five_seconds_in_background(net_server: NetServer) -> None:
+    """§1: a request still in flight when the app has been in the background for 5 s fails `interrupted`."""
+    async with net_app(net_server) as (sim, page):
+        user = sim.all_users[0]
+        await page.call("start", {"url": URL + "/hold"}, "short")
+        await user.hide()
+        await sim.clock.advance(seconds=3)
+        await user.show()
+        await sim.clock.advance(seconds=3)
+        assert page.data["results"] == {}
+        await user.hide()
+        await sim.clock.advance(seconds=5)
+        res = page.data["results"]["short"]
+    assert res == {"ok": False, "res": {"errMsg": "request:fail interrupted"}}
