@@ -5,11 +5,24 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from mock_wx.runtime import AppBundle
+
 API_DOMAIN = "api.wxsim-test.example.com"
+APPS = Path(__file__).resolve().parent.parent / "fixtures" / "apps"
+_BUNDLES: dict[str, AppBundle] = {}
+
+
+def bundle(name: str) -> AppBundle:
+    """A fixture app under tests/fixtures/apps, parsed once per process (no `conftest` import, which
+    is ambiguous when several test folders have one)."""
+    if name not in _BUNDLES:
+        _BUNDLES[name] = AppBundle.load(APPS / name)
+    return _BUNDLES[name]
 
 
 class NetServer:

@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 import pytest_asyncio
-from conftest import bundle
+from net_servers import bundle
 
 from mock_wx import Simulator
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest_asyncio
 from aiohttp import web
-from conftest import bundle
+from net_servers import bundle
 
 from mock_wx import Simulator, VirtualUser
 from mock_wx.platform import SIGN_FAILED

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest_asyncio
-from conftest import bundle
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from fixture_apps import js
+from net_servers import bundle
 
 from mock_wx import Simulator, VirtualUser
 

@@ -7,8 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest_asyncio
-from conftest import bundle
-from net_servers import API_DOMAIN, NetServer, until
+from net_servers import API_DOMAIN, NetServer, bundle, until
 
 from mock_wx import Simulator
 from mock_wx.rig.page import Page
