@@ -148,3 +148,19 @@ async def test_launch_unknown_page_raises(user: VirtualUser) -> None:
     """§6/§7: launching a path that is not in app.json fails with the page-not-found message."""
     with pytest.raises(NavigationError, match=r'page "pages/missing/missing\?a=1" is not found'):
         await user.launch("/pages/missing/missing?a=1")
+
+
+async def test_switch_tab_drops_query(user: VirtualUser) -> None:
+    """§7: switchTab takes no query: parameters on the URL do not reach the tab page's onLoad."""
+    await user.launch("/pages/tab_a/tab_a")
+    assert await go(user, "switchTab", "/pages/tab_b/tab_b?id=1") == "ok"
+    assert js(user, "getApp().globalData.query_B") == {}
+
+
+async def test_relaunch_and_redirect_pass_query(user: VirtualUser) -> None:
+    """§7: redirectTo and reLaunch carry the query to onLoad (as strings)."""
+    await user.launch("/pages/c/c")
+    await go(user, "redirectTo", "/pages/d/d?n=1")
+    assert js(user, "getApp().globalData.query_D") == {"n": "1"}
+    await go(user, "reLaunch", "/pages/tab_b/tab_b?n=2")
+    assert js(user, "getApp().globalData.query_B") == {"n": "2"}
