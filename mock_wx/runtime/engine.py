@@ -102,9 +102,21 @@ class QuickJSEngine:
     def get(self, name: str) -> Any:
         return self._ctx.get(name)
 
-    def function(self, path: str) -> Any:
-        """A JS function object by dotted global path, for repeated fast calls."""
-        return self._ctx.eval(path)
+    def function(self, path: str) -> Callable[..., Any]:
+        """A JS function by dotted global path, for repeated fast calls; raises JSError like `call`.
+
+        Wrapped so that an exception the JS side cannot catch (an interrupted runaway loop in a timer or
+        a success callback) reaches Python as a JSError with file:line, not as the binding's exception.
+        """
+        f = self._ctx.eval(path)
+
+        def call(*args: Any) -> Any:
+            try:
+                return f(*args)
+            except quickjs.JSException as exc:
+                raise self._to_error(exc) from None
+
+        return call
 
     def call(self, fn: str | Any, *args: Any) -> Any:
         """Call a JS function (by dotted name or object) with primitive arguments."""

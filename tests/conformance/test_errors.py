@@ -116,3 +116,15 @@ async def test_errors_do_not_leak_between_users(sim: Simulator) -> None:
         await pa.tap("boom")
     assert js(bob, "[typeof leak, getApp().globalData.shared || null, getApp().globalData.errors.length]") == [
         "undefined", None, 0]
+
+
+@pytest.mark.app("conformance", time_limit=0.2)
+async def test_runaway_timer_is_interrupted(sim: Simulator) -> None:
+    """Item 2: a runaway loop in a timer callback is interrupted too; clock.advance raises JSError at its file:line."""
+    user = sim.user()
+    page = await user.launch("/pages/timers/timers")
+    await page.call("spinLater")
+    with pytest.raises(JSError, match="interrupted") as info:
+        await sim.clock.advance(seconds=1)
+    assert info.value.location is not None and info.value.location.startswith("pages/timers/timers.js:")
+    assert (await page.call("now"))["now"] > 0  # the realm is still usable
