@@ -39,14 +39,14 @@ async def test_device_abilities(user: VirtualUser) -> None:
 
 
 async def test_input_event_detail_value(user: VirtualUser) -> None:
-    """Item 7: page.input delivers an input event with e.detail.value, as a bindinput handler receives it."""
+    """Issue 2 item 7: page.input delivers an input event with e.detail.value, as a bindinput handler receives it."""
     page = await user.launch("/pages/device/device")
     await page.input("onSearchInput", "耳机")
     assert page.data["keyword"] == "耳机"
 
 
 async def test_tap_event_shape(user: VirtualUser) -> None:
-    """Item 7: page.tap builds currentTarget.dataset, target, detail, type and timeStamp like a real tap."""
+    """Issue 2 item 7: page.tap builds currentTarget.dataset, target, detail, type and timeStamp like a real tap."""
     page = await user.launch("/pages/device/device")
     await user.sim.clock.advance(seconds=2)
     e = await page.tap("echo", dataset={"id": 7, "sku": "a"}, target_id="buy")

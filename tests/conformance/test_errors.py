@@ -13,7 +13,7 @@ from mock_wx.runtime import AppBundle
 
 
 async def test_handler_exception_is_jserror_with_file_line(user: VirtualUser) -> None:
-    """Item 9: a JS exception in a page handler raises JSError naming pages/x/x.js:LINE."""
+    """Issue 2 item 9: a JS exception in a page handler raises JSError naming pages/x/x.js:LINE."""
     page = await user.launch("/pages/probe/probe")
     with pytest.raises(JSError) as info:
         await page.tap("boom")
@@ -36,7 +36,7 @@ async def test_handler_exception_calls_app_onerror(user: VirtualUser) -> None:
 
 
 async def test_page_keeps_working_after_an_exception(user: VirtualUser) -> None:
-    """Item 9: an exception in one handler does not break the page: the next tap works."""
+    """Issue 2 item 9: an exception in one handler does not break the page: the next tap works."""
     page = await user.launch("/pages/probe/probe")
     with pytest.raises(JSError):
         await page.tap("boom")
@@ -44,7 +44,7 @@ async def test_page_keeps_working_after_an_exception(user: VirtualUser) -> None:
 
 
 async def test_syntax_error_names_file_and_line() -> None:
-    """Item 9: a syntax error in an app file fails loading with an error naming the file and line."""
+    """Issue 2 item 9: a syntax error in an app file fails loading with an error naming the file and line."""
     with pytest.raises(AppLoadError, match=r"^pages/broken/broken\.js:7: SyntaxError"):
         AppBundle.load(APPS / "syntax_error")
 
@@ -58,7 +58,7 @@ async def test_require_plugin_clear_error(user: VirtualUser) -> None:
 
 @pytest.mark.app("conformance", time_limit=0.2)
 async def test_runaway_loop_is_interrupted(user: VirtualUser) -> None:
-    """Item 2: a runaway `while (true) {}` is interrupted by the time limit with a clear error."""
+    """Issue 2 item 2: a runaway `while (true) {}` is interrupted by the time limit with a clear error."""
     page = await user.launch("/pages/probe/probe")
     started = time.monotonic()
     with pytest.raises(JSError) as info:
@@ -94,20 +94,20 @@ async def test_handled_rejections_not_reported(user: VirtualUser) -> None:
 
 
 async def test_promise_instanceof_still_works(user: VirtualUser) -> None:
-    """Rejection tracking keeps `instanceof Promise` true for async functions' promises and wx promises."""
+    """§6 (onUnhandledRejection support): rejection tracking keeps `instanceof Promise` true for async functions' promises and wx promises."""
     await user.launch("/pages/probe/probe")
     assert js(user, "[(async function () {})() instanceof Promise, wx.getStorageInfo() instanceof Promise,"
                     " Promise.resolve(1) instanceof Promise, {} instanceof Promise]") == [True, True, True, False]
 
 
 async def test_es2020_syntax(user: VirtualUser) -> None:
-    """Item 2: ES2020+ syntax runs: classes with private static fields, optional chaining, ??, spread, BigInt."""
+    """Issue 2 item 2: ES2020+ syntax runs: classes with private static fields, optional chaining, ??, spread, BigInt."""
     page = await user.launch("/pages/probe/probe")
     assert await page.call("es2020") == {"opt": "dflt", "spread": 1, "made": 1, "big": "18446744073709551616"}
 
 
 async def test_errors_do_not_leak_between_users(sim: Simulator) -> None:
-    """Item 2: realms are isolated: one user's error and globals do not affect another's."""
+    """Issue 2 item 2: realms are isolated: one user's error and globals do not affect another's."""
     alice, bob = sim.users(2)
     pa = await alice.launch("/pages/probe/probe")
     await bob.launch("/pages/probe/probe")
@@ -120,7 +120,7 @@ async def test_errors_do_not_leak_between_users(sim: Simulator) -> None:
 
 @pytest.mark.app("conformance", time_limit=0.2)
 async def test_runaway_timer_is_interrupted(sim: Simulator) -> None:
-    """Item 2: a runaway loop in a timer callback is interrupted too; clock.advance raises JSError at its file:line."""
+    """Issue 2 item 2: a runaway loop in a timer callback is interrupted too; clock.advance raises JSError at its file:line."""
     user = sim.user()
     page = await user.launch("/pages/timers/timers")
     await page.call("spinLater")

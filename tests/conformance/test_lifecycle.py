@@ -222,7 +222,7 @@ async def test_page_not_found_handler_not_reentered(user: VirtualUser) -> None:
 
 
 async def test_component_as_page(user: VirtualUser) -> None:
-    """Item 1: Component() as a page (basic): lifetimes.attached, then onLoad/onShow from `methods`; methods tap."""
+    """Issue 2 item 1: Component() as a page (basic): lifetimes.attached, then onLoad/onShow from `methods`; methods tap."""
     page = await user.launch("/pages/comp/comp?id=9")
     await page.tap("add", dataset={"n": 1})
     assert page.data["steps"] == ["attached", "onLoad:9", "onShow", "add:1"]

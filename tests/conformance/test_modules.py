@@ -1,4 +1,4 @@
-"""Item 1: CommonJS require (relative, absolute, index.js), module caching, and ES module syntax."""
+"""Issue 2 item 1: CommonJS require (relative, absolute, index.js), module caching, and ES module syntax."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from mock_wx.runtime.loader import transform_esm
 
 @pytest.mark.app("esm")
 async def test_es_module_syntax(user: VirtualUser) -> None:
-    """Item 1: `import x from`, `import {a} from`, `import * as`, `export default`, named and re-exports work."""
+    """Issue 2 item 1: `import x from`, `import {a} from`, `import * as`, `export default`, named and re-exports work."""
     page = await user.launch()
     assert await page.call("probe") == {
         "triple": 6, "double": 10, "box": 4, "ns": [2, 7, "function"], "two": 2, "legacy": "legacy",
@@ -20,7 +20,7 @@ async def test_es_module_syntax(user: VirtualUser) -> None:
 
 
 def test_esm_transform_keeps_lines() -> None:
-    """Item 1/9: the ES module transform keeps every line in place, so stack lines stay exact."""
+    """Issue 2 item 1/9: the ES module transform keeps every line in place, so stack lines stay exact."""
     src = "import a from './a'\nimport { b as c } from './b'\nexport const d = 1\nexport default a\nthrow 1\n"
     out = transform_esm(src)
     assert out.count("\n") == src.count("\n")
@@ -28,7 +28,7 @@ def test_esm_transform_keeps_lines() -> None:
 
 
 async def test_relative_absolute_and_cached_requires(user: VirtualUser) -> None:
-    """Item 1: '../../utils/x', '../../utils/x.js' and '/utils/x' resolve to one module, evaluated once."""
+    """Issue 2 item 1: '../../utils/x', '../../utils/x.js' and '/utils/x' resolve to one module, evaluated once."""
     await user.launch("/pages/tab_a/tab_a")                                                    # '../../utils/lifecycle'
     await user.current_page.tap("go", dataset={"api": "switchTab", "url": "/pages/tab_b/tab_b"})  # '...lifecycle.js'
     await user.current_page.tap("go", dataset={"api": "navigateTo", "url": "/pages/d/d"})         # '/utils/lifecycle'
@@ -37,14 +37,14 @@ async def test_relative_absolute_and_cached_requires(user: VirtualUser) -> None:
 
 
 async def test_missing_module_error_names_path(user: VirtualUser) -> None:
-    """Item 1: requiring a missing module fails with the platform-like 'module "..." is not defined'."""
+    """Issue 2 item 1: requiring a missing module fails with the platform-like 'module "..." is not defined'."""
     await user.launch("/pages/tab_a/tab_a")
     out = js(user, "(function () { try { __wx.requireModule('utils/nope.js') } catch (e) { return e.message } })()")
     assert out == 'module "utils/nope.js" is not defined'
 
 
 async def test_lazy_page_loading(user: VirtualUser) -> None:
-    """Item 2 (memory): a page's module is evaluated only when the user first opens it, and only once."""
+    """Issue 2 item 2 (memory): a page's module is evaluated only when the user first opens it, and only once."""
     await user.launch("/pages/tab_a/tab_a")
     assert js(user, "getApp().globalData.defined") == ["A"]
     for _ in range(2):

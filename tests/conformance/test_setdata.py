@@ -62,7 +62,7 @@ async def test_direct_write_is_not_rendered(user: VirtualUser) -> None:
 
 
 async def test_page_data_is_a_copy(user: VirtualUser) -> None:
-    """Rig: page.data returns a copy; changing it does not change the page."""
+    """Issue 2 item 7: page.data returns a copy; changing it does not change the page."""
     page = await user.launch("/pages/probe/probe")
     d = page.data
     d["count"] = 5

@@ -9,7 +9,7 @@ from mock_wx.clock import DEFAULT_EPOCH
 
 
 async def test_date_reads_the_virtual_clock(user: VirtualUser) -> None:
-    """Date.now(), new Date() and Date() read the virtual clock; new Date(x) is a plain date."""
+    """Issue 2 item 5: Date.now(), new Date() and Date() read the virtual clock; new Date(x) is a plain date."""
     page = await user.launch("/pages/timers/timers")
     out = await page.call("now")
     assert out["now"] == out["date"] == int(DEFAULT_EPOCH * 1000)
@@ -20,7 +20,7 @@ async def test_date_reads_the_virtual_clock(user: VirtualUser) -> None:
 
 
 async def test_24h_timer_fires_on_advance(user: VirtualUser) -> None:
-    """clock.advance(hours=24) fires a 24 h setTimeout, which sees Date.now() at its due time."""
+    """Issue 2 item 5: clock.advance(hours=24) fires a 24 h setTimeout, which sees Date.now() at its due time."""
     page = await user.launch("/pages/timers/timers")
     started = await page.call("startDay")
     await user.sim.clock.advance(hours=23, minutes=59)
@@ -31,7 +31,7 @@ async def test_24h_timer_fires_on_advance(user: VirtualUser) -> None:
 
 
 async def test_set_interval_repeats_and_clears(user: VirtualUser) -> None:
-    """setInterval fires every period on the virtual clock until clearInterval."""
+    """Issue 2 item 5: setInterval fires every period on the virtual clock until clearInterval."""
     page = await user.launch("/pages/timers/timers")
     await page.call("startInterval")
     await user.sim.clock.advance(seconds=3.5)
@@ -42,7 +42,7 @@ async def test_set_interval_repeats_and_clears(user: VirtualUser) -> None:
 
 
 async def test_clear_timeout_cancels(user: VirtualUser) -> None:
-    """clearTimeout before the due time: the callback never runs."""
+    """Issue 2 item 5: clearTimeout before the due time: the callback never runs."""
     page = await user.launch("/pages/timers/timers")
     await page.call("startCancelled")
     await user.sim.clock.advance(seconds=5)
@@ -50,7 +50,7 @@ async def test_clear_timeout_cancels(user: VirtualUser) -> None:
 
 
 async def test_timers_fire_in_due_order_with_args(user: VirtualUser) -> None:
-    """Timers fire in due-time order (ties in creation order); extra setTimeout args are passed; 0 ms fires when idle."""
+    """Issue 2 item 5: Timers fire in due-time order (ties in creation order); extra setTimeout args are passed; 0 ms fires when idle."""
     page = await user.launch("/pages/timers/timers")
     await page.call("startOrdered")
     assert page.data["order"] == ["zero"]  # a 0 ms timer is due now: the page is idle only after it ran
@@ -59,7 +59,7 @@ async def test_timers_fire_in_due_order_with_args(user: VirtualUser) -> None:
 
 
 async def test_no_time_passes_without_advance(user: VirtualUser) -> None:
-    """Tests never sleep: virtual time stands still until advanced."""
+    """Issue 2 item 5: Tests never sleep: virtual time stands still until advanced."""
     page = await user.launch("/pages/timers/timers")
     await page.call("startDay")
     await user.idle()
@@ -82,7 +82,7 @@ async def test_timer_after_unload_finding(sim: Simulator) -> None:
 
 
 async def test_timers_stop_when_app_is_killed(sim: Simulator) -> None:
-    """Killing the app (user.close) stops its timers: nothing fires afterwards."""
+    """Issue 2 item 5: Killing the app (user.close) stops its timers: nothing fires afterwards."""
     user = sim.user()
     page = await user.launch("/pages/timers/timers")
     await page.call("startInterval")
