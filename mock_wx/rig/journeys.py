@@ -96,7 +96,7 @@ def _load_module(path: Path) -> Any:
 
 
 def discover(paths: Iterable[str | Path]) -> list[Journey]:
-    """Journeys in the given files and folders (files starting with `_` are helpers, not journeys)."""
+    """Journeys in the given files and folders (in folders, `_*.py` helpers and `locustfile.py` are skipped)."""
     found: list[Journey] = []
     for p in paths:
         path = Path(p)
@@ -104,7 +104,8 @@ def discover(paths: Iterable[str | Path]) -> list[Journey]:
             raise WxError(f"no such journey file or folder: {path}")
         files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
         for f in files:
-            if f.name.startswith("_"):
+            # locustfile.py is Locust's entry point: importing it monkey-patches the process with gevent.
+            if f.name.startswith("_") or (f.name == "locustfile.py" and path.is_dir()):
                 continue
             module = _load_module(f)
             for attr, value in vars(module).items():
