@@ -9,7 +9,12 @@ import { reward } from '../../utils/reward'
 import { referral as trackReferral } from '../../utils/track'
 import { getUserId } from '../../utils/auth'
 
-const JOIN_ERRORS = { group_full: '拼团已满', already_joined: '你已在团中', group_closed: '拼团已结束' }
+const JOIN_ERRORS = {
+  group_full: '拼团已满',
+  already_joined: '你已在团中',
+  group_closed: '拼团已结束',
+  already_in_group: '你已有进行中的团'
+}
 
 Page({
   data: {

@@ -10,7 +10,8 @@ const share = require('../../utils/share.js').default
 const GROUP_ERRORS = {
   group_full: '拼团已满',
   already_joined: '你已在团中',
-  group_closed: '拼团已结束'
+  group_closed: '拼团已结束',
+  already_in_group: '你已有进行中的团'
 }
 
 Page({
