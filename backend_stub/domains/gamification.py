@@ -26,8 +26,6 @@ ACTIONS: dict[str, tuple[int, int | None, bool]] = {
     "watch_live": (5, 3, True), "join_group": (20, 5, True),
     "referral": (100, None, False),  # to the referrer, by the server, when a referred friend first pays
 }
-#: The sample app (miniprogram/utils/reward.js) reports the short names `share` and `like`.
-ACTION_ALIASES = {"share": "share_product", "like": "like_post"}
 LEVELS = (0, 100, 300, 600, 1000, 1500, 2500, 4000, 6000, 10000)
 
 _N = "SELECT COUNT(*) FROM "
@@ -122,8 +120,7 @@ REWARD = obj(["awarded", "points", "totalPoints", "level", "levelUp", "newBadges
 async def _reward(ctx: Ctx) -> dict[str, Any]:
     from .analytics import record_ignored
 
-    db, uid, now = ctx.db, ctx.uid, ctx.now
-    action = ACTION_ALIASES.get(ctx.body["action"], ctx.body["action"])
+    db, uid, now, action = ctx.db, ctx.uid, ctx.now, ctx.body["action"]
     object_id = ctx.body.get("objectId")
     record_ignored(ctx, ("points",))
     before = level_of(points_of(db, uid))[0]
