@@ -191,7 +191,7 @@ async def _run(ctx: WxContext, call: _Call, timeout_ms: float, label: str,
             ctx.record("request-stalled", api=call.api, url=label)
             host.detach(me)
 
-        stall = asyncio.get_running_loop().call_later(float(getattr(ctx.services, "stall_grace", 2.0)), detach)
+        stall = asyncio.get_running_loop().call_later(float(getattr(ctx.services, "stall_grace", 5.0)), detach)
     try:
         sem = _slots(ctx)
         call.profile["queueStart"] = _now_ms(ctx)

@@ -44,7 +44,7 @@ class Services:
         self.base_url = f"https://{api_domain}"
         #: a request still unanswered after this many real seconds stops holding up `idle()` (virtual clock
         #: only), so a test can `await clock.advance(seconds=61)` and see `request:fail timeout`.
-        self.stall_grace = 2.0
+        self.stall_grace = 5.0
         self.request_listeners: list[RequestListener] = []
         self.socket_listeners: list[SocketListener] = []
         self._tasks: set[asyncio.Future[Any]] = set()
