@@ -75,6 +75,31 @@
     static [Symbol.hasInstance](v) { return v instanceof NativePromise; }
   }
   global.Promise = WxPromise;
+  // Async page and App methods return the engine's intrinsic promises, which the subclass never sees. Their
+  // results get the same bookkeeping: an own `then` that marks them handled, and an own `constructor` so that
+  // `await` goes through that `then` (the engine only short-cuts promises whose constructor is %Promise%).
+  function watchPromise(p) {
+    if (!p || typeof p !== 'object' || p.__wxState || Object.getPrototypeOf(p) !== NativePromise.prototype) return p;
+    var state = { handled: false, reason: undefined, promise: p };
+    Object.defineProperty(p, '__wxState', { value: state });
+    Object.defineProperty(p, 'constructor', { value: WxPromise, configurable: true, writable: true });
+    Object.defineProperty(p, 'then', { configurable: true, writable: true, value: function (onFulfilled, onRejected) {
+      state.handled = true;
+      return NativePromise.prototype.then.call(this, onFulfilled, onRejected);
+    } });
+    observing = true;
+    try {
+      NativePromise.prototype.then.call(p, undefined, function (reason) { state.reason = reason; rejectionCandidates.push(state); });
+    } finally { observing = false; }
+    return p;
+  }
+  function watched(fn) {
+    if (typeof fn !== 'function' || fn.__wxWatched) return fn;
+    var w = function () { return watchPromise(fn.apply(this, arguments)); };
+    Object.defineProperty(w, '__wxWatched', { value: true });
+    Object.defineProperty(w, 'name', { value: fn.name });
+    return w;
+  }
   function reportUnhandled(reason, promise) {
     var text = reason && reason.errMsg ? reason.errMsg
       : reason && reason.message !== undefined ? (reason.name || 'Error') + ': ' + reason.message : String(reason);
@@ -512,15 +537,15 @@
       // Component-as-page: methods live under `methods`, lifetimes under `lifetimes` (basic support).
       page = {};
       var methods = def.methods || {};
-      Object.keys(methods).forEach(function (k) { page[k] = methods[k]; });
+      Object.keys(methods).forEach(function (k) { page[k] = watched(methods[k]); });
       ['onLoad', 'onShow', 'onReady', 'onHide', 'onUnload', 'onPullDownRefresh', 'onReachBottom', 'onShareAppMessage',
-        'onShareTimeline', 'onPageScroll'].forEach(function (k) { if (methods[k]) page[k] = methods[k]; });
+        'onShareTimeline', 'onPageScroll'].forEach(function (k) { if (methods[k]) page[k] = watched(methods[k]); });
       var life = def.lifetimes || {};
       if (life.attached || def.attached) page.__attached = life.attached || def.attached;
       page.properties = {};
     } else {
       page = {};
-      Object.keys(def).forEach(function (k) { if (k !== 'data') page[k] = def[k]; });
+      Object.keys(def).forEach(function (k) { if (k !== 'data') page[k] = watched(def[k]); });
     }
     page.data = deepCopy(def.data) || {};
     page.route = route;
@@ -640,6 +665,9 @@
       if (!appDef) appDef = {};
       appInstance = appDef;
       if (!('globalData' in appInstance)) appInstance.globalData = {};
+      Object.keys(appInstance).forEach(function (k) {
+        if (typeof appInstance[k] === 'function' && k !== 'onError' && k !== 'onUnhandledRejection') appInstance[k] = watched(appInstance[k]);
+      });
       return drive(function () {
         if (typeof appInstance.onLaunch === 'function') appInstance.onLaunch(opts);
         if (typeof appInstance.onShow === 'function') appInstance.onShow(opts);
@@ -675,7 +703,7 @@
       var v = r.value;
       if (v && typeof v.then === 'function') {
         // `async onLoad()` and friends: a rejection goes where an async handler's goes.
-        NativePromise.prototype.then.call(v, undefined, function (e) {
+        v.then(undefined, function (e) {
           host.error(JSON.stringify({ message: (e && e.name || 'Error') + ': ' + (e && e.message !== undefined ? e.message : e),
             stack: (e && e.stack) || '', where: page.route + '.' + name }));
           reportUnhandled(e, v);

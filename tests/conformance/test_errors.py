@@ -128,3 +128,17 @@ async def test_runaway_timer_is_interrupted(sim: Simulator) -> None:
         await sim.clock.advance(seconds=1)
     assert info.value.location is not None and info.value.location.startswith("pages/timers/timers.js:")
     assert (await page.call("now"))["now"] > 0  # the realm is still usable
+
+
+async def test_forgotten_async_method_rejection_reported(user: VirtualUser) -> None:
+    """§6: an async page method called without await (`this.load()` in onLoad) that rejects reaches onUnhandledRejection."""
+    page = await user.launch("/pages/probe/probe")
+    assert await page.call("fireAndForget") == "started"
+    assert js(user, "getApp().globalData.rejections") == [{"reason": "forgotten", "hasPromise": True}]
+
+
+async def test_awaited_async_method_rejection_not_reported(user: VirtualUser) -> None:
+    """§6: awaiting, .catch or .then(_, onRejected) on an async method's promise handles its rejection."""
+    page = await user.launch("/pages/probe/probe")
+    assert await page.call("awaitOwnMethod") == "handled"
+    assert js(user, "getApp().globalData.rejections") == []
