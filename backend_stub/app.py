@@ -211,7 +211,8 @@ class BackendServer:
 def serve(db: str = "wxsim-shop.sqlite", host: str = "127.0.0.1", port: int = 8800,
           test_mode: bool = False, platform_url: str | None = None) -> None:
     """Run the stub until interrupted (`wxsim backend`, `python -m backend_stub`)."""
-    config = BackendConfig(db=db, test_mode=test_mode, platform_url=platform_url)
+    # A separately started platform keeps its own (often virtual) clock, so no time_expire (config.py).
+    config = BackendConfig(db=db, test_mode=test_mode, platform_url=platform_url, send_time_expire=False)
 
     async def main() -> None:
         stop = asyncio.Event()

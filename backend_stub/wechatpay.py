@@ -104,12 +104,14 @@ class WeChatPayClient:
 
     # -- merchant operations ------------------------------------------------------------------
     async def jsapi(self, *, description: str, out_trade_no: str, total: int, openid: str,
-                    notify_url: str, time_expire: float, attach: str = "") -> str:
+                    notify_url: str, time_expire: float | None, attach: str = "") -> str:
         """Order through `/v3/pay/transactions/jsapi`; returns the prepay id."""
-        payload = {"appid": self.keys.appid, "mchid": self.keys.mchid, "description": description[:127],
-                   "out_trade_no": out_trade_no, "time_expire": rfc3339(time_expire), "attach": attach,
-                   "notify_url": notify_url, "amount": {"total": total, "currency": "CNY"},
-                   "payer": {"openid": openid}}
+        payload: dict[str, Any] = {
+            "appid": self.keys.appid, "mchid": self.keys.mchid, "description": description[:127],
+            "out_trade_no": out_trade_no, "attach": attach, "notify_url": notify_url,
+            "amount": {"total": total, "currency": "CNY"}, "payer": {"openid": openid}}
+        if time_expire is not None:
+            payload["time_expire"] = rfc3339(time_expire)
         data = await self._call("POST", "/v3/pay/transactions/jsapi", payload)
         if not isinstance(data, dict) or not data.get("prepay_id"):
             raise PayError(200, "BAD_BODY", "no prepay_id in the answer")

@@ -134,7 +134,8 @@ async def social_report(ctx: Ctx) -> dict[str, Any]:
 @router.get("/api/analytics/overview", summary="Shop-wide social commerce metrics",
             response=obj(["users", "shareRate", "groupCompletionRate", "referralConversionRate"], users=I,
                          shareRate=N, groupCompletionRate=N, referralConversionRate=N, groups=I, orders=I,
-                         revenue=I, averageOrderValue=N, liveViewers=I))
+                         revenue=I, averageOrderValue=N, liveViewers=I,
+                         productInterest=arr(obj(["productId", "count"], productId=S, count=I, fromLive=I))))
 async def overview(ctx: Ctx) -> dict[str, Any]:
     db = ctx.db
     users = _count(db, "SELECT COUNT(*) FROM users")
@@ -150,4 +151,7 @@ async def overview(ctx: Ctx) -> dict[str, Any]:
             "referralConversionRate": round(converted / referred, 4) if referred else 0.0,
             "groups": _count(db, "SELECT COUNT(*) FROM groups"), "orders": orders, "revenue": revenue,
             "averageOrderValue": round(revenue / orders, 2) if orders else 0.0,
-            "liveViewers": ctx.backend.live.total_viewers()}
+            "liveViewers": ctx.backend.live.total_viewers(),
+            "productInterest": db.all("SELECT product_id AS productId, COUNT(*) AS count, COUNT(stream_id) AS fromLive "
+                                      "FROM events WHERE kind='product_interest' GROUP BY product_id "
+                                      "ORDER BY count DESC, product_id LIMIT 5")}

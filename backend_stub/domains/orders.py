@@ -53,7 +53,8 @@ async def prepay(backend: Any, order: dict[str, Any], openid: str) -> dict[str, 
         try:
             prepay_id = await pay.jsapi(description=name, out_trade_no=order["out_trade_no"],
                                         total=order["amount"], openid=openid,
-                                        notify_url=backend.config.notify_url, time_expire=order["expires_at"],
+                                        notify_url=backend.config.notify_url,
+                                        time_expire=order["expires_at"] if backend.config.send_time_expire else None,
                                         attach=order["id"])
         except PayError as exc:
             raise ApiError(502, "payment_unavailable", f"WeChat Pay refused the order: {exc}") from exc

@@ -107,4 +107,5 @@ async def test_analytics_are_computed_from_events(shop: Shop) -> None:
     assert report["totals"]["shares"] == 1 and report["totals"]["posts"] == 1 and len(report["daily"]) == 1
     overview = await alice.ok("GET", "/api/analytics/overview")
     assert overview["users"] == 4 and overview["shareRate"] == 0.25
+    assert overview["productInterest"] == [{"productId": "p002", "count": 1, "fromLive": 1}]
     assert (await alice.post("/api/analytics/share", {"platform": "fax"}))[0] == 400
