@@ -14,6 +14,7 @@ from . import (
     storage,
     subscribe,
     system,
+    transfer,
     ui,
 )
 from ._base import REGISTRY, ApiSpec, DialogPolicy, Fail, Host, WxContext, api, event_api, kinds
@@ -40,5 +41,6 @@ __all__ = [
     "storage",
     "subscribe",
     "system",
+    "transfer",
     "ui",
 ]

@@ -1,4 +1,4 @@
-"""wx.request, wx.downloadFile, wx.uploadFile over aiohttp (wx-fidelity.md §1).
+"""wx.request over aiohttp, and the machinery downloadFile/uploadFile share (wx-fidelity.md §1).
 
 Each call returns a task (never a Promise, §0). The three share a limit of 10 concurrent calls per client;
 extra calls queue (`profile.queueStart/queueEnd`). Timeouts run on the simulation's clock: with a virtual
@@ -9,7 +9,6 @@ and `await clock.advance(seconds=61)` then fails it with `request:fail timeout`.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -157,6 +156,15 @@ def _response_headers(resp: aiohttp.ClientResponse) -> tuple[dict[str, str], lis
     return header, cookies
 
 
+def _forget(ctx: WxContext, call: _Call) -> None:
+    """The call is over: drop it and the task events JS listened to."""
+    ctx.state["net_calls"].pop(call.task_id, None)
+    listening = ctx.state.get("listening")
+    if listening:
+        for event in ("headersReceived", "chunkReceived", "progressUpdate"):
+            listening.discard(f"task:{call.task_id}:{event}")
+
+
 async def _run(ctx: WxContext, call: _Call, timeout_ms: float, label: str,
                work: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
     """Queue for one of the 10 slots, run `work()`; abort/timeout cancel it and fail the call (§1).
@@ -168,11 +176,7 @@ async def _run(ctx: WxContext, call: _Call, timeout_ms: float, label: str,
     me = asyncio.current_task()
     call.task = me
     if call.reason is not None:
-        ctx.state["net_calls"].pop(call.task_id, None)
-        listening = ctx.state.get("listening")
-        if listening:
-            for event in ("headersReceived", "chunkReceived", "progressUpdate"):
-                listening.discard(f"task:{call.task_id}:{event}")
+        _forget(ctx, call)
         raise Fail(call.reason)
 
     async def expire() -> None:
@@ -209,11 +213,7 @@ async def _run(ctx: WxContext, call: _Call, timeout_ms: float, label: str,
         timer.cancel()
         if stall is not None:
             stall.cancel()
-        ctx.state["net_calls"].pop(call.task_id, None)
-        listening = ctx.state.get("listening")
-        if listening:
-            for event in ("headersReceived", "chunkReceived", "progressUpdate"):
-                listening.discard(f"task:{call.task_id}:{event}")
+        _forget(ctx, call)
 
 
 def _transport_text(exc: BaseException) -> str:
@@ -352,69 +352,3 @@ def _abort(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
 
 for _name in ("request", "downloadFile", "uploadFile"):
     api(f"{_name}.abort", "async", err_name=_name)(_abort)
-
-
-# ---------------------------------------------------------------------------- download / upload
-@api("downloadFile", "task")
-def download_file(ctx: WxContext, args: dict[str, Any]) -> Any:
-    """`wx.downloadFile`: GET into a temp file (kept in the client's memory) → `{tempFilePath, statusCode}`."""
-    task_id = int(args.get("__taskId", 0))
-    target = resolve_url(ctx, args.get("url"))
-    headers = _headers(ctx, args.get("header"))
-    _cookie_header(ctx, target, headers)
-    call = _new_call(ctx, task_id, "downloadFile")
-    started = time.perf_counter()
-
-    async def work() -> dict[str, Any]:
-        async with _session(ctx).get(target.real, headers=headers) as resp:
-            status = resp.status
-            header, _ = _response_headers(resp)
-            if ctx.host is not None and _listening(ctx, task_id, "headersReceived"):
-                ctx.host.emit(task_id, "headersReceived", {"header": header, "statusCode": status})
-            raw = await resp.read()
-        _report(ctx, "downloadFile", "GET", target, status, started, status < 400, len(raw))
-        digest = hashlib.sha1(raw).hexdigest()[:16]
-        ext = target.logical.split("?", 1)[0].rsplit(".", 1)[-1] if "." in target.logical.rsplit("/", 1)[-1] else "tmp"
-        path = f"http://tmp/{digest}.{ext}"
-        ctx.state.setdefault("files", {})[path] = raw
-        if ctx.host is not None and _listening(ctx, task_id, "progressUpdate"):
-            ctx.host.emit(task_id, "progressUpdate", {"progress": 100, "totalBytesWritten": len(raw),
-                                                      "totalBytesExpectedToWrite": len(raw)})
-        out: dict[str, Any] = {"tempFilePath": path, "statusCode": status, "header": header, "profile": call.profile}
-        if isinstance(args.get("filePath"), str):
-            ctx.state["files"][args["filePath"]] = raw
-            out = {"filePath": args["filePath"], "statusCode": status, "profile": call.profile}
-        return out
-
-    return _run(ctx, call, _timeout_ms(ctx, args, "downloadFile"), target.logical, work)
-
-
-@api("uploadFile", "task")
-def upload_file(ctx: WxContext, args: dict[str, Any]) -> Any:
-    """`wx.uploadFile`: multipart POST of `filePath` as field `name`, plus `formData` → `{data, statusCode}`."""
-    task_id = int(args.get("__taskId", 0))
-    target = resolve_url(ctx, args.get("url"))
-    name, path = args.get("name"), args.get("filePath")
-    if not isinstance(name, str) or not isinstance(path, str):
-        raise Fail("parameter error: parameter.name and parameter.filePath should be String")
-    headers = _headers(ctx, args.get("header"))
-    _cookie_header(ctx, target, headers)
-    content = ctx.state.get("files", {}).get(path, b"\xff\xd8wxsim-placeholder-image\xff\xd9")
-    call = _new_call(ctx, task_id, "uploadFile")
-    started = time.perf_counter()
-
-    async def work() -> dict[str, Any]:
-        form = aiohttp.FormData()
-        for k, v in (args.get("formData") or {}).items():
-            form.add_field(str(k), _js_string(v))
-        form.add_field(name, content, filename=path.rsplit("/", 1)[-1])
-        async with _session(ctx).post(target.real, data=form, headers=headers) as resp:
-            status = resp.status
-            text = await resp.text(errors="replace")
-        _report(ctx, "uploadFile", "POST", target, status, started, status < 400, len(content))
-        if ctx.host is not None and _listening(ctx, task_id, "progressUpdate"):
-            ctx.host.emit(task_id, "progressUpdate", {"progress": 100, "totalBytesSent": len(content),
-                                                      "totalBytesExpectedToSend": len(content)})
-        return {"data": text, "statusCode": status}
-
-    return _run(ctx, call, _timeout_ms(ctx, args, "uploadFile"), target.logical, work)
