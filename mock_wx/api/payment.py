@@ -45,7 +45,8 @@ async def request_payment(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any
     outcome, _, detail = answer.partition(":")
     if outcome not in ("confirm", "cancel", "fail"):
         raise ValueError(f"payment answer must be confirm, cancel or fail[:detail], not {answer!r}")
-    ctx.dialogs.shown.append({"kind": "payment", "out_trade_no": order.out_trade_no, "answer": outcome})
+    ctx.dialogs.shown.append({"kind": "payment", "t": ctx.clock.time(), "out_trade_no": order.out_trade_no,
+                              "amount": order.total, "answer": outcome})
     try:
         await platform.pay.settle(prepay_id, outcome)
     except PaymentRejected as exc:

@@ -34,5 +34,6 @@ def request_subscribe_message(ctx: WxContext, args: dict[str, Any]) -> dict[str,
         out[tid] = result
         if platform is not None:
             platform.subscribe.record(ctx.user_key, tid, result)
+    ctx.dialogs.shown.append({"kind": "subscribe", "t": ctx.clock.time(), "answers": dict(out)})
     ctx.record("subscribe", answers=out)
     return out
