@@ -609,6 +609,7 @@
   }
   var api = {
     resolve: function (id, json, ok) {
+      currentPageId = null;  // top of the stack: nothing of an interrupted call's state carries over
       var pending = callbacks[id];
       if (!pending) return;
       delete callbacks[id];
@@ -629,6 +630,7 @@
       settle(pending, ok, res);
     },
     emit: function (taskId, event, json) {
+      currentPageId = null;  // top of the stack: nothing of an interrupted call's state carries over
       var t = tasks[taskId];
       if (!t) return;
       var res = parse(json);
@@ -636,10 +638,12 @@
       if (event === 'close' || event === '__done') delete tasks[taskId];
     },
     emitGlobal: function (name, json) {
+      currentPageId = null;  // top of the stack: nothing of an interrupted call's state carries over
       var res = parse(json);
       (eventListeners[name] || []).slice().forEach(function (cb) { safeCall(cb, null, [res], name); });
     },
     fireTimer: function (id) {
+      currentPageId = null;  // top of the stack: nothing of an interrupted call's state carries over
       var t = timers[id];
       if (!t) return null;
       if (!t.repeat) delete timers[id];
@@ -694,6 +698,7 @@
     },
     setStack: function (idsJson) { stack = JSON.parse(idsJson); },
     pageHook: function (id, name, argJson) {
+      currentPageId = null;  // top of the stack: nothing of an interrupted call's state carries over
       var page = pages[id];
       if (!page) return { ok: false, missing: true };
       if (name === 'onLoad' && page.__attached) drive(function () { page.__attached.call(page); });
@@ -714,6 +719,7 @@
     },
     hasMethod: function (id, name) { return !!(pages[id] && typeof pages[id][name] === 'function'); },
     callMethod: function (id, name, argsJson) {
+      currentPageId = null;  // top of the stack: nothing of an interrupted call's state carries over
       var page = pages[id];
       if (!page) throw new Error('page ' + id + ' is not alive');
       if (typeof page[name] !== 'function') throw new Error('page "' + page.route + '" has no method "' + name + '"');

@@ -142,3 +142,19 @@ async def test_awaited_async_method_rejection_not_reported(user: VirtualUser) ->
     page = await user.launch("/pages/probe/probe")
     assert await page.call("awaitOwnMethod") == "handled"
     assert js(user, "getApp().globalData.rejections") == []
+
+
+@pytest.mark.app("conformance", time_limit=0.2)
+async def test_interrupt_leaves_no_stale_page_owner(sim: Simulator) -> None:
+    """Issue 2 item 2: after an interrupted handler, a timer set from outside page code is owned by no page,
+    so unloading the interrupted page does not produce a false timer-after-unload finding."""
+    user = sim.user()
+    await user.launch("/pages/tab_a/tab_a")
+    await user.current_page.tap("go", dataset={"api": "navigateTo", "url": "/pages/probe/probe"})
+    with pytest.raises(JSError, match="interrupted"):
+        await user.current_page.tap("spin")
+    await user.back()
+    user.realm.call("emitGlobal", "onNothing", "{}")  # a top-level entry from Python
+    user.realm.engine.eval("setTimeout(function () {}, 10)")
+    await sim.clock.advance(seconds=1)
+    assert sim.trace.findings == []
