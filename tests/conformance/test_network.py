@@ -291,3 +291,11 @@ async def test_interrupted_after_five_seconds_in_background(net_server: NetServe
         await sim.clock.advance(seconds=5)
         res = page.data["results"]["short"]
     assert res == {"ok": False, "res": {"errMsg": "request:fail interrupted"}}
+
+
+async def test_transport_error_goes_to_fail(net_server: NetServer) -> None:
+    """§1/§0: a transport error (nothing listening) fails with `request:fail <platform text>` and an errno."""
+    async with net_app(net_server) as (sim, page):
+        sim.services.route("down.example.com", "http://127.0.0.1:9")  # discard port: nothing answers
+        out = await page.call("req", {"url": "https://down.example.com/x"})
+    assert not out["ok"] and out["res"]["errMsg"].startswith("request:fail ") and out["res"]["errno"] == 600000
