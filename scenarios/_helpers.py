@@ -1,0 +1,95 @@
+"""Helpers the bundled journeys share (files starting with `_` hold no journeys).
+
+They only read what a person could see (toasts, modals, page data) or ask the backend, so a
+journey stays a story: who does what, and what they see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+__all__ = [
+    "latest_modal",
+    "modal_titles",
+    "open_shop",
+    "order_of",
+    "orders_of",
+    "product_with_group_size",
+    "soon",
+    "toast_titles",
+    "user_id",
+    "wait_for_refunds",
+]
+
+#: Data for every journey: 20 products, 10 shoppers, 30 posts, live rooms s1 (live), s2 (preview), s3 (ended).
+SHOP_SEED = 42
+
+
+async def open_shop(sim: Any, **counts: int) -> dict[str, Any]:
+    """Fill the backend with the seeded shop (same data for every journey); returns the seeded ids."""
+    return dict(await sim.backend.seed(SHOP_SEED, **counts))
+
+
+async def product_with_group_size(sim: Any, size: int) -> dict[str, Any]:
+    """A seeded product whose groups need `size` people."""
+    listing = await sim.backend.get("/api/products", params={"page": 1, "limit": 50})
+    for product in listing["products"]:
+        if product["groupSize"] == size:
+            return dict(product)
+    raise AssertionError(f"no seeded product with group size {size}")
+
+
+def modal_titles(user: Any) -> list[str]:
+    """Titles of every modal this user has seen, oldest first."""
+    return [d.get("title", "") for d in user.dialogs.shown if d["kind"] == "modal"]
+
+
+def latest_modal(user: Any) -> dict[str, Any] | None:
+    modals = [d for d in user.dialogs.shown if d["kind"] == "modal"]
+    return modals[-1] if modals else None
+
+
+def toast_titles(user: Any) -> list[str]:
+    """Titles of every toast this user has seen, oldest first."""
+    return [d.get("title", "") for d in user.dialogs.shown if d["kind"] == "toast"]
+
+
+def user_id(user: Any) -> str:
+    """The backend's id for this user (saved by the app after login)."""
+    return str(json.loads(user.storage["userId"]))
+
+
+async def order_of(sim: Any, user: Any, order_id: str) -> dict[str, Any]:
+    """The order as the backend has it (asked with the user's own session)."""
+    return dict(await sim.backend.get(f"/api/orders/{order_id}", as_user=user))
+
+
+async def orders_of(sim: Any, user: Any, status: str | None = None) -> list[dict[str, Any]]:
+    params = {"status": status} if status else None
+    return list((await sim.backend.get("/api/orders", params=params, as_user=user))["orders"])
+
+
+async def wait_for_refunds(sim: Any, seconds: float = 30) -> None:
+    """Let the platform's refund notifications (and their retries) reach the backend."""
+    await sim.clock.advance(seconds=seconds)
+    await sim.idle()
+
+
+async def soon(sim: Any, check: Callable[[], Any], *, within: float = 5.0, what: str = "") -> None:
+    """Wait until `check()` holds, for socket frames still on their way from the server.
+
+    A frame the server pushes is not work the simulation knows to wait for, so this waits for the
+    network itself (at most `within` real seconds); the virtual clock does not move meanwhile.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        await sim.idle()
+        if check():
+            return
+        if loop.time() > deadline:
+            raise AssertionError(f"not within {within:g} s: {what or check}")
+        await asyncio.sleep(0.001)  # real I/O on 127.0.0.1, not think time

@@ -1,0 +1,144 @@
+"""When things go wrong: server errors, timeouts, broken answers, dropped connections, a closed group,
+an expired login code and a stale session. Each one takes the page's own error path."""
+
+from __future__ import annotations
+
+import json
+
+from _helpers import open_shop, orders_of, product_with_group_size, toast_titles
+
+from mock_wx.rig.journeys import journey
+
+
+@journey(area="errors")
+async def the_product_list_fails_then_recovers_on_pull_down(sim, alice):
+    await open_shop(sim)
+    await sim.backend.fault("/api/products", status=500, count=1)
+    home = await alice.launch("/pages/index/index")
+    assert home.data["error"] == "服务繁忙"
+    assert home.data["products"] == []
+    assert toast_titles(alice) == ["加载失败"]
+
+    await home.pull_down()
+    assert home.data["error"] == ""
+    assert len(home.data["products"]) == 10
+    assert sim.trace.findings == []
+
+
+@journey(area="errors")
+async def placing_an_order_fails_with_a_server_error(sim, alice):
+    await open_shop(sim)
+    detail = await alice.launch("/pages/product/detail?id=p004")
+    await sim.backend.fault("/api/orders", method="POST", status=503, count=1)
+    await detail.tap("buyNow")
+    assert toast_titles(alice)[-1] == "服务繁忙"
+    assert alice.current_page.route == "pages/product/detail"
+    assert not detail.data["paying"], "the button works again"
+    assert "loading" not in alice.ctx.ui
+    assert await orders_of(sim, alice) == []
+
+    await detail.tap("buyNow")
+    assert "支付成功" in toast_titles(alice)
+    assert sim.trace.findings == []
+
+
+@journey(area="errors")
+async def a_slow_server_times_out(sim, alice):
+    await open_shop(sim)
+    sim.services.stall_grace = 0.1  # stop waiting (in real time) for the stalled request early
+    await sim.backend.fault("/api/social-feed", delayMs=800, count=1)
+    feed = await alice.launch("/pages/social-feed/social-feed")
+    # app.json networkTimeout.request is 10 s
+    await sim.clock.advance(seconds=11)
+    assert feed.data["error"] == "网络超时"
+    assert not feed.data["loading"]
+    await feed.pull_down()
+    assert len(feed.data["posts"]) == 10
+    assert sim.trace.findings == []
+
+
+@journey(area="errors")
+async def a_dropped_connection_shows_a_network_error(sim, alice):
+    await open_shop(sim)
+    await sim.backend.fault("/api/live-stream", drop=True, count=1)
+    listing = await alice.launch("/pages/live-stream/list")
+    assert listing.data["error"] == "网络异常"
+    await listing.pull_down()
+    assert len(listing.data["streams"]) == 3
+    assert sim.trace.findings == []
+
+
+@journey(area="errors")
+async def a_garbled_answer_is_not_taken_for_data(sim, alice):
+    await open_shop(sim)
+    await sim.backend.fault("/api/orders", method="GET", malformed=True, count=1)
+    orders = await alice.launch("/pages/order/list")
+    assert orders.data["error"] == "malformed response"
+    assert orders.data["orders"] == []
+    assert sim.trace.findings == []
+
+
+@journey(area="errors")
+async def joining_a_finished_group_is_refused(sim, alice, bob, carol):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 2)
+    detail = await alice.launch(f"/pages/product/detail?id={product['id']}")
+    await detail.tap("startGroup")
+    group_id = alice.current_page.data["groupId"]
+    card = await alice.share()
+    page = await bob.open(card)
+    await page.tap("joinGroup")
+    assert page.data["status"] == "complete"
+
+    # Carol had the product page open from before and taps the group she saw there.
+    detail = await carol.launch(f"/pages/product/detail?id={product['id']}")
+    await detail.tap("joinGroup", dataset={"id": group_id})
+    assert toast_titles(carol)[-1] == "拼团已结束"
+    assert carol.current_page.route == "pages/product/detail"
+    assert detail.data["groups"] == [], "the list of open groups is refreshed"
+    assert await orders_of(sim, carol) == []
+    assert sim.trace.findings == []
+
+
+@journey(area="errors")
+async def an_expired_login_code_is_retried(sim, alice):
+    await open_shop(sim)
+    login = sim.services.platform.login
+    issue = login.issue_code
+
+    def stale_code(user_key: str) -> str:
+        # The first code sat in a suspended app for more than five minutes before it was used.
+        code = issue(user_key)
+        login._codes[code].expires = sim.clock.time()
+        login.issue_code = issue
+        return code
+
+    login.issue_code = stale_code
+    home = await alice.launch("/pages/index/index")
+    assert len(home.data["products"]) == 10
+    logins = await sim.backend.journal(path="/api/auth/login")
+    assert [e["status"] for e in logins] == [401]
+    assert logins[0]["responseBody"]["error"] == "invalid_code"
+
+    # Her first request that needs a session logs in again by itself.
+    await home.tap("onProductTap", dataset={"id": "p004"})
+    detail = alice.current_page
+    assert detail.route == "pages/product/detail"
+    assert detail.data["error"] == ""
+    assert [e["status"] for e in await sim.backend.journal(path="/api/auth/login")] == [401, 200]
+    assert sim.trace.findings == []
+
+
+@journey(area="errors")
+async def a_stale_session_logs_in_again_once(sim, alice):
+    await open_shop(sim)
+    home = await alice.launch("/pages/index/index")
+    # The backend forgot her session (say, after a restart).
+    alice.storage["token"] = json.dumps("token-from-last-month")
+    await home.tap("onProductTap", dataset={"id": "p004"})
+    detail = alice.current_page
+    await detail.tap("buyNow")
+    assert "支付成功" in toast_titles(alice)
+    assert [e["status"] for e in await sim.backend.journal(path="/api/auth/login")] == [200, 200]
+    assert len(await orders_of(sim, alice)) == 1
+    assert sim.trace.findings == []

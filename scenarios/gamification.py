@@ -1,0 +1,133 @@
+"""Gamification: the server awards points for what people do, caps them per day, levels them up
+and hands out badges; the app celebrates with modals, one after another."""
+
+from __future__ import annotations
+
+from _helpers import modal_titles, open_shop, toast_titles, user_id
+
+from mock_wx.rig.journeys import journey
+
+MODAL_GAP = 0.5  # the app opens chained modals 300 ms apart
+
+
+async def rewards_of(sim) -> list[dict]:
+    """What the backend answered to each POST /api/user/reward, oldest first."""
+    return [e["responseBody"] for e in await sim.backend.journal(path="/api/user/reward")]
+
+
+@journey(area="gamification")
+async def a_first_share_earns_points_and_a_badge(sim, alice):
+    await open_shop(sim)
+    await alice.launch("/pages/product/detail?id=p002")
+    await alice.share()
+    await sim.clock.advance(seconds=MODAL_GAP)
+
+    [reward] = await rewards_of(sim)
+    assert reward["awarded"] and reward["points"] == 10
+    assert [b["name"] for b in reward["newBadges"]] == ["初次分享"]
+    assert modal_titles(alice) == ["获得新徽章"]
+    assert "初次分享" in alice.dialogs.shown[-1]["content"]
+
+    me = await alice.launch("/pages/user/user")
+    assert me.data["points"] == 10 and me.data["level"] == 1
+    assert me.data["progress"] == 10
+    assert [b["name"] for b in me.data["badges"]] == ["初次分享"]
+    assert sim.trace.findings == []
+
+
+@journey(area="gamification")
+async def sharing_points_stop_at_the_daily_cap(sim, alice):
+    await open_shop(sim)
+    await alice.launch("/pages/index/index")
+    for _ in range(11):
+        await alice.share()
+        await sim.clock.advance(seconds=MODAL_GAP * 3)
+    rewards = await rewards_of(sim)
+    assert [r["points"] for r in rewards] == [10] * 10 + [0]
+    assert rewards[-1]["reason"] == "daily_cap"
+
+    # A new day, new points.
+    await sim.clock.advance(days=1)
+    await alice.share()
+    assert (await rewards_of(sim))[-1]["points"] == 10
+    level = await sim.backend.get(f"/api/user/{user_id(alice)}/level", as_user=alice)
+    assert level["points"] == 110
+    assert sim.trace.findings == []
+
+
+@journey(area="gamification")
+async def a_purchase_and_five_shares_level_up(sim, alice):
+    await open_shop(sim)
+    detail = await alice.launch("/pages/product/detail?id=p001")
+    await detail.tap("buyNow")
+    await sim.clock.advance(seconds=MODAL_GAP)
+    assert modal_titles(alice) == ["获得新徽章"], "首单达成"
+
+    await alice.launch("/pages/index/index")
+    for _ in range(5):
+        await alice.share()
+        await sim.clock.advance(seconds=MODAL_GAP * 3)
+    # 50 for the purchase + 5 x 10 for sharing = 100 points: level 2.
+    assert "Level Up!" in modal_titles(alice)
+    level_up = next(d for d in alice.dialogs.shown if d.get("title") == "Level Up!")
+    assert level_up["content"] == "恭喜升级到 Lv.2！"
+    me = await alice.launch("/pages/user/user")
+    assert me.data["level"] == 2 and me.data["points"] == 100
+    assert me.data["nextLevelPoints"] == 300
+    assert sim.trace.findings == []
+
+
+@journey(area="gamification")
+async def leading_a_group_to_completion_earns_the_leader_badge(sim, alice, bob):
+    await open_shop(sim)
+    product_id = "p001"  # groups of two
+    detail = await alice.launch(f"/pages/product/detail?id={product_id}")
+    await detail.tap("startGroup")
+    await sim.clock.advance(seconds=MODAL_GAP)
+    card = await alice.share()
+    page = await bob.open(card)
+    await page.tap("joinGroup")
+
+    # Alice's group is complete: checking her badges finds 团长 on top of what she had.
+    me = await alice.launch("/pages/user/user")
+    before = len(modal_titles(alice))
+    await me.tap("checkBadges")
+    await sim.clock.advance(seconds=MODAL_GAP)
+    new_modals = [d for d in alice.dialogs.shown if d["kind"] == "modal"][before:]
+    assert [m["title"] for m in new_modals] == ["获得新徽章"]
+    assert "团长" in new_modals[0]["content"]
+    assert "团长" in [b["name"] for b in me.data["badges"]]
+
+    await me.tap("checkBadges")
+    assert toast_titles(alice)[-1] == "暂无新徽章"
+    assert sim.trace.findings == []
+
+
+@journey(area="gamification")
+async def liking_the_same_post_twice_earns_once(sim, alice):
+    await open_shop(sim)
+    feed = await alice.launch("/pages/social-feed/social-feed")
+    index = next(i for i, p in enumerate(feed.data["posts"]) if not p["liked"])
+    post_id = feed.data["posts"][index]["id"]
+    for _ in range(3):  # like, unlike, like
+        await feed.tap("onLikePost", dataset={"id": post_id, "index": index})
+    rewards = await rewards_of(sim)
+    assert [r["points"] for r in rewards] == [2, 0]
+    assert rewards[1]["reason"] == "already_awarded"
+    assert sim.trace.findings == []
+
+
+@journey(area="gamification")
+async def points_sent_by_a_client_are_ignored(sim, alice):
+    await open_shop(sim)
+    await alice.launch("/pages/index/index")
+    # A tampered client asks for 10,000 points; the server decides.
+    answer = await sim.backend.post("/api/user/reward", {"action": "share", "points": 10_000}, as_user=alice)
+    assert answer["points"] == 10 and answer["ignoredClientPoints"] == 10_000
+    # ... and claims a purchase it never made.
+    purchase = await sim.backend.post("/api/user/reward", {"action": "purchase", "objectId": "o-made-up"},
+                                      as_user=alice)
+    assert purchase["points"] == 0 and purchase["reason"] == "not_verified"
+    me = await alice.launch("/pages/user/user")
+    assert me.data["points"] == 10
+    assert sim.trace.findings == []

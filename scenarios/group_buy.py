@@ -1,0 +1,229 @@
+"""Group buying: start a group, share it, friends join and pay; full groups, expiry and refunds."""
+
+from __future__ import annotations
+
+import asyncio
+
+from _helpers import (
+    modal_titles,
+    open_shop,
+    order_of,
+    orders_of,
+    product_with_group_size,
+    toast_titles,
+    wait_for_refunds,
+)
+
+from mock_wx.rig.journeys import journey
+
+GROUP_PAGE = "pages/group-buy/group-buy"
+
+
+async def start_group(user, product_id: str):
+    """`user` opens the product and taps 拼团; returns the group page they land on."""
+    detail = await user.launch(f"/pages/product/detail?id={product_id}")
+    await detail.tap("startGroup")
+    page = user.current_page
+    assert page.route == GROUP_PAGE, f"{user.name} should be on the group page, not {page.route}"
+    return page
+
+
+@journey(area="group-buy")
+async def friends_complete_a_group(sim, alice, bob, carol):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 3)
+
+    group_page = await start_group(alice, product["id"])
+    group_id = group_page.data["groupId"]
+    assert "支付成功" in toast_titles(alice)
+    assert group_page.data["isMember"] and not group_page.data["needPay"]
+    assert len(group_page.data["emptySlots"]) == 2
+
+    card = await alice.share()
+    assert f"groupId={group_id}" in card.path
+    for friend in (bob, carol):
+        page = await friend.open(card, chat="group")
+        assert page.route == GROUP_PAGE
+        assert page.data["canJoin"], f"{friend.name} should be able to join"
+        await page.tap("joinGroup")
+        assert "支付成功" in toast_titles(friend)
+
+    # The last payment completes the group: carol sees it at once, alice when she refreshes.
+    assert "拼团成功" in modal_titles(carol)
+    await alice.current_page.pull_down()
+    assert "拼团成功" in modal_titles(alice)
+    assert alice.current_page.data["status"] == "complete"
+
+    group = await sim.backend.get(f"/api/group-buy/{group_id}", as_user=alice)
+    assert group["status"] == "complete"
+    assert [p["paid"] for p in group["participants"]] == [True, True, True]
+    for member in (alice, bob, carol):
+        orders = await orders_of(sim, member, status="paid")
+        assert [o["groupId"] for o in orders] == [group_id]
+        assert orders[0]["amount"] == product["groupPrice"]
+    assert sim.trace.findings == []
+
+
+@journey(area="group-buy")
+async def an_expired_group_refunds_every_paid_member(sim, alice, bob):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 3)
+    group_page = await start_group(alice, product["id"])
+    group_id = group_page.data["groupId"]
+    card = await alice.share()
+    bob_page = await bob.open(card)
+    await bob_page.tap("joinGroup")
+    assert "支付成功" in toast_titles(bob)
+
+    # Nobody else comes. Both leave the ticking page before a day goes by.
+    await alice.back()
+    await bob.hide()
+    await sim.clock.advance(hours=24, minutes=1)
+    await wait_for_refunds(sim)
+
+    group = await sim.backend.get(f"/api/group-buy/{group_id}", as_user=alice)
+    assert group["status"] == "failed"
+    for member in (alice, bob):
+        [order] = await orders_of(sim, member)
+        assert order["status"] == "refunded", f"{member.name}'s order is {order['status']}"
+    refunds = [r for r in sim.services.platform.pay.refunds.values()]
+    assert len(refunds) == 2, "each paid member is refunded exactly once"
+
+    # Bob comes back to the group page: it tells him the group failed.
+    await bob.show()
+    assert bob.current_page.data["status"] == "failed"
+    assert "拼团未成功" in modal_titles(bob)
+    assert sim.trace.findings == []
+
+
+@journey(area="group-buy")
+async def a_flash_group_runs_out_in_front_of_its_creator(sim, alice):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 3)
+    await alice.launch("/pages/index/index")
+    # The shop runs one-minute flash groups through the API; alice starts one but has not paid yet.
+    created = await sim.backend.post("/api/group-buy/create", {"productId": product["id"], "duration": 60_000},
+                                     as_user=alice)
+    page = await alice.launch(f"/pages/group-buy/group-buy?groupId={created['groupId']}")
+    assert page.data["needPay"]
+    assert 0 < page.data["timeLeft"] <= 60_000
+
+    await sim.clock.advance(seconds=61)
+    assert "拼团未成功" in modal_titles(alice)
+    assert page.data["timeLeft"] == 0
+    assert page.data["status"] == "failed"
+    assert not page.data["needPay"] and not page.data["canJoin"]
+    order = await order_of(sim, alice, created["order"]["id"])
+    assert order["status"] == "closed"
+    assert sim.trace.findings == []
+
+
+@journey(area="group-buy")
+async def a_late_friend_finds_the_group_full(sim, alice, bob, carol):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 2)
+    group_page = await start_group(alice, product["id"])
+    group_id = group_page.data["groupId"]
+    card = await alice.share()
+
+    # Bob takes the last place but closes the payment sheet: the group is full, still open.
+    bob.payments.next("cancel")
+    bob_page = await bob.open(card)
+    await bob_page.tap("joinGroup")
+    assert "支付已取消" in toast_titles(bob)
+    assert bob_page.data["needPay"]
+
+    carol_page = await carol.open(card)
+    assert not carol_page.data["canJoin"]
+    detail = await carol.launch(f"/pages/product/detail?id={product['id']}")
+    await detail.tap("joinGroup", dataset={"id": group_id})
+    assert "拼团已满" in toast_titles(carol)
+
+    # Bob pays from the group page and the group completes.
+    await bob_page.tap("payMembership")
+    assert "支付成功" in toast_titles(bob)
+    assert "拼团成功" in modal_titles(bob)
+    group = await sim.backend.get(f"/api/group-buy/{group_id}", as_user=bob)
+    assert group["status"] == "complete"
+    assert len(group["participants"]) == 2
+    assert sim.trace.findings == []
+
+
+@journey(area="group-buy")
+async def one_open_group_per_person_and_product(sim, alice):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 3)
+    await start_group(alice, product["id"])
+    detail = await alice.back()
+    assert detail.route == "pages/product/detail"
+    await detail.pull_down()
+    assert len(detail.data["groups"]) == 1
+
+    await detail.tap("startGroup")
+    assert alice.current_page.route == "pages/product/detail", "a second group is refused"
+    assert "你已有进行中的团" in toast_titles(alice)
+    assert not detail.data["paying"]
+    groups = await sim.backend.get("/api/group-buy", params={"productId": product["id"]}, as_user=alice)
+    assert len(groups["groups"]) == 1
+    assert sim.trace.findings == []
+
+
+@journey(area="group-buy")
+async def friends_rushing_in_never_overfill_a_group(sim, alice, bob, carol, dave, erin):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 3)
+    group_page = await start_group(alice, product["id"])
+    group_id = group_page.data["groupId"]
+    card = await alice.share()
+    friends = (bob, carol, dave, erin)
+    pages = [await friend.open(card, chat="group") for friend in friends]
+    assert all(page.data["canJoin"] for page in pages)
+
+    # Four friends tap 参团 at the same moment for two places.
+    await asyncio.gather(*(page.tap("joinGroup") for page in pages))
+
+    joined = [f for f in friends if "支付成功" in toast_titles(f)]
+    turned_away = [f for f in friends if {"拼团已满", "拼团已结束"} & set(toast_titles(f))]
+    assert len(joined) == 2 and len(turned_away) == 2, (joined, turned_away)
+    group = await sim.backend.get(f"/api/group-buy/{group_id}", as_user=alice)
+    assert len(group["participants"]) == 3
+    assert group["status"] == "complete"
+    for friend in turned_away:
+        assert await orders_of(sim, friend) == []
+    assert sim.trace.findings == []
+
+
+@journey(area="group-buy")
+async def the_creator_pays_later_from_the_group_page(sim, alice):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 3)
+    alice.payments.next("cancel")
+    page = await start_group(alice, product["id"])
+    assert "支付已取消" in toast_titles(alice)
+    assert page.data["isMember"] and page.data["needPay"]
+
+    await page.tap("payMembership")
+    assert "支付成功" in toast_titles(alice)
+    assert not page.data["needPay"]
+    [order] = await orders_of(sim, alice)
+    assert order["status"] == "paid"
+    assert sim.trace.findings == []
+
+
+@journey(area="group-buy")
+async def joining_twice_takes_you_back_to_your_group(sim, alice, bob):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 5)
+    group_page = await start_group(alice, product["id"])
+    group_id = group_page.data["groupId"]
+    card = await alice.share()
+    page = await bob.open(card)
+    await page.tap("joinGroup")
+
+    # Later bob finds the same group from the product page and taps 参团 again.
+    detail = await bob.launch(f"/pages/product/detail?id={product['id']}")
+    await detail.tap("joinGroup", dataset={"id": group_id})
+    assert bob.current_page.route == GROUP_PAGE
+    assert bob.current_page.data["isMember"]
+    assert len(await orders_of(sim, bob)) == 1
+    assert sim.trace.findings == []

@@ -1,0 +1,172 @@
+"""Paying alone: buy now, cancel and retry, a failing payment, refunds, cancelling and unpaid orders closing."""
+
+from __future__ import annotations
+
+from _helpers import (
+    latest_modal,
+    modal_titles,
+    open_shop,
+    order_of,
+    orders_of,
+    toast_titles,
+    wait_for_refunds,
+)
+
+from mock_wx.rig.journeys import journey
+
+PRODUCT = "p004"
+ORDER_DETAIL = "pages/order/detail"
+
+
+async def buy_now(user, product_id: str = PRODUCT):
+    """`user` opens a product and taps 立即购买; returns the detail page."""
+    detail = await user.launch(f"/pages/product/detail?id={product_id}")
+    await detail.tap("buyNow")
+    return detail
+
+
+async def open_my_only_order(user):
+    """From the orders tab, tap the (only) order; returns its detail page."""
+    orders = await user.launch("/pages/order/list")
+    assert len(orders.data["orders"]) == 1, orders.data["orders"]
+    await orders.tap("onOrderTap", dataset={"id": orders.data["orders"][0]["id"]})
+    page = user.current_page
+    assert page.route == ORDER_DETAIL
+    return page
+
+
+@journey(area="payments")
+async def buy_now_and_see_the_paid_order(sim, alice):
+    await open_shop(sim)
+    product = await sim.backend.get(f"/api/products/{PRODUCT}")
+    await buy_now(alice)
+
+    assert "支付成功" in toast_titles(alice)
+    page = alice.current_page
+    assert page.route == ORDER_DETAIL
+    assert page.data["order"]["status"] == "paid"
+    assert page.data["statusText"]
+    assert page.data["order"]["amount"] == product["price"]
+    order = await order_of(sim, alice, page.data["orderId"])
+    assert order["status"] == "paid" and order["paidAt"]
+    # WeChat Pay told the backend exactly once.
+    deliveries = [d for d in sim.services.platform.pay.deliveries if d.event_type == "TRANSACTION.SUCCESS"]
+    assert len(deliveries) == 1 and deliveries[0].acknowledged
+    assert sim.trace.findings == []
+
+
+@journey(area="payments")
+async def cancel_the_payment_then_pay_from_the_order(sim, alice):
+    await open_shop(sim)
+    alice.payments.next("cancel")
+    detail = await buy_now(alice)
+    assert "支付已取消" in toast_titles(alice)
+    assert alice.current_page.route == "pages/product/detail", "a cancelled payment stays on the product"
+    assert not detail.data["paying"]
+
+    page = await open_my_only_order(alice)
+    assert page.data["order"]["status"] == "created"
+    await page.tap("payOrder")
+    assert "支付成功" in toast_titles(alice)
+    assert page.data["order"]["status"] == "paid"
+    assert [o["status"] for o in await orders_of(sim, alice)] == ["paid"]
+    assert sim.trace.findings == []
+
+
+@journey(area="payments")
+async def a_failing_payment_shows_the_failure_and_keeps_the_order(sim, alice):
+    await open_shop(sim)
+    alice.payments.next("fail")
+    await buy_now(alice)
+    assert latest_modal(alice)["title"] == "支付失败"
+    assert "支付成功" not in toast_titles(alice)
+    [order] = await orders_of(sim, alice)
+    assert order["status"] == "created"
+
+    # The second try goes through.
+    page = await open_my_only_order(alice)
+    await page.tap("payOrder")
+    assert page.data["order"]["status"] == "paid"
+    assert sim.trace.findings == []
+
+
+@journey(area="payments")
+async def refund_a_paid_order(sim, alice):
+    await open_shop(sim)
+    stock_before = (await sim.backend.get(f"/api/products/{PRODUCT}"))["stock"]
+    await buy_now(alice)
+    page = alice.current_page
+
+    await page.tap("refundOrder")
+    assert latest_modal(alice)["title"] == "申请退款"
+    assert page.data["order"]["status"] in ("refunding", "refunded")
+    await wait_for_refunds(sim)
+    order = await order_of(sim, alice, page.data["orderId"])
+    assert order["status"] == "refunded"
+    assert (await sim.backend.get(f"/api/products/{PRODUCT}"))["stock"] == stock_before
+    assert sim.trace.findings == []
+
+
+@journey(area="payments")
+async def think_twice_before_a_refund(sim, alice):
+    await open_shop(sim)
+    await buy_now(alice)
+    page = alice.current_page
+    alice.dialogs.next("modal", "cancel")
+    await page.tap("refundOrder")
+    assert latest_modal(alice)["cancelText"] == "再想想"
+    assert page.data["order"]["status"] == "paid"
+    assert (await order_of(sim, alice, page.data["orderId"]))["status"] == "paid"
+    assert sim.trace.findings == []
+
+
+@journey(area="payments")
+async def cancel_an_unpaid_order(sim, alice):
+    await open_shop(sim)
+    alice.payments.next("cancel")
+    await buy_now(alice)
+    page = await open_my_only_order(alice)
+    await page.tap("cancelOrder")
+    assert "取消订单" in modal_titles(alice)
+    assert "已取消" in toast_titles(alice)
+    assert page.data["order"]["status"] == "closed"
+    assert (await order_of(sim, alice, page.data["orderId"]))["closedReason"] == "cancelled"
+    assert sim.trace.findings == []
+
+
+@journey(area="payments")
+async def an_unpaid_order_closes_after_thirty_minutes(sim, alice):
+    await open_shop(sim)
+    stock_before = (await sim.backend.get(f"/api/products/{PRODUCT}"))["stock"]
+    alice.payments.next("cancel")
+    await buy_now(alice)
+    [order] = await orders_of(sim, alice)
+    assert order["status"] == "created"
+
+    await sim.clock.advance(minutes=31)
+    order = await order_of(sim, alice, order["id"])
+    assert order["status"] == "closed" and order["closedReason"] == "timeout"
+    assert (await sim.backend.get(f"/api/products/{PRODUCT}"))["stock"] == stock_before
+
+    # Paying now is refused with a message, and nothing is charged.
+    page = await open_my_only_order(alice)
+    await page.tap("payOrder")
+    assert toast_titles(alice)[-1] != "支付成功"
+    assert page.data["order"]["status"] == "closed"
+    assert sim.trace.findings == []
+
+
+@journey(area="payments")
+async def a_shipped_order_is_confirmed_on_arrival(sim, alice):
+    await open_shop(sim)
+    await buy_now(alice)
+    order_id = alice.current_page.data["orderId"]
+    await sim.backend.post(f"/__admin/orders/{order_id}/ship")
+
+    page = await open_my_only_order(alice)
+    assert page.data["order"]["status"] == "shipped"
+    await page.tap("confirmReceipt")
+    assert "确认收货" in modal_titles(alice)
+    assert "已收货" in toast_titles(alice)
+    assert page.data["order"]["status"] == "completed"
+    assert sim.trace.findings == []

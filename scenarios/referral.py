@@ -1,0 +1,124 @@
+"""Referral: a shared link binds a friend, their first order earns a commission that settles after the
+refund window, a refund claws it back, and nobody refers themselves."""
+
+from __future__ import annotations
+
+from _helpers import open_shop, orders_of, toast_titles, wait_for_refunds
+
+from mock_wx.rig.journeys import journey
+
+PRODUCT = "p003"  # 15 % commission
+
+
+async def share_product(user, product_id: str = PRODUCT):
+    """`user` opens a product and shares it to a chat; returns the card."""
+    await user.launch(f"/pages/product/detail?id={product_id}")
+    return await user.share()
+
+
+async def summary(sim, user) -> dict:
+    return dict(await sim.backend.get("/api/referral/summary", as_user=user))
+
+
+@journey(area="referral")
+async def a_referred_friends_first_order_earns_a_commission_that_settles(sim, alice, bob):
+    await open_shop(sim)
+    product = await sim.backend.get(f"/api/products/{PRODUCT}")
+    card = await share_product(alice)
+    code = (await summary(sim, alice))["referralCode"]
+    assert f"ref={code}" in card.path
+
+    detail = await bob.open(card)
+    assert detail.route == "pages/product/detail"
+    await detail.tap("buyNow")
+    assert "支付成功" in toast_titles(bob)
+
+    expected = int(product["price"] * product["commissionRate"])
+    mine = await summary(sim, alice)
+    assert [u["ordered"] for u in mine["referredUsers"]] == [True]
+    assert mine["commissions"] == {"pending": expected, "settled": 0, "clawedBack": 0}
+
+    # Alice looks at her referral centre, then again after the 7-day refund window.
+    centre = await alice.launch("/pages/referral/referral")
+    assert centre.data["referralCode"] == code
+    assert len(centre.data["referredUsers"]) == 1
+    assert centre.data["items"][0]["statusText"] == "待结算"
+    await sim.clock.advance(days=7, minutes=1)
+    await centre.pull_down()
+    assert centre.data["items"][0]["statusText"] == "已结算"
+    assert (await summary(sim, alice))["commissions"]["settled"] == expected
+    assert sim.trace.findings == []
+
+
+@journey(area="referral")
+async def a_refund_claws_the_commission_back(sim, alice, bob):
+    await open_shop(sim)
+    card = await share_product(alice)
+    detail = await bob.open(card)
+    await detail.tap("buyNow")
+    order_page = bob.current_page
+    assert order_page.route == "pages/order/detail"
+
+    await order_page.tap("refundOrder")
+    await wait_for_refunds(sim)
+    [order] = await orders_of(sim, bob)
+    assert order["status"] == "refunded"
+    commissions = (await summary(sim, alice))["commissions"]
+    assert commissions["pending"] == 0 and commissions["settled"] == 0 and commissions["clawedBack"] > 0
+
+    # Even after the window nothing settles.
+    await sim.clock.advance(days=8)
+    assert (await summary(sim, alice))["commissions"]["settled"] == 0
+    centre = await alice.launch("/pages/referral/referral")
+    assert centre.data["items"][0]["statusText"] == "已扣回"
+    assert sim.trace.findings == []
+
+
+@journey(area="referral")
+async def nobody_refers_themselves(sim, alice):
+    await open_shop(sim)
+    card = await share_product(alice)
+    # Alice taps her own card in the chat and buys.
+    detail = await alice.open(card)
+    await detail.tap("buyNow")
+    mine = await summary(sim, alice)
+    assert mine["referredUsers"] == []
+    assert mine["referredBy"] is None
+    assert mine["items"] == []
+    tracks = await sim.backend.journal(path="/api/referral/track")
+    assert tracks and all(t["responseBody"]["bound"] is False for t in tracks)
+    assert sim.trace.findings == []
+
+
+@journey(area="referral")
+async def the_first_link_a_friend_opens_wins(sim, alice, bob, carol):
+    await open_shop(sim)
+    alice_card = await share_product(alice)
+    carol_card = await share_product(carol, "p005")
+    await bob.open(alice_card)
+    await bob.open(carol_card)
+    await bob.current_page.tap("buyNow")
+
+    assert len((await summary(sim, alice))["items"]) == 1
+    assert (await summary(sim, carol))["referredUsers"] == []
+    assert (await summary(sim, bob))["referredBy"] is not None
+    assert sim.trace.findings == []
+
+
+@journey(area="referral")
+async def the_referral_centre_shares_a_home_link_with_the_code(sim, alice, bob):
+    await open_shop(sim)
+    centre = await alice.launch("/pages/referral/referral")
+    code = centre.data["referralCode"]
+    assert code
+    await centre.tap("copyCode")
+    card = await alice.share()
+    assert card.path.startswith("/pages/index/index") and f"ref={code}" in card.path
+
+    home = await bob.open(card)
+    assert home.route == "pages/index/index"
+    assert len(home.data["products"]) == 10
+    mine = await summary(sim, alice)
+    assert len(mine["referredUsers"]) == 1
+    assert mine["referredUsers"][0]["ordered"] is False
+    assert sim.trace.findings == []
