@@ -20,11 +20,18 @@ __all__ = ["MENUS", "encrypt_for_session", "menu_state"]
 MENUS = ("shareAppMessage", "shareTimeline")
 
 
-def menu_state(ctx: WxContext, route: str | None = None) -> dict[str, Any]:
-    """The share menu of a page: `{shown: {...}, hidden: {...}, withShareTicket, updatable}` (per route)."""
-    route = route if route is not None else (ctx.host.current_route() if ctx.host else None) or ""
+def menu_state(ctx: WxContext, page_id: int | None = None) -> dict[str, Any]:
+    """The share menu of one page instance: `{shown, hidden, withShareTicket, update}` (default: current page).
+
+    Menus belong to the page instance (a relaunch starts clean), so the key is the realm and the page id.
+    """
+    if page_id is None:
+        router = getattr(ctx.host, "router", None)
+        rec = router.current() if router is not None else None
+        page_id = rec.id if rec is not None else 0
+    key = f"{id(ctx.host)}:{page_id}"
     menus: dict[str, dict[str, Any]] = ctx.state.setdefault("share_menus", {})
-    return menus.setdefault(route, {"shown": set(), "hidden": set(), "withShareTicket": False, "update": {}})
+    return menus.setdefault(key, {"shown": set(), "hidden": set(), "withShareTicket": False, "update": {}})
 
 
 def _menus(args: dict[str, Any], default: tuple[str, ...]) -> list[str]:

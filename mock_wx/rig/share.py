@@ -131,7 +131,7 @@ async def share(user: VirtualUser, from_: str = "menu", *, target_dataset: dict[
     if rec is None:
         raise WxError(f"{user.name} has no page open")
     has_app_msg = bool(realm.call("hasMethod", rec.id, "onShareAppMessage"))
-    menu = menu_state(user.ctx, rec.route)
+    menu = menu_state(user.ctx, rec.id)
     route_path = "/" + rec.route + (f"?{_query_string(rec.query)}" if rec.query else "")
     app_name = user.sim.bundle.app_name
     if timeline:

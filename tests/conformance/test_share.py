@@ -191,3 +191,13 @@ async def test_async_share_handler_is_ignored(social: Simulator) -> None:
     card = await alice.share()
     assert card is not None and card.title == "Social Shop" and card.path == "/pages/plain/plain?async=1"
     assert [f.kind for f in social.trace.findings] == ["async-share-handler"]
+
+
+async def test_hidden_menu_belongs_to_the_page(social: Simulator) -> None:
+    """§3: hideShareMenu acts on the current page; a relaunched page shows its menu again."""
+    alice = social.user()
+    page = await alice.launch("/pages/index/index")
+    await page.call("hideAll")
+    assert await alice.share() is None
+    await alice.launch("/pages/index/index")
+    assert await alice.share() is not None
