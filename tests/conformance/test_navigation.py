@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fixture_apps import app_log, js, routes
 
-from mock_wx import NavigationError, VirtualUser
+from mock_wx import NavigationError, VirtualUser, WxError
 
 
 async def go(user: VirtualUser, api: str, url: str) -> str:
@@ -164,3 +164,15 @@ async def test_relaunch_and_redirect_pass_query(user: VirtualUser) -> None:
     assert js(user, "getApp().globalData.query_D") == {"n": "1"}
     await go(user, "reLaunch", "/pages/tab_b/tab_b?n=2")
     assert js(user, "getApp().globalData.query_B") == {"n": "2"}
+
+
+async def test_unloaded_page_handle(user: VirtualUser) -> None:
+    """Issue 2 item 7: a Page handle knows when its page is gone: `alive` turns false and `data` raises."""
+    await user.launch("/pages/tab_a/tab_a")
+    await go(user, "navigateTo", "/pages/d/d")
+    d = user.current_page
+    assert d.alive
+    await user.back()
+    assert not d.alive
+    with pytest.raises(WxError, match="has been unloaded"):
+        _ = d.data
