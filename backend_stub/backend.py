@@ -148,6 +148,7 @@ class Backend:
     async def sweep(self, now: float | None = None) -> dict[str, int]:
         """Time-based rules plus the platform calls they queued (closes, refunds)."""
         result = self.sweep_due(now)
+        self.live.flush_due(self.now() if now is None else now)
         result["platformCalls"] = await self.flush_outbox()
         return result
 

@@ -78,6 +78,8 @@ class BackendConfig:
     session_ttl_seconds: float = 30 * 24 * 3600
     live_comment_limit: int = 5
     live_comment_window_seconds: float = 10.0
+    #: seconds (stub clock) between viewer_count broadcasts to a room; a joiner gets the count at once
+    live_viewer_count_interval: float = 0.5
     moderation_words: tuple[str, ...] = ("傻逼", "fuck", "spam-link", "加微信", "代购")
     journal_size: int = 5000
     platform_timeout_seconds: float = 5.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import defaultdict, deque
 from typing import Any
@@ -24,6 +25,8 @@ class LiveHub:
         self.backend = backend
         self.rooms: dict[str, dict[web.WebSocketResponse, str]] = defaultdict(dict)
         self._recent: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._count_sent: dict[str, float] = {}
+        self._count_pending: dict[str, tuple[float, asyncio.Handle]] = {}
 
     def viewers(self, stream_id: str) -> int:
         return len(set(self.rooms.get(stream_id, {}).values()))
@@ -42,6 +45,34 @@ class LiveHub:
             except (ConnectionResetError, RuntimeError):
                 self.rooms[stream_id].pop(ws, None)
         return sent
+
+    def viewers_changed(self, stream_id: str) -> None:
+        """Broadcast the viewer count, at most once per `live_viewer_count_interval` of stub time."""
+        # Every join telling every viewer is quadratic: 2,000 viewers joining would mean 4 million
+        # frames. Like real live rooms, send the latest count at a bounded rate instead.
+        if stream_id in self._count_pending:
+            return
+        loop, interval = asyncio.get_running_loop(), self.backend.config.live_viewer_count_interval
+        due = self._count_sent.get(stream_id, float("-inf")) + interval
+        if self.backend.now() >= due:
+            handle: asyncio.Handle = loop.call_soon(self._send_count, stream_id)
+        else:
+            # Sent when the stub's clock reaches `due` (flush_due, from sweep) or, on a clock that
+            # does not move by itself, after the same interval of real time.
+            handle = loop.call_later(interval, self._send_count, stream_id)
+        self._count_pending[stream_id] = (due, handle)
+
+    def flush_due(self, now: float) -> None:
+        """Send pending viewer counts whose time has come (the backend's sweep calls this)."""
+        for stream_id, (due, handle) in list(self._count_pending.items()):
+            if now >= due:
+                handle.cancel()
+                self._send_count(stream_id)
+
+    def _send_count(self, stream_id: str) -> None:
+        self._count_pending.pop(stream_id, None)
+        self._count_sent[stream_id] = self.backend.now()
+        self.backend.spawn(self.broadcast(stream_id, {"type": "viewer_count", "count": self.viewers(stream_id)}))
 
     def stream(self, stream_id: str) -> dict[str, Any]:
         row = self.backend.db.one("SELECT * FROM streams WHERE id=?", stream_id)
@@ -114,7 +145,8 @@ class LiveHub:
             await ws.close()
             return ws
         self.rooms[stream_id][ws] = user["id"]
-        await self.broadcast(stream_id, {"type": "viewer_count", "count": self.viewers(stream_id)})
+        await ws.send_str(dumps({"type": "viewer_count", "count": self.viewers(stream_id)}))
+        self.viewers_changed(stream_id)
         try:
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
@@ -136,10 +168,13 @@ class LiveHub:
             if not self.rooms[stream_id]:
                 del self.rooms[stream_id]
             else:
-                await self.broadcast(stream_id, {"type": "viewer_count", "count": self.viewers(stream_id)})
+                self.viewers_changed(stream_id)
         return ws
 
     async def close(self) -> None:
+        for _, handle in self._count_pending.values():
+            handle.cancel()
+        self._count_pending.clear()
         for room in list(self.rooms.values()):
             for ws in list(room):
                 await ws.close()

@@ -102,6 +102,7 @@ async def platform(clock: VirtualClock) -> AsyncIterator[WeChatPlatform]:
 
 
 async def start_shop(platform: WeChatPlatform, clock: VirtualClock, **config: Any) -> BackendServer:
+    config.setdefault("live_viewer_count_interval", 0.0)  # every change at once; test_live checks the throttle
     cfg = BackendConfig(test_mode=config.pop("test_mode", True), platform_url=platform.base_url,
                         clock=clock.time, **config)
     server = BackendServer(cfg)

@@ -6,7 +6,10 @@ import json
 
 import aiohttp
 
-from .conftest import Shop
+from mock_wx.clock import VirtualClock
+from mock_wx.platform import WeChatPlatform
+
+from .conftest import Shop, start_shop
 
 
 async def _next(ws: aiohttp.ClientWebSocketResponse, kind: str) -> dict:
@@ -14,6 +17,11 @@ async def _next(ws: aiohttp.ClientWebSocketResponse, kind: str) -> dict:
         msg = json.loads((await ws.receive(timeout=2)).data)
         if msg["type"] == kind:
             return msg
+
+
+async def _count(ws: aiohttp.ClientWebSocketResponse, expected: int) -> None:
+    while (await _next(ws, "viewer_count"))["count"] != expected:
+        pass
 
 
 async def test_live_room(shop: Shop) -> None:
@@ -25,9 +33,9 @@ async def test_live_room(shop: Shop) -> None:
     assert detail["stream"]["id"] == "s1" and len(detail["products"]) == 4
     ws_url = shop.url.replace("http", "ws") + "/api/live-stream/s1/ws"
     async with shop.session.ws_connect(f"{ws_url}?token={alice.token}") as a:
-        assert (await _next(a, "viewer_count"))["count"] == 1
+        assert (await _next(a, "viewer_count"))["count"] == 1  # at once, to the joiner
         async with shop.session.ws_connect(f"{ws_url}?token={bob.token}") as b:
-            assert (await _next(a, "viewer_count"))["count"] == 2
+            await _count(a, 2)
             assert (await alice.ok("GET", "/api/live-stream/s1"))["stream"]["viewerCount"] == 2
             await b.send_str(json.dumps({"type": "comment", "comment": {"content": "好看！", "userId": "fake"}}))
             got = (await _next(a, "comment"))["comment"]
@@ -43,7 +51,7 @@ async def test_live_room(shop: Shop) -> None:
             assert (await _next(b, "comment"))["comment"]["content"] == "later"
             await shop.admin.ok("POST", "/__admin/live/s1/highlight", {"productId": "p002"})
             assert (await _next(b, "product_highlight"))["productId"] == "p002"
-        assert (await _next(a, "viewer_count"))["count"] == 1
+        await _count(a, 1)
         await shop.admin.ok("POST", "/__admin/live/s1/end")
         await _next(a, "stream_end")
     assert shop.scalar("SELECT COUNT(*) FROM live_comments") == 6
@@ -63,3 +71,28 @@ async def test_live_needs_a_token_and_a_room(shop: Shop) -> None:
         assert (await _next(ws, "error"))["error"] == "not_live"
         await ws.send_str("not json")
         assert (await _next(ws, "error"))["error"] == "bad_message"
+
+
+async def test_viewer_counts_are_throttled(platform: WeChatPlatform, clock: VirtualClock) -> None:
+    server = await start_shop(platform, clock, live_viewer_count_interval=60.0)
+    async with aiohttp.ClientSession() as session:
+        shop = Shop(server, platform, clock, session)
+        await shop.seed(products=4, users=0, posts=0, streams=1)
+        viewers = await shop.users(30)
+        ws_url = shop.url.replace("http", "ws") + "/api/live-stream/s1/ws?token="
+        sockets = [await session.ws_connect(ws_url + v.token) for v in viewers]
+        first = sockets[0]
+        await shop.admin.ok("POST", "/__admin/live/s1/highlight", {"productId": "p001"})
+        seen = []
+        while (msg := json.loads((await first.receive(timeout=2)).data))["type"] != "product_highlight":
+            seen.append(msg)
+        # Its own count at join, then one room broadcast; the other 29 joins wait for the next slot.
+        assert [m["type"] for m in seen] == ["viewer_count", "viewer_count"]
+        assert (await viewers[0].ok("GET", "/api/live-stream/s1"))["stream"]["viewerCount"] == 30
+        assert server.backend.live.viewers("s1") == 30 and "s1" in server.backend.live._count_pending
+        await clock.advance(60)
+        await server.sweep()  # the simulator calls this on every clock jump
+        assert (await _next(first, "viewer_count"))["count"] == 30
+        for ws in sockets:
+            await ws.close()
+    await server.close()
