@@ -33,7 +33,10 @@ def show_toast(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
     if icon not in TOAST_ICONS:
         icon = "success"
     duration = int(args.get("duration", 1500))
-    info = {"title": title, "icon": icon, "duration": duration, "until": ctx.clock.time() + duration / 1000}
+    info = {"title": title, "icon": icon, "duration": duration, "mask": bool(args.get("mask", False)),
+            "until": ctx.clock.time() + duration / 1000}
+    if args.get("image"):
+        info["image"] = args["image"]
     ctx.ui["toast"] = info
     ctx.ui.pop("loading", None)  # only one of toast/loading is visible at a time (§8)
     _show(ctx, "toast", info)
@@ -73,7 +76,9 @@ def show_modal(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
         raise Fail("cancelText length should not larger than 4 Chinese characters")
     show_cancel = args.get("showCancel", True) is not False
     info = {"title": args.get("title", ""), "content": args.get("content", ""), "showCancel": show_cancel,
-            "confirmText": confirm_text, "cancelText": cancel_text, "editable": bool(args.get("editable"))}
+            "confirmText": confirm_text, "cancelText": cancel_text,
+            "confirmColor": args.get("confirmColor", "#576B95"), "cancelColor": args.get("cancelColor", "#000000"),
+            "editable": bool(args.get("editable")), "placeholderText": args.get("placeholderText", "")}
     answer = str(ctx.dialogs.answer("modal"))
     _show(ctx, "modal", {**info, "answer": answer})
     if answer.startswith("content:"):
@@ -91,7 +96,8 @@ def show_action_sheet(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
     if len(items) > 6:
         raise Fail("parameter error: itemList should not be large than 6")
     answer = ctx.dialogs.answer("action_sheet")
-    _show(ctx, "actionSheet", {"itemList": items, "answer": answer})
+    _show(ctx, "actionSheet", {"itemList": items, "itemColor": args.get("itemColor", "#000000"),
+                               "alertText": args.get("alertText", ""), "answer": answer})
     if answer == "cancel" or not isinstance(answer, int) or not 0 <= answer < len(items):
         raise Fail("cancel")
     return {"tapIndex": answer}

@@ -16,7 +16,7 @@ async def test_toast_defaults(user: VirtualUser) -> None:
     """§8: showToast defaults: icon 'success', duration 1500 ms, mask false."""
     assert await ui(user, "showToast", {"title": "已保存"}) == {"ok": {"errMsg": "showToast:ok"}}
     toast = user.ctx.ui["toast"]
-    assert (toast["title"], toast["icon"], toast["duration"]) == ("已保存", "success", 1500)
+    assert (toast["title"], toast["icon"], toast["duration"], toast["mask"]) == ("已保存", "success", 1500, False)
 
 
 async def test_toast_options_recorded(user: VirtualUser) -> None:
@@ -51,6 +51,14 @@ async def test_modal_default_answer_is_confirm(user: VirtualUser) -> None:
     assert out == {"ok": {"confirm": True, "cancel": False, "errMsg": "showModal:ok"}}
     shown = user.dialogs.shown[-1]
     assert (shown["confirmText"], shown["cancelText"], shown["showCancel"]) == ("确定", "取消", True)
+    assert (shown["confirmColor"], shown["cancelColor"], shown["editable"]) == ("#576B95", "#000000", False)
+
+
+async def test_modal_without_cancel_button(user: VirtualUser) -> None:
+    """§8: with showCancel false there is no cancel button, so even a cancelling user confirms."""
+    user.dialogs.modal = "cancel"
+    out = await ui(user, "showModal", {"title": "知道了", "showCancel": False})
+    assert out["ok"]["confirm"] is True and user.dialogs.shown[-1]["showCancel"] is False
 
 
 async def test_modal_cancel_is_success_with_cancel_true(user: VirtualUser) -> None:
@@ -95,6 +103,7 @@ async def test_action_sheet_tap_index(user: VirtualUser) -> None:
     user.dialogs.next("action_sheet", 2)
     out = await ui(user, "showActionSheet", {"itemList": ["a", "b", "c"]})
     assert out == {"ok": {"tapIndex": 2, "errMsg": "showActionSheet:ok"}}
+    assert user.dialogs.shown[-1]["itemColor"] == "#000000"  # default
 
 
 async def test_action_sheet_cancel_fails(user: VirtualUser) -> None:
