@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 __all__ = [
+    "drop_live_connections",
     "latest_modal",
     "modal_titles",
     "open_shop",
@@ -93,3 +94,15 @@ async def soon(sim: Any, check: Callable[[], Any], *, within: float = 5.0, what:
         if loop.time() > deadline:
             raise AssertionError(f"not within {within:g} s: {what or check}")
         await asyncio.sleep(0.001)  # real I/O on 127.0.0.1, not think time
+
+
+async def drop_live_connections(sim: Any, stream_id: str) -> int:
+    """The server drops every socket of a live room (a restart), as the embedded backend can; returns how many."""
+    server = sim.services.backend
+    if server is None:
+        raise AssertionError("dropping live connections needs the embedded backend")
+    room = server.backend.live.rooms.get(stream_id, {})
+    sockets = list(room)
+    for ws in sockets:
+        await ws.close(code=1012, message=b"service restart")
+    return len(sockets)

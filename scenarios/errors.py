@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from _helpers import open_shop, orders_of, product_with_group_size, toast_titles
+from _helpers import drop_live_connections, open_shop, orders_of, product_with_group_size, soon, toast_titles
 
 from mock_wx.rig.journeys import journey
 
@@ -141,4 +141,28 @@ async def a_stale_session_logs_in_again_once(sim, alice):
     assert "支付成功" in toast_titles(alice)
     assert [e["status"] for e in await sim.backend.journal(path="/api/auth/login")] == [200, 200]
     assert len(await orders_of(sim, alice)) == 1
+    assert sim.trace.findings == []
+
+
+@journey(area="errors")
+async def a_live_room_that_cannot_reconnect_gives_up_after_three_tries(sim, alice):
+    await open_shop(sim)
+    room = await alice.launch("/pages/live-stream/live-stream?streamId=s1")
+    assert room.data["connected"]
+
+    # The room's socket server goes down: the connection drops and every handshake is refused.
+    await sim.backend.fault("/api/live-stream/s1/ws", status=503)
+    await drop_live_connections(sim, "s1")
+    await soon(sim, lambda: not room.data["connected"], what="the room notices")
+    for wait in (1, 2, 3):  # the app retries after 1 s, 2 s, 3 s
+        await sim.clock.advance(seconds=wait)
+        await soon(sim, lambda: not room.data["connected"])
+    assert toast_titles(alice)[-1] == "连接已断开"
+    attempts = [e for e in sim.trace.of_kind("socket-error", "alice")]
+    assert len(attempts) == 3
+
+    # Sending now says it is still connecting, instead of losing the comment silently.
+    await room.input("onCommentInput", "还在吗")
+    await room.tap("sendComment")
+    assert toast_titles(alice)[-1] == "正在连接"
     assert sim.trace.findings == []

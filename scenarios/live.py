@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from _helpers import latest_modal, open_shop, soon, toast_titles
+from _helpers import drop_live_connections, latest_modal, open_shop, soon, toast_titles
 
 from mock_wx.rig.journeys import journey
 
@@ -124,10 +124,8 @@ async def a_dropped_connection_comes_back_by_itself(sim, alice):
     room = await enter_room(alice)
     assert room.data["connected"]
 
-    # The server drops every connection of the room (a deploy, a flaky network).
-    hub = sim.services.backend.backend.live
-    for ws in list(hub.rooms.get(LIVE, {})):
-        await ws.close()
+    # The server restarts and drops every connection of the room.
+    assert await drop_live_connections(sim, LIVE) == 1
     await soon(sim, lambda: not room.data["connected"], what="the room notices")
 
     await sim.clock.advance(seconds=1)
