@@ -128,6 +128,11 @@ class Realm:
             self._queue.append((int(cb_id), _json({"errMsg": exc.errMsg}), False))
             self._schedule_pump()
             return
+        except Exception as exc:
+            # A bug in a handler or a test's mock: answer with a fail (the page would otherwise wait forever).
+            self.ctx.record("internal-error", api=err_name, error=repr(exc))
+            self._fail(cb_id, err_name, Fail(f"wxsim internal error: {exc!r}"))
+            return
         if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
             fut = asyncio.ensure_future(result)
             self._tasks.add(fut)

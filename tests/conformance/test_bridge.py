@@ -74,3 +74,17 @@ async def test_task_callbacks_still_run(user: VirtualUser, monkeypatch: pytest.M
     await user.idle()
     assert js(user, "seen") == ["request:ok 200", "complete"]
     assert js(user, "typeof task.abort") == "function"
+
+
+async def test_broken_mock_answers_with_fail(user: VirtualUser) -> None:
+    """§0: every async call completes: a mock (or handler) that raises answers fail "<api>:fail wxsim internal error"."""
+
+    def broken(ctx: object, args: dict[str, object]) -> dict[str, object]:
+        raise KeyError("oops")
+
+    user.ctx.mocks["getStorage"] = broken
+    page = await user.launch("/pages/probe/probe")
+    out = await page.tap("callbackOrder", detail={"key": "k"})
+    assert out == ["fail:getStorage:fail wxsim internal error: KeyError('oops')",
+                   "complete:getStorage:fail wxsim internal error: KeyError('oops')"]
+    assert user.sim.trace.of_kind("internal-error")[0].data["api"] == "getStorage"
