@@ -211,12 +211,14 @@ async def clear_faults(ctx: Ctx) -> dict[str, Any]:
 
 
 @router.get("/__admin/journal", summary="Recorded requests", auth=False,
-            query={"path": S, "method": S, "limit": {"type": "integer", "minimum": 1}})
+            query={"path": S, "method": S, "userId": S, "status": I, "limit": {"type": "integer", "minimum": 1}})
 async def journal(ctx: Ctx) -> dict[str, Any]:
     q = ctx.query
     entries = [e for e in ctx.backend.journal
                if (not q.get("path") or e["path"] == q["path"] or fnmatch.fnmatchcase(e["path"], q["path"]))
-               and (not q.get("method") or e["method"] == str(q["method"]).upper())]
+               and (not q.get("method") or e["method"] == str(q["method"]).upper())
+               and (not q.get("userId") or e["userId"] == q["userId"])
+               and (not q.get("status") or e["status"] == q["status"])]
     if q.get("limit"):
         entries = entries[-int(q["limit"]):]
     return {"entries": [{**e, "requestBody": _body_of(e["requestBody"]), "responseBody": _body_of(e["responseBody"])}

@@ -106,6 +106,7 @@ async def test_journal_records_requests(shop: Shop) -> None:
         await alice.get("/api/user/me")
     dropped = (await shop.admin.ok("GET", "/__admin/journal", path="/api/user/me"))["entries"]
     assert [e["status"] for e in dropped] == [499]
+    assert len((await shop.admin.ok("GET", "/__admin/journal", userId=alice.user_id, status=404))["entries"]) == 1
     missing = (await shop.admin.ok("GET", "/__admin/journal", path="/api/orders/*", limit=1))["entries"]
     assert missing[0]["status"] == 404
     await shop.admin.ok("DELETE", "/__admin/journal")

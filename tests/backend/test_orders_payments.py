@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -176,3 +177,24 @@ async def test_platform_down_gives_502_and_keeps_stock(seeded: Shop) -> None:
     status, body = await alice.post("/api/orders", {"productId": "p001"})
     assert (status, body["error"]) == (502, "payment_unavailable")
     assert (await alice.ok("GET", "/api/products/p001"))["stock"] == stock
+
+
+async def test_refund_retries_after_a_platform_outage_and_happens_once(seeded: Shop) -> None:
+    alice = await seeded.login("alice")
+    data = await _order(seeded, alice)
+    oid = data["order"]["id"]
+    await seeded.pay(data["payment"])
+    pay = seeded.backend.pay
+    assert pay is not None
+    real_url, pay.base_url = pay.base_url, "http://127.0.0.1:9"
+    assert (await alice.ok("POST", f"/api/orders/{oid}/refund"))["status"] == "refunding"
+    outbox = seeded.backend.db.one("SELECT * FROM outbox WHERE kind='refund'")
+    assert (outbox["status"], outbox["attempts"]) == ("pending", 1) and "TRANSPORT" in outbox["last_error"]
+    pay.base_url = real_url
+    await seeded.clock.advance(10)
+    # Two sweeps racing (a clock listener and a request, say) still send one refund.
+    await asyncio.gather(seeded.server.sweep(), seeded.server.sweep(), alice.get("/api/orders"))
+    await seeded.settle()
+    assert (await alice.ok("GET", f"/api/orders/{oid}"))["status"] == "refunded"
+    assert len(seeded.platform.pay.refunds) == 1
+    assert seeded.scalar("SELECT status FROM outbox WHERE kind='refund'") == "done"
