@@ -356,5 +356,7 @@ def _decode_buffers(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _summary(args: Any) -> Any:
+    if isinstance(args, dict) and any(k.startswith("__") for k in args):
+        args = {k: v for k, v in args.items() if not k.startswith("__")}  # bridge bookkeeping, not the app's
     text = _json(args) if not isinstance(args, str) else args
     return args if len(text) <= 2000 else text[:2000] + "..."
