@@ -45,13 +45,18 @@ async def placing_an_order_fails_with_a_server_error(sim, alice):
 @journey(area="errors")
 async def a_slow_server_times_out(sim, alice):
     await open_shop(sim)
-    sim.services.stall_grace = 0.1  # stop waiting (in real time) for the stalled request early
-    await sim.backend.fault("/api/social-feed", delayMs=800, count=1)
     feed = await alice.launch("/pages/social-feed/social-feed")
-    # app.json networkTimeout.request is 10 s
-    await sim.clock.advance(seconds=11)
+    # The next page of the feed hangs on the server.
+    await sim.backend.fault("/api/social-feed", delayMs=300, count=1)
+    grace, sim.services.stall_grace = sim.services.stall_grace, 0.05  # real seconds idle() waits for it
+    await feed.reach_bottom()
+    assert feed.data["loading"]
+    await sim.clock.advance(seconds=11)  # app.json networkTimeout.request is 10 s
+    sim.services.stall_grace = grace
     assert feed.data["error"] == "网络超时"
-    assert not feed.data["loading"]
+    assert not feed.data["loading"] and len(feed.data["posts"]) == 10
+    await feed.reach_bottom()
+    assert len(feed.data["posts"]) == 20
     await feed.pull_down()
     assert len(feed.data["posts"]) == 10
     assert sim.trace.findings == []
@@ -140,6 +145,7 @@ async def a_stale_session_logs_in_again_once(sim, alice):
     await detail.tap("buyNow")
     assert "支付成功" in toast_titles(alice)
     assert [e["status"] for e in await sim.backend.journal(path="/api/auth/login")] == [200, 200]
+    assert [e["status"] for e in await sim.backend.journal(path="/api/group-buy")] == [401, 200]
     assert len(await orders_of(sim, alice)) == 1
     assert sim.trace.findings == []
 
