@@ -46,6 +46,28 @@ def _named(spec: str) -> str:
     return ", ".join(parts)
 
 
+_BRACE_OPEN = re.compile(r"^\s*(import\s+([\w$]+\s*,\s*)?\{|export\s*\{)[^}]*$")
+
+
+def _join_braces(lines: list[str]) -> list[str]:
+    """Put a brace list spread over lines (`import {\n  a,\n  b\n} from 'x'`) on its first line, leaving the
+    lines it took empty, so the line-by-line rewrite sees one statement and every later line stays put."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        if _BRACE_OPEN.match(out[i]):
+            j = i
+            while j + 1 < len(out) and "}" not in out[j]:
+                j += 1
+            if "}" in out[j] and j > i:
+                out[i] = " ".join(part.strip() if k else part.rstrip() for k, part in enumerate(out[i:j + 1]))
+                for k in range(i + 1, j + 1):
+                    out[k] = ""
+            i = j
+        i += 1
+    return out
+
+
 def transform_esm(source: str) -> str:
     """Turn the ES module syntax WeChat's compiler accepts into CommonJS, keeping every line in place."""
     if "import" not in source and "export" not in source:
@@ -53,7 +75,7 @@ def transform_esm(source: str) -> str:
     out: list[str] = []
     tail: list[str] = []
     uses_esm = False
-    for line in source.split("\n"):
+    for line in _join_braces(source.split("\n")):
         m = _IMPORT_DEFAULT_NAMED.match(line)
         if m:
             ind, default, named, src = m.groups()

@@ -11,20 +11,22 @@ from mock_wx.runtime.loader import transform_esm
 
 @pytest.mark.app("esm")
 async def test_es_module_syntax(user: VirtualUser) -> None:
-    """Issue 2 item 1: `import x from`, `import {a} from`, `import * as`, `export default`, named and re-exports work."""
+    """Issue 2 item 1: `import x from`, `import {a} from` (also over several lines), `import * as`, `export default`,
+    named and re-exports work."""
     page = await user.launch()
     assert await page.call("probe") == {
-        "triple": 6, "double": 10, "box": 4, "ns": [2, 7, "function"], "two": 2, "legacy": "legacy",
+        "triple": 6, "double": 10, "box": 4, "ns": [2, 7, "function", 8], "two": 2, "twice": 8, "legacy": "legacy",
         "later": "x", "env": "test",
     }
 
 
 def test_esm_transform_keeps_lines() -> None:
     """Issue 2 item 1/9: the ES module transform keeps every line in place, so stack lines stay exact."""
-    src = "import a from './a'\nimport { b as c } from './b'\nexport const d = 1\nexport default a\nthrow 1\n"
+    src = "import a from './a'\nimport {\n  b as c,\n  e,\n} from './b'\nexport const d = 1\nexport default a\nthrow 1\n"
     out = transform_esm(src)
     assert out.count("\n") == src.count("\n")
-    assert out.split("\n")[4] == "throw 1"
+    assert out.split("\n")[7] == "throw 1"
+    assert "const {b: c, e} = require('./b');" in out.split("\n")[1]
 
 
 async def test_relative_absolute_and_cached_requires(user: VirtualUser) -> None:
