@@ -122,6 +122,8 @@ class Backend:
         if not isinstance(data, dict) or data.get("errcode") or not data.get("openid"):
             errcode = data.get("errcode") if isinstance(data, dict) else None
             errmsg = data.get("errmsg") if isinstance(data, dict) else None
+            if errcode == -1:  # "system busy" is the platform's trouble, not a bad code (§9)
+                raise ApiError(502, "platform_unavailable", f"code2Session: errcode -1 {errmsg}")
             raise ApiError(401, "invalid_code", f"code2Session: errcode {errcode} {errmsg}")
         return data
 
