@@ -140,3 +140,26 @@ async def a_shared_post_leads_to_its_product(sim, alice, bob):
     assert detail.route == "pages/product/detail"
     assert detail.data["from"] == "post"
     assert sim.trace.findings == []
+
+
+@journey(area="feed")
+async def a_friend_likes_and_comments_on_a_shared_post(sim, alice, bob):
+    await open_shop(sim)
+    feed = await alice.launch(FEED)
+    post = feed.data["posts"][0]
+    card = await alice.share("button", target_dataset={"id": post["id"], "index": 0})
+
+    page = await bob.open(card, chat="group")
+    was_liked = page.data["post"]["liked"]
+    await page.tap("onLikePost")
+    assert page.data["post"]["liked"] is not was_liked
+    await page.tap("onCommentPost")
+    comments = bob.current_page
+    await comments.input("onInput", "我也想要同款")
+    await comments.tap("submitComment")
+    detail = await bob.back()
+    assert detail.data["comments"][0]["content"] == "我也想要同款", "the post shows the newest comments on return"
+
+    await feed.pull_down()
+    assert feed.data["posts"][0]["commentCount"] == post["commentCount"] + 1
+    assert sim.trace.findings == []

@@ -120,3 +120,19 @@ async def a_link_to_a_missing_page_lands_on_home(sim, alice):
     assert page.route == "pages/index/index"
     assert len(page.data["products"]) == 10
     assert sim.trace.findings == []
+
+
+@journey(area="navigation")
+async def a_moments_card_opens_the_product_in_browse_only_mode(sim, alice, bob):
+    await open_shop(sim)
+    await alice.launch("/pages/product/detail?id=p002")
+    card = await alice.share(timeline=True)
+    assert card.kind == "timeline" and card.query["id"] == "p002"
+
+    # Bob taps it in Moments: a single page, no login, but the product is there to look at.
+    page = await bob.open(card)
+    assert page.route == "pages/product/detail"
+    assert page.data["product"]["id"] == "p002"
+    assert page.data["priceText"].startswith("¥")
+    assert len(await sim.backend.journal(path="/api/auth/login")) == 1, "only alice logged in"
+    assert sim.trace.findings == []

@@ -170,3 +170,46 @@ async def a_shipped_order_is_confirmed_on_arrival(sim, alice):
     assert "已收货" in toast_titles(alice)
     assert page.data["order"]["status"] == "completed"
     assert sim.trace.findings == []
+
+
+@journey(area="payments")
+async def a_lost_payment_notification_is_delivered_again(sim, alice):
+    await open_shop(sim)
+    # The backend is briefly down when WeChat Pay tells it about the payment.
+    await sim.backend.fault("/api/pay/notify", status=500, count=1)
+    await buy_now(alice)
+    assert "支付成功" in toast_titles(alice)
+    page = alice.current_page
+    assert page.route == ORDER_DETAIL
+    # The order page checks three times, a second apart, and still sees it unpaid.
+    await sim.clock.advance(seconds=4)
+    assert page.data["order"]["status"] == "created"
+
+    # WeChat Pay retries 15 s after the first try.
+    await sim.clock.advance(seconds=15)
+    order = await order_of(sim, alice, page.data["orderId"])
+    assert order["status"] == "paid"
+    [delivery] = sim.services.platform.pay.deliveries
+    assert [a.status for a in delivery.attempts] == [500, 204] and delivery.acknowledged
+    again = await open_my_only_order(alice)
+    assert again.data["statusText"] == "已支付"
+    assert sim.trace.findings == []
+
+
+@journey(area="payments")
+async def a_duplicate_notification_changes_nothing(sim, alice):
+    await open_shop(sim)
+    stock_before = (await sim.backend.get(f"/api/products/{PRODUCT}"))["stock"]
+    await buy_now(alice)
+    order_id = alice.current_page.data["orderId"]
+    [delivery] = sim.services.platform.pay.deliveries
+
+    attempt = await sim.services.platform.pay.redeliver(delivery.transaction_id)
+    assert attempt.ok
+    order = await order_of(sim, alice, order_id)
+    assert order["status"] == "paid"
+    assert len(await orders_of(sim, alice)) == 1
+    assert (await sim.backend.get(f"/api/products/{PRODUCT}"))["stock"] == stock_before - 1
+    level = await sim.backend.get("/api/user/me", as_user=alice)
+    assert level["points"] == 50, "the purchase is rewarded once"
+    assert sim.trace.findings == []
