@@ -33,9 +33,11 @@ async def fifty_viewers_comment_in_one_room(sim):
     viewers = sim.users(50)
     rooms = [await enter_room(viewer) for viewer in viewers]
     assert all(room.data["connected"] for room in rooms)
+    await soon(sim, lambda: rooms[0].data["viewerCount"] == 50, within=15, what="the first viewer counts 50")
     await soon(sim, lambda: all(room.data["viewerCount"] == 50 for room in rooms), what="everyone counts 50")
 
     await asyncio.gather(*(say(room, f"{viewer.name} 来了") for viewer, room in zip(viewers, rooms, strict=True)))
+    await soon(sim, lambda: len(rooms[-1].data["comments"]) == 50, within=15, what="the last viewer has them all")
     await soon(sim, lambda: all(len(room.data["comments"]) == 50 for room in rooms), what="every comment arrives")
     for room in (rooms[0], rooms[24], rooms[-1]):
         comments = room.data["comments"]
