@@ -27,6 +27,7 @@ _IMPORT_DEFAULT = re.compile(r"^(\s*)import\s+([\w$]+)\s+from\s*(['\"][^'\"]+['\
 _IMPORT_NS = re.compile(r"^(\s*)import\s+\*\s+as\s+([\w$]+)\s+from\s*(['\"][^'\"]+['\"])\s*;?")
 _IMPORT_NAMED = re.compile(r"^(\s*)import\s*\{([^}]*)\}\s*from\s*(['\"][^'\"]+['\"])\s*;?")
 _IMPORT_BARE = re.compile(r"^(\s*)import\s*(['\"][^'\"]+['\"])\s*;?")
+_EXPORT_DEFAULT_DECL = re.compile(r"^(\s*)export\s+default\s+(?:(?:async\s+)?function\*?\s*([\w$]+)|class\s+([\w$]+))")
 _EXPORT_DEFAULT = re.compile(r"^(\s*)export\s+default\s+")
 _EXPORT_DECL = re.compile(r"^(\s*)export\s+(async\s+function\*?|function\*?|class|const|let|var)\s+([\w$]+)")
 _EXPORT_LIST = re.compile(r"^(\s*)export\s*\{([^}]*)\}\s*(from\s*(['\"][^'\"]+['\"]))?\s*;?")
@@ -93,6 +94,12 @@ def transform_esm(source: str) -> str:
             uses_esm = True
         elif (m := _IMPORT_BARE.match(line)):
             line = f"{m.group(1)}require({m.group(2)});" + line[m.end():]
+        elif (m := _EXPORT_DEFAULT_DECL.match(line)):
+            # `export default function name() {}` declares `name` in the module too: keep the declaration.
+            name = m.group(2) or m.group(3)
+            line = m.group(1) + line[line.index("default") + len("default"):].lstrip()
+            tail.append(f"exports.default = {name};")
+            uses_esm = True
         elif (m := _EXPORT_DEFAULT.match(line)):
             line = f"{m.group(1)}exports.default = " + line[m.end():]
             uses_esm = True
@@ -116,7 +123,8 @@ def transform_esm(source: str) -> str:
     if uses_esm:
         out[0] = 'Object.defineProperty(exports, "__esModule", {value: true}); ' + out[0]
     if tail:
-        out[-1] = out[-1] + " " + " ".join(tail)
+        # On a line of its own after the file: the last line may end in a `// comment` or lack its semicolon.
+        out.append(";" + " ".join(tail))
     return "\n".join(out)
 
 
