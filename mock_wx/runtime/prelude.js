@@ -432,6 +432,11 @@
   function requireFrom(from, p) {
     if (typeof p !== 'string') throw new TypeError('require() expects a string path');
     var file = resolve(normalize(from, p));
+    if (!file && p.charAt(0) !== '.' && p.charAt(0) !== '/') {
+      // A bare name not found next to the file is an npm package built into miniprogram_npm/ (its
+      // package.json main is built to index.js by the IDE's "build npm").
+      file = resolve('miniprogram_npm/' + normalize('', p));
+    }
     if (!file) {
       throw new Error('module "' + normalize(from, p) + '" is not defined, require args is \'' + p + '\'');
     }

@@ -12,11 +12,11 @@ from mock_wx.runtime.loader import transform_esm
 @pytest.mark.app("esm")
 async def test_es_module_syntax(user: VirtualUser) -> None:
     """Issue 2 item 1: `import x from`, `import {a} from` (also over several lines), `import * as`, `export default`,
-    named and re-exports work."""
+    named and re-exports work; a bare package name resolves in miniprogram_npm/."""
     page = await user.launch()
     assert await page.call("probe") == {
         "triple": 6, "double": 10, "box": 4, "ns": [2, 7, "function", 8, 3], "two": 2, "twice": 8, "legacy": "legacy",
-        "later": "x", "env": "test",
+        "later": "x", "env": "test", "npm": "1970-1-1",
     }
 
 
