@@ -94,6 +94,8 @@ class QuickJSEngine:
 
     def eval(self, code: str) -> Any:
         """Evaluate a script; JS exceptions become `JSError` with file:line."""
+        if self.host_errors:
+            self.host_errors.clear()
         try:
             return self._ctx.eval(code)
         except quickjs.JSException as exc:
@@ -111,6 +113,8 @@ class QuickJSEngine:
         f = self._ctx.eval(path)
 
         def call(*args: Any) -> Any:
+            if self.host_errors:
+                self.host_errors.clear()  # left by an earlier call whose JS caught the error
             try:
                 return f(*args)
             except quickjs.JSException as exc:
@@ -121,6 +125,8 @@ class QuickJSEngine:
     def call(self, fn: str | Any, *args: Any) -> Any:
         """Call a JS function (by dotted name or object) with primitive arguments."""
         f = self._ctx.eval(fn) if isinstance(fn, str) else fn
+        if self.host_errors:
+            self.host_errors.clear()
         try:
             return f(*args)
         except quickjs.JSException as exc:
