@@ -45,6 +45,9 @@ async def sharing_points_stop_at_the_daily_cap(sim, alice):
     rewards = await rewards_of(sim)
     assert [r["points"] for r in rewards] == [10] * 10 + [0]
     assert rewards[-1]["reason"] == "daily_cap"
+    # The tenth share made 100 points (level 2) and ten shares earn 社交达人.
+    assert "Level Up!" in modal_titles(alice)
+    assert any("社交达人" in d.get("content", "") for d in alice.dialogs.shown)
 
     # A new day, new points.
     await sim.clock.advance(days=1)
