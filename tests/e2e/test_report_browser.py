@@ -5,7 +5,8 @@ Playwright's async API in async tests, on one module-scoped event loop with one 
 (pytest-playwright's `page` fixture) keeps an event loop running in the worker's thread for the whole
 session, and every later pytest-asyncio test in that worker then fails with "Runner.run() cannot be
 called from a running event loop". The `wxsim` runs happen in subprocesses (tests/e2e/conftest.py),
-once per session even under xdist.
+once per session even under xdist. The fixtures are not named `page`/`browser`, so pytest-playwright
+does not parametrize these tests by its `--browser` option.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ async def chromium() -> AsyncIterator[Any]:
 
 
 @pytest_asyncio.fixture(loop_scope="module")
-async def page(chromium: Any) -> AsyncIterator[Any]:
+async def report_page(chromium: Any) -> AsyncIterator[Any]:
     """A fresh browser context and tab per test."""
     context = await chromium.new_context()
     p = await context.new_page()
@@ -67,7 +68,8 @@ async def _cells(row: Any) -> list[str]:
     return [c.strip() for c in await row.locator("td").all_inner_texts()]
 
 
-async def test_demo_summary_counts(page: Any, demo_run: CliRun) -> None:
+async def test_demo_summary_counts(report_page: Any, demo_run: CliRun) -> None:
+    page = report_page
     await _open(page, demo_run)
     results = demo_run.results
     assert results, "the demo's JSON export is empty"
@@ -77,7 +79,8 @@ async def test_demo_summary_counts(page: Any, demo_run: CliRun) -> None:
     assert (await page.title()).startswith("wxsim demo:")
 
 
-async def test_demo_has_a_row_per_journey(page: Any, demo_run: CliRun) -> None:
+async def test_demo_has_a_row_per_journey(report_page: Any, demo_run: CliRun) -> None:
+    page = report_page
     await _open(page, demo_run)
     rows = page.locator("#summary tbody tr")
     assert await rows.count() == len(demo_run.results)
@@ -91,7 +94,8 @@ async def test_demo_has_a_row_per_journey(page: Any, demo_run: CliRun) -> None:
         assert (await page.locator(f"section{href} h3").inner_text()).startswith(r["journey"])
 
 
-async def test_demo_findings_table_matches_the_run(page: Any, demo_run: CliRun) -> None:
+async def test_demo_findings_table_matches_the_run(report_page: Any, demo_run: CliRun) -> None:
+    page = report_page
     await _open(page, demo_run)
     rows = page.locator("#findings tbody tr")
     findings = _findings(demo_run)
@@ -102,7 +106,8 @@ async def test_demo_findings_table_matches_the_run(page: Any, demo_run: CliRun) 
         assert await rows.count() == len(findings)
 
 
-async def test_findings_table_lists_each_mistake(page: Any, mistakes_run: CliRun) -> None:
+async def test_findings_table_lists_each_mistake(report_page: Any, mistakes_run: CliRun) -> None:
+    page = report_page
     await _open(page, mistakes_run)
     rows = page.locator("#findings tbody tr")
     assert await rows.count() == 5
@@ -122,7 +127,8 @@ async def test_findings_table_lists_each_mistake(page: Any, mistakes_run: CliRun
     assert await page.locator('.user[data-user="bob"] li.ev.finding').count() == 2
 
 
-async def test_a_users_timeline_shows_their_events_in_order(page: Any, demo_run: CliRun) -> None:
+async def test_a_users_timeline_shows_their_events_in_order(report_page: Any, demo_run: CliRun) -> None:
+    page = report_page
     await _open(page, demo_run)
     i, r = next((i, r) for i, r in enumerate(demo_run.results)
                 if r["ok"] and len({e["user"] for e in r["trace"]}) >= 2)
@@ -140,7 +146,8 @@ async def test_a_users_timeline_shows_their_events_in_order(page: Any, demo_run:
 VISIBLE = "els => els.filter(e => getComputedStyle(e).display !== 'none').map(e => e.dataset.kind)"
 
 
-async def test_kind_filter_hides_other_events(page: Any, demo_run: CliRun) -> None:
+async def test_kind_filter_hides_other_events(report_page: Any, demo_run: CliRun) -> None:
+    page = report_page
     await _open(page, demo_run)
     events = page.locator("li.ev")
     all_kinds = await events.evaluate_all("els => els.map(e => e.dataset.kind)")

@@ -96,6 +96,7 @@ async def test_share_apis_lenient_one_finding_each_and_flows_complete(lenient: S
     assert [(f.kind, f.page) for f in findings] == [("no-such-api", "pages/share/share")] * 2
     assert "wx.shareAppMessage" in findings[0].message
     assert "wx.shareTimeline" in findings[1].message
+    assert lenient.trace.of_kind("share") == []  # recorded and ignored: no card was made
 
 
 async def test_share_apis_strict_are_not_functions(strict: Simulator) -> None:
