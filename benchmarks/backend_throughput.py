@@ -15,6 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 import aiohttp
+from aiohttp import web
 
 from backend_stub import BackendConfig, BackendServer
 from mock_wx.clock import VirtualClock
@@ -35,6 +36,31 @@ async def _drive(n: int, concurrency: int, call: Callable[[int], Awaitable[int]]
     return n / (time.perf_counter() - started), statuses
 
 
+async def _bare_baseline(session: aiohttp.ClientSession, body: bytes, n: int, concurrency: int) -> float:
+    """The same client against an aiohttp handler that only returns `body`."""
+    app = web.Application()
+
+    async def handler(_: web.Request) -> web.Response:
+        return web.Response(body=body, content_type="application/json")
+
+    app.router.add_get("/api/products", handler)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def read(_: int) -> int:
+        async with session.get(f"http://127.0.0.1:{port}/api/products") as resp:
+            await resp.read()
+            return resp.status
+
+    await _drive(200, concurrency, read)
+    rps, _ = await _drive(n, concurrency, read)
+    await runner.cleanup()
+    return rps
+
+
 async def main(reads: int, joins: int, concurrency: int) -> None:
     clock = VirtualClock()
     async with WeChatPlatform(clock) as platform, BackendServer(
@@ -52,6 +78,9 @@ async def main(reads: int, joins: int, concurrency: int) -> None:
 
             await _drive(200, concurrency, read)  # warm-up
             read_rps, read_status = await _drive(reads, concurrency, read)
+            async with session.get(f"{url}/api/products?page=1&limit=10") as resp:
+                body = await resp.read()
+            bare_rps = await _bare_baseline(session, body, reads, concurrency)
 
             # One user per join (one open group per user per product), groups of 20 made by creators.
             server.backend.db.run("UPDATE products SET stock=1000000 WHERE id='p001'")
@@ -74,7 +103,9 @@ async def main(reads: int, joins: int, concurrency: int) -> None:
                     return resp.status
 
             join_rps, join_status = await _drive(joins, concurrency, join)
-    print(f"GET /api/products          {read_rps:8.0f} req/s  ({reads} requests, {concurrency} in flight, {read_status})")
+    print(f"bare aiohttp, same body    {bare_rps:8.0f} req/s  (a handler returning the bytes: the ceiling here)")
+    print(f"GET /api/products          {read_rps:8.0f} req/s  ({reads} requests, {concurrency} in flight, {read_status}; "
+          f"{read_rps / bare_rps:.0%} of bare)")
     print(f"POST /api/group-buy/{{id}}/join {join_rps:6.0f} req/s  ({joins} joins incl. platform prepay, {join_status})")
 
 
