@@ -227,3 +227,28 @@ async def joining_twice_takes_you_back_to_your_group(sim, alice, bob):
     assert bob.current_page.data["isMember"]
     assert len(await orders_of(sim, bob)) == 1
     assert sim.trace.findings == []
+
+
+@journey(area="group-buy")
+async def a_member_who_asks_for_a_refund_frees_the_place(sim, alice, bob, carol):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 3)
+    group_page = await start_group(alice, product["id"])
+    group_id = group_page.data["groupId"]
+    card = await alice.share()
+    bob_page = await bob.open(card)
+    await bob_page.tap("joinGroup")
+
+    # Bob changes his mind: from his orders he asks for his money back.
+    orders = await bob.switch_tab("/pages/order/list")
+    await orders.tap("onOrderTap", dataset={"id": orders.data["orders"][0]["id"]})
+    await bob.current_page.tap("refundOrder")
+    await wait_for_refunds(sim)
+    [order] = await orders_of(sim, bob)
+    assert order["status"] == "refunded"
+
+    group = await sim.backend.get(f"/api/group-buy/{group_id}", as_user=alice)
+    assert [p["userId"] for p in group["participants"]] == [group["creatorId"]]
+    carol_page = await carol.open(card)
+    assert carol_page.data["canJoin"] and len(carol_page.data["emptySlots"]) == 2
+    assert sim.trace.findings == []

@@ -122,3 +122,35 @@ async def the_referral_centre_shares_a_home_link_with_the_code(sim, alice, bob):
     assert len(mine["referredUsers"]) == 1
     assert mine["referredUsers"][0]["ordered"] is False
     assert sim.trace.findings == []
+
+
+@journey(area="referral")
+async def an_old_customer_is_not_bound_by_a_new_link(sim, alice, bob):
+    await open_shop(sim)
+    await bob.launch("/pages/index/index")  # bob has used the shop for a while
+    await bob.hide()
+    await sim.clock.advance(days=8)
+
+    card = await share_product(alice)
+    detail = await bob.open(card)
+    await detail.tap("buyNow")
+    [track] = await sim.backend.journal(path="/api/referral/track")
+    assert track["responseBody"] == {"bound": False, "reason": "window_expired"}
+    mine = await summary(sim, alice)
+    assert mine["referredUsers"] == [] and mine["items"] == []
+    assert sim.trace.findings == []
+
+
+@journey(area="referral")
+async def two_friends_cannot_refer_each_other(sim, alice, bob):
+    await open_shop(sim)
+    card = await share_product(alice)
+    await bob.open(card)                     # bob is alice's referral now
+    bob_card = await share_product(bob, "p005")
+    await alice.open(bob_card)               # ... so alice cannot become his
+    assert len((await summary(sim, alice))["referredUsers"]) == 1
+    assert (await summary(sim, bob))["referredUsers"] == []
+    assert (await summary(sim, alice))["referredBy"] is None
+    tracks = await sim.backend.journal(path="/api/referral/track")
+    assert tracks[-1]["responseBody"]["reason"] == "cycle"
+    assert sim.trace.findings == []
