@@ -79,7 +79,7 @@ async def wait_for_refunds(sim: Any, seconds: float = 30) -> None:
     await sim.idle()
 
 
-async def soon(sim: Any, check: Callable[[], Any], *, within: float = 5.0, what: str = "") -> None:
+async def soon(sim: Any, check: Callable[[], Any], *, within: float = 10.0, what: str = "") -> None:
     """Wait until `check()` holds, for socket frames still on their way from the server.
 
     A frame the server pushes is not work the simulation knows to wait for, so this waits for the
