@@ -162,6 +162,12 @@
     global.console[level] = function () { host.log(level, fmt(arguments)); };
   });
   global.console.group = global.console.groupEnd = global.console.time = global.console.timeEnd = function () {};
+  // The rest of the console an app may call (the AppService's console has them): logged, never a TypeError.
+  global.console.groupCollapsed = global.console.timeLog = global.console.count = global.console.countReset = function () {};
+  global.console.trace = global.console.dir = global.console.table = function () { host.log('log', fmt(arguments)); };
+  global.console.assert = function (cond) {
+    if (!cond) host.log('error', 'Assertion failed: ' + fmt(Array.prototype.slice.call(arguments, 1)));
+  };
 
   /* ---------------- the bridge ---------------- */
   var callbacks = {};
