@@ -71,3 +71,14 @@ async def test_strict_has_no_share_api(sim: Simulator) -> None:
     page = await user.launch("/pages/device/device")
     assert await page.call("share") == "absent"
     assert sim.trace.findings == []
+
+
+async def test_console_methods_do_not_throw(sim: Simulator) -> None:
+    """Issue 2 item 1: console is bound per user; log levels land in the trace, table/trace/assert do not throw."""
+    user = sim.user()
+    await user.launch("/pages/device/device")
+    user.realm.engine.eval("console.log('a', {b: 1}); console.warn('w'); console.table([1]); console.trace('t');"
+                           " console.assert(1 === 2, 'math'); console.count(); console.groupCollapsed('g')")
+    lines = [(e.data["level"], e.data["text"]) for e in sim.trace.of_kind("console", user="alice")]
+    assert ("log", 'a {"b":1}') in lines and ("warn", "w") in lines
+    assert ("error", "Assertion failed: math") in lines
