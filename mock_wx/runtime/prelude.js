@@ -519,7 +519,8 @@
         payload[k] = obj[k];
       });
       var json = stringify(payload);
-      var size = utf8Length(json);
+      // UTF-8 needs at most 3 bytes per UTF-16 unit: count (slow in JS) only when the limit is in reach.
+      var size = json.length * 3 > 1048576 ? utf8Length(json) : 0;
       if (size > 1048576) {
         host.finding('setdata-oversize', '数据传输长度为 ' + size + ' 已经超过最大长度 1048576');
         throw new Error('setData: 数据传输长度为 ' + size + ' 已经超过最大长度 1048576');

@@ -1,0 +1,273 @@
+"""Locust adapter (the `wxsim[locust]` extra): one Locust `User` class per journey of a scenario file.
+
+    # locustfile.py
+    from mock_wx.load.locust_adapter import locust_users
+    globals().update(locust_users("scenarios/live_viewers.py"))
+
+    locust -f locustfile.py --master            # then on each machine:
+    locust -f locustfile.py --worker --master-host HOST
+
+Locust runs on gevent; the simulator runs on asyncio. Each worker process runs one asyncio loop in
+its own OS thread (with the real epoll selector, not gevent's) holding one `LoadSession`; a Locust
+user's greenlet submits its journey there with `asyncio.run_coroutine_threadsafe` and sleeps on a
+gevent Event that the loop thread sets through `hub.loop.run_callback_threadsafe` (measured against
+polling `fut.done()` with `gevent.sleep` and against gevent's threadpool: same throughput, least CPU,
+and a user waiting through a long journey costs nothing). Requests, socket messages, steps and
+journeys are queued by the loop thread and fired as `events.request` from a greenlet, so Locust's
+own stats, UI, CSV and master/worker aggregation see them.
+
+Request types in Locust's table: the HTTP method for `wx.request`s, `socket` (name: the message
+type), `step` and `journey`. The backend: `--host` when given (run its setup yourself, e.g.
+`wxsim backend --test-mode` then seed), else an embedded stub per worker, set up by the scenario's
+`setup(sim)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import gevent  # type: ignore[import-untyped]
+import gevent.event  # type: ignore[import-untyped]
+import gevent.lock  # type: ignore[import-untyped]
+from gevent import monkey
+from locust import User, events, task  # type: ignore[import-untyped]
+
+from .session import LoadSession, http_error, load_journeys, message_type
+from .stats import current_stats, error_message
+
+__all__ = ["locust_users"]
+
+log = logging.getLogger("wxsim.locust")
+
+_Event = tuple[str, str, float, int, "BaseException | None"]  # request_type, name, ms, size, exception
+
+
+class WxsimFailure(Exception):
+    """What Locust shows for a failed request, socket message, step or journey."""
+
+
+class _Recorder:
+    """Stands in for `Stats` inside journeys (`mock_wx.load.step`): queues events for the gevent side."""
+
+    def __init__(self, queue: collections.deque[_Event]) -> None:
+        self.queue = queue
+
+    def record(self, kind: str, name: str, latency_ms: float, ok: bool = True, size: int = 0,
+               error: str | None = None) -> None:
+        exc = WxsimFailure(error or "failed") if (error is not None or not ok) else None
+        self.queue.append((kind, name, latency_ms, size, exc))
+
+
+class _Runtime:
+    """The per-process asyncio thread and its LoadSession; started by the first Locust user."""
+
+    def __init__(self) -> None:
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.session: LoadSession | None = None
+        self.queue: collections.deque[_Event] = collections.deque()
+        self.recorder = _Recorder(self.queue)
+        self.lock = gevent.lock.Semaphore()
+        self.flusher: Any = None
+        self.environment: Any = None
+        self.sent = {"requests": 0, "journeys": 0}
+
+    def ensure(self, environment: Any, scenario: str, app: str | None, seed: int, run_setup: bool | None) -> None:
+        with self.lock:
+            if self.loop is not None:
+                return
+            self.environment = environment
+            box: list[asyncio.AbstractEventLoop] = []
+
+            def main() -> None:
+                # gevent patched `selectors`; the loop thread wants the kernel's epoll, not a gevent hub.
+                selector = monkey.get_original("selectors", "DefaultSelector")()
+                loop = asyncio.SelectorEventLoop(selector)
+                asyncio.set_event_loop(loop)
+                box.append(loop)
+                loop.run_forever()
+
+            monkey.get_original("_thread", "start_new_thread")(main, ())
+            while not box:
+                gevent.sleep(0.001)
+            self.loop = box[0]
+            host = environment.host or None
+            session = LoadSession(app=app, backend_url=host, seed=seed)
+            found = load_journeys(scenario)
+            modules = [j.module for j in session.journeys(found) if j.module is not None]
+            setup = run_setup if run_setup is not None else host is None
+            self.call(session.start(modules if setup else []))
+            session.listen(self._on_request, self._on_socket)
+            self.session = session
+            self.flusher = gevent.spawn(self._flush_forever)
+
+    # -- asyncio side (loop thread) ------------------------------------------------------------
+    def _on_request(self, name: str, method: str, status: int, ms: float, ok: bool, size: int) -> None:
+        from .routes import route_template
+
+        exc = None if ok else WxsimFailure(http_error(status))
+        self.queue.append((method, route_template(name), ms, size, exc))
+
+    def _on_socket(self, url: str, data: str | bytes, ms: float) -> None:
+        self.queue.append(("socket", message_type(data), ms, len(data), None))
+
+    # -- gevent side ----------------------------------------------------------------------------
+    def call(self, coro: Any) -> Any:
+        """Run `coro` on the loop thread; the calling greenlet sleeps (other greenlets run) until done."""
+        assert self.loop is not None
+        fut = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        done = gevent.event.Event()
+        hub = gevent.get_hub()
+        fut.add_done_callback(lambda _f: hub.loop.run_callback_threadsafe(done.set))
+        done.wait()
+        return fut.result()
+
+    def flush(self) -> None:
+        env, q = self.environment, self.queue
+        if env is None:
+            return
+        fire = env.events.request.fire
+        while q:
+            rtype, name, ms, size, exc = q.popleft()
+            if rtype == "journey":
+                self.sent["journeys"] += 1
+            elif rtype not in ("socket", "step"):
+                self.sent["requests"] += 1
+            fire(request_type=rtype, name=name, response_time=ms, response_length=size, exception=exc,
+                 context={})
+
+    def _flush_forever(self) -> None:
+        while True:
+            self.flush()
+            gevent.sleep(0.05)
+
+
+_runtime = _Runtime()
+_per_worker: dict[str, dict[str, int]] = {}
+_last_report = {"requests": 0, "journeys": 0}
+
+
+@events.report_to_master.add_listener
+def _report_to_master(client_id: str, data: dict[str, Any]) -> None:
+    """Workers tell the master how many requests and journeys they ran (since the last report)."""
+    _runtime.flush()
+    sent = dict(_runtime.sent)
+    data["wxsim"] = {k: sent[k] - _last_report[k] for k in sent}
+    _last_report.update(sent)
+
+
+@events.worker_report.add_listener
+def _worker_report(client_id: str, data: dict[str, Any]) -> None:
+    part = data.get("wxsim")
+    if part:
+        mine = _per_worker.setdefault(client_id, {"requests": 0, "journeys": 0})
+        for k, v in part.items():
+            mine[k] = mine.get(k, 0) + int(v)
+
+
+@events.test_stopping.add_listener
+def _flush_on_stop(**_kw: Any) -> None:
+    _runtime.flush()
+
+
+@events.quitting.add_listener
+def _quitting(environment: Any, **_kw: Any) -> None:
+    _runtime.flush()
+    if _per_worker:
+        log.info("wxsim per worker: %s", ", ".join(f"{cid}: {v['requests']} requests, {v['journeys']} journeys"
+                                                 for cid, v in sorted(_per_worker.items())))
+        out = os.environ.get("WXSIM_LOCUST_WORKERS_JSON")
+        if out:
+            import json
+
+            Path(out).write_text(json.dumps(_per_worker), encoding="utf-8")
+
+
+def per_worker() -> dict[str, dict[str, int]]:
+    """On the master: requests and journeys each worker reported (client id → counts)."""
+    return {k: dict(v) for k, v in _per_worker.items()}
+
+
+def locust_users(scenario: str | Path, *, app: str | Path | None = None, seed: int = 0,
+                 wait_time: Callable[..., float] | None = None, run_setup: bool | None = None
+                 ) -> dict[str, type[User]]:
+    """One Locust `User` class per one-user journey in `scenario` (name → class, for the locustfile's globals).
+
+    Class weights follow `@journey(weight=...)`; `wait_time` defaults to `between(0.5, 2)`.
+    """
+    from locust import between
+
+    scenario = str(scenario)
+    found = load_journeys(scenario)
+    app_s = str(app) if app is not None else None
+    classes: dict[str, type[User]] = {}
+    for j in found:
+        name = "".join(p.capitalize() for p in j.name.split("_")) + "User"
+        classes[name] = _user_class(name, j.name, max(1, round(j.weight)), scenario, app_s, seed,
+                                    wait_time or between(0.5, 2.0), run_setup)
+    return classes
+
+
+def _user_class(cls_name: str, journey_name: str, weight: int, scenario: str, app: str | None, seed: int,
+                wait_time: Callable[..., float], run_setup: bool | None) -> type[User]:
+    counter = {"n": 0}
+
+    class JourneyUser(User):  # type: ignore[misc]
+        def on_start(self) -> None:
+            _runtime.ensure(self.environment, scenario, app, seed, run_setup)
+            self._vuser: Any = None
+            self._journey = next(j for j in _session().journeys(load_journeys(scenario)) if j.name == journey_name)
+
+        def on_stop(self) -> None:
+            if self._vuser is not None:
+                user, self._vuser = self._vuser, None
+                _runtime.call(_close(user))
+            _runtime.flush()
+
+        @task
+        def run_journey(self) -> None:
+            if self._vuser is None:
+                counter["n"] += 1
+                idx = (os.getpid() % 10_000) * 1_000_000 + counter["n"]
+                self._vuser = _runtime.call(_session().make_user(idx))
+            ok = _runtime.call(_journey(self._journey.fn, self._vuser, journey_name))
+            if not ok:  # a broken user is reported and replaced
+                user, self._vuser = self._vuser, None
+                _runtime.call(_close(user))
+            _runtime.flush()
+
+    JourneyUser.__name__ = JourneyUser.__qualname__ = cls_name
+    JourneyUser.weight = weight
+    JourneyUser.wait_time = wait_time
+    return JourneyUser
+
+
+def _session() -> LoadSession:
+    assert _runtime.session is not None
+    return _runtime.session
+
+
+async def _journey(fn: Any, user: Any, name: str) -> bool:
+    """Run one journey on the loop thread, timing it; steps inside report through the recorder."""
+    current_stats.set(_runtime.recorder)  # type: ignore[arg-type]
+    t0 = time.perf_counter()
+    try:
+        await fn(user)
+    except Exception as exc:
+        _runtime.recorder.record("journey", name, (time.perf_counter() - t0) * 1000.0, ok=False,
+                                 error=error_message(exc))
+        return False
+    _runtime.recorder.record("journey", name, (time.perf_counter() - t0) * 1000.0)
+    return True
+
+
+async def _close(user: Any) -> None:
+    res = user.close()
+    if asyncio.iscoroutine(res):
+        await res

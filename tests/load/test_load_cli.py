@@ -1,0 +1,169 @@
+"""`wxsim load`: tiny bounded runs against the embedded backend; exit codes, reports, one-line errors,
+and the user factory (seeded identities, broken users replaced)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from mock_wx.load import Stats, run_population
+from mock_wx.load.cli import parse_think_time
+from mock_wx.load.session import LoadSession, message_type
+from mock_wx.rig.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+LIVE = str(ROOT / "scenarios" / "live_viewers.py")
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+
+def _scenario(tmp_path: Path, body: str) -> str:
+    p = tmp_path / "tiny_load.py"
+    p.write_text(textwrap.dedent(body))
+    return str(p)
+
+
+HOME = """
+    from mock_wx.load import step
+    from mock_wx.rig.journeys import journey
+
+    async def setup(sim):
+        await sim.backend.seed(42)
+
+    @journey(area="load")
+    async def browse(sim, user):
+        async with step("home"):
+            page = await user.launch("/pages/index/index")
+        assert page.data["products"]
+        user.close()
+"""
+
+
+def test_passing_thresholds_exit_0_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = _scenario(tmp_path, HOME)
+    out_json, out_html = tmp_path / "r.json", tmp_path / "r.html"
+    rc = main(["load", scenario, "--users", "5", "--spawn-rate", "50", "--duration", "2s", "--think-time", "0.1s",
+               "--threshold", "p95<5s", "--threshold", "errors<1%", "--threshold", "journey:browse count>=5",
+               "--json", str(out_json), "--html", str(out_html), "--seed", "3"])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert "PASS p95<5s" in out and "/api/products" in out
+    report = json.loads(out_json.read_text())
+    assert report["ok"] is True
+    names = {(r["kind"], r["name"]) for r in report["summary"]}
+    assert ("request", "/api/products") in names and ("request", "/api/auth/login") in names
+    assert ("step", "home") in names and ("journey", "browse") in names
+    assert report["meta"]["users"] == 5 and report["meta"]["peak_users"] == 5
+    assert "<svg" in out_html.read_text()
+
+
+def test_failing_threshold_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = _scenario(tmp_path, HOME)
+    rc = main(["load", scenario, "--users", "3", "--spawn-rate", "30", "--duration", "1s", "--think-time", "0",
+               "--threshold", "p50<0.001ms"])
+    out = capsys.readouterr().out
+    assert rc == 1
+    assert "FAIL p50<0.001ms" in out
+
+
+def test_abort_on_fail_stops_early(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    scenario = _scenario(tmp_path, HOME)
+    t0 = time.monotonic()
+    rc = main(["load", scenario, "--users", "3", "--spawn-rate", "30", "--duration", "30s", "--think-time", "0",
+               "--threshold", "max<0.001ms", "--abort-on-fail"])
+    assert rc == 1
+    assert time.monotonic() - t0 < 15
+    assert "aborted: FAIL max<0.001ms" in capsys.readouterr().out
+
+
+def test_live_viewers_socket_messages_by_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_json = tmp_path / "live.json"
+    rc = main(["load", LIVE, "--users", "4", "--spawn-rate", "40", "--duration", "2s", "--think-time", "0",
+               "--threshold", "socket:viewer_count count>0", "--threshold", "errors<1%", "--json", str(out_json)])
+    assert rc == 0, capsys.readouterr().out
+    rows = {(r["kind"], r["name"]): r for r in json.loads(out_json.read_text())["summary"]}
+    assert rows[("socket", "viewer_count")]["count"] > 0
+    assert ("step", "open room") in rows and ("request", "/api/live-stream/s1") in rows
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["load", "no/such/file.py"], "no such scenario"),
+    (["load", LIVE, "--threshold", "p95 < fast"], "bad threshold"),
+    (["load", LIVE, "--duration", "soon"], "bad duration"),
+    (["load", LIVE, "--backend", "http://127.0.0.1:9"], "unreachable"),
+    (["load", LIVE, "--model", "open"], "--arrival-rate"),
+])
+def test_usage_errors_are_one_line_exit_2(argv: list[str], words: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*argv, "--duration", "1s"] if "--duration" not in argv else argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("wxsim: error:") and words in err and "\n" not in err
+
+
+def test_no_one_user_journeys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = _scenario(tmp_path, """
+        from mock_wx.rig.journeys import journey
+
+        @journey()
+        async def pair(sim, alice, bob):
+            pass
+    """)
+    assert main(["load", scenario, "--duration", "1s"]) == 2
+    assert "no journey takes exactly one user" in capsys.readouterr().err
+
+
+def test_think_time_and_message_types() -> None:
+    assert parse_think_time("1s") == 1.0
+    assert parse_think_time("0.5s-2s") == (0.5, 2.0)
+    assert parse_think_time("0") is None
+    with pytest.raises(ValueError):
+        parse_think_time("2s-1s")
+    assert message_type('{"type":"comment","comment":{}}') == "comment"
+    assert message_type('{"count": 3, "type": "x"}') == "x"
+    assert message_type("[1]") == "json" and message_type("hello") == "text" and message_type(b"\x00") == "binary"
+
+
+async def test_factory_identities_and_broken_users_are_replaced() -> None:
+    session = LoadSession(seed=5)
+    await session.start()
+    try:
+        a, b, a2 = await session.make_user(0), await session.make_user(1), await session.make_user(0)
+        assert a.ctx.state["identity"] == a2.ctx.state["identity"] != b.ctx.state["identity"]
+        assert a.ctx.system["model"] == a2.ctx.system["model"]
+        made: list[int] = []
+
+        async def factory(idx: int):  # type: ignore[no-untyped-def]
+            made.append(idx)
+            return await session.make_user(idx)
+
+        async def flaky(user) -> None:  # type: ignore[no-untyped-def]
+            page = await user.launch("/pages/index/index")
+            if user.index % 2 == 0:
+                raise RuntimeError("this user breaks")
+            assert page.data["products"]
+
+        stats = Stats()
+        session.record_into(stats)
+        await run_population({"flaky": flaky}, factory, users=2, spawn_rate=None, duration=1.0, think_time=0.05,
+                             stats=stats, seed=1)
+        journeys = stats.get("journey", "flaky")
+        assert journeys is not None and journeys.failures > 0 and journeys.count > journeys.failures
+        assert len(made) > 2, "broken users were replaced by fresh ones"
+        assert stats.get("request", "/api/products") is not None
+    finally:
+        await session.close()
+
+
+@pytest.mark.parametrize("name", ["live_viewer", "shopper_browses"])
+async def test_load_journeys_also_run_alone(name: str) -> None:
+    """`wxsim demo` and the journey suite pick these up too: in a fresh simulation they seed the shop first."""
+    from mock_wx.rig.journeys import discover, run_journey
+    from mock_wx.rig.simulator import Simulator
+
+    j = next(j for j in discover([LIVE]) if j.name == name)
+    result = await run_journey(j, lambda: Simulator())
+    assert result.ok, result.error

@@ -1,0 +1,74 @@
+"""Locust master + two workers on 127.0.0.1, headless, running the live-room journeys through the adapter.
+
+The master's aggregated CSV must hold the virtual users' requests, socket messages and journeys, and
+the per-worker counts the adapter reports to the master must show both workers did work.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+# Not importorskip: importing locust here would gevent-patch the test process.
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("locust") is None, reason="needs the locust extra")
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCUSTFILE = ROOT / "scenarios" / "locustfile.py"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _locust(*args: str, log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), *args],
+                            cwd=log.parent, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+def test_master_and_two_workers_aggregate_wxsim_users(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+           "WXSIM_LOCUST_WORKERS_JSON": str(tmp_path / "workers.json")}
+    master = _locust("--headless", "--master", "--master-bind-host", "127.0.0.1", "--master-bind-port", str(port),
+                     "--expect-workers", "2", "--expect-workers-max-wait", "20", "-u", "4", "-r", "4", "-t", "5s",
+                     "--csv", str(tmp_path / "run"), "--only-summary", log=tmp_path / "master.log", env=env)
+    workers = [_locust("--worker", "--master-host", "127.0.0.1", "--master-port", str(port),
+                       log=tmp_path / f"worker{i}.log", env=env) for i in (1, 2)]
+    procs = [master, *workers]
+    t0 = time.monotonic()
+    try:
+        master.wait(timeout=40)
+        for w in workers:
+            w.wait(timeout=10)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    took = time.monotonic() - t0
+    logs = "\n".join(f"--- {f.name}\n{f.read_text(errors='replace')[-3000:]}" for f in sorted(tmp_path.glob("*.log")))
+    assert master.returncode == 0, logs
+
+    with (tmp_path / "run_stats.csv").open() as f:
+        rows = {(r["Type"], r["Name"]): r for r in csv.DictReader(f)}
+    get_room = rows.get(("GET", "/api/live-stream/s1")) or rows.get(("GET", "/api/products"))
+    assert get_room is not None and int(get_room["Request Count"]) > 0, sorted(rows)
+    assert any(t == "journey" and int(r["Request Count"]) > 0 for (t, _), r in rows.items()), sorted(rows)
+    assert any(t == "socket" for t, _ in rows), "socket messages reach Locust's stats"
+    assert int(rows[("", "Aggregated")]["Failure Count"]) == 0, logs
+
+    per_worker = json.loads((tmp_path / "workers.json").read_text())
+    assert len(per_worker) == 2, per_worker
+    assert all(v["requests"] > 0 and v["journeys"] > 0 for v in per_worker.values()), per_worker
+    assert took < 30, f"took {took:.1f}s"
