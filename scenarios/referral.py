@@ -154,3 +154,17 @@ async def two_friends_cannot_refer_each_other(sim, alice, bob):
     tracks = await sim.backend.journal(path="/api/referral/track")
     assert tracks[-1]["responseBody"]["reason"] == "cycle"
     assert sim.trace.findings == []
+
+
+@journey(area="referral")
+async def a_card_shared_right_after_launch_still_carries_the_code(sim, alice, bob):
+    await open_shop(sim)
+    # Alice shares the home page at once: her code is not known yet, so the card waits for it.
+    await alice.launch("/pages/index/index")
+    card = await alice.share()
+    code = (await summary(sim, alice))["referralCode"]
+    assert card.query["ref"] == code
+
+    await bob.open(card, chat="group")
+    assert len((await summary(sim, alice))["referredUsers"]) == 1
+    assert sim.trace.findings == []
