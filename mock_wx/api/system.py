@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import WxContext, api
+from ._base import WxContext, api, event_api
 
 DEFAULT_SYSTEM: dict[str, Any] = {
     "brand": "iPhone", "model": "iPhone 13<iPhone14,5>", "pixelRatio": 3, "screenWidth": 390, "screenHeight": 844,
@@ -53,6 +53,20 @@ def get_app_base_info(ctx: WxContext, args: list[Any]) -> dict[str, Any]:
 @api("getAccountInfoSync", "sync")
 def get_account_info_sync(ctx: WxContext, args: list[Any]) -> dict[str, Any]:
     return {"miniProgram": {"appId": ctx.appid, "envVersion": "develop", "version": ""}}
+
+
+@api("getMenuButtonBoundingClientRect", "sync")
+def get_menu_button_bounding_client_rect(ctx: WxContext, args: list[Any]) -> dict[str, Any]:
+    """The capsule (··· ⊙) button's box, which custom navigation bars align to: plausible iPhone geometry."""
+    s = system_info(ctx)
+    right = s["windowWidth"] - 7
+    top = s["statusBarHeight"] + 4
+    return {"width": 87, "height": 32, "left": right - 87, "right": right, "top": top, "bottom": top + 32}
+
+
+# App-level events: the runtime emits onAppShow/onAppHide with the App's own onShow/onHide; the others are
+# accepted so that apps can subscribe (a test can emit them through the realm's emit_global).
+event_api("onAppShow", "onAppHide", "onNetworkStatusChange", "onMemoryWarning")
 
 
 @api("getNetworkType")

@@ -340,6 +340,14 @@
   wx.env = { USER_DATA_PATH: 'wxfile://usr' };
   wx.createAnimation = function (opts) { return new Animation(opts || {}); };
   wx.createSelectorQuery = function () { return new SelectorQuery(); };
+  wx.nextTick = function (fn) { Promise.resolve().then(function () { safeCall(fn, null, [], 'nextTick'); }); };
+  wx.getUpdateManager = function () {
+    // No new version is ever published to a simulated client: the check answers hasUpdate false.
+    return {
+      onCheckForUpdate: function (cb) { setTimeout(function () { cb({ hasUpdate: false }); }, 0); },
+      onUpdateReady: function () {}, onUpdateFailed: function () {}, applyUpdate: function () {},
+    };
+  };
   if (LENIENT) {
     // Mini programs have no callable share APIs (wx-fidelity.md §3): lenient mode records and ignores.
     ['shareAppMessage', 'shareTimeline'].forEach(function (name) {

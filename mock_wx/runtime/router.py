@@ -121,6 +121,7 @@ class Router:
         self.realm.ctx.state["enter_options"] = options
         self.in_background = False
         self.realm.call("appHook", "onShow", json.dumps(options))
+        self.realm.emit_global("onAppShow", options)  # wx.onAppShow listeners, with the same options
         if self.stack:
             self._hook(self.stack[-1], "onShow")
 
@@ -129,6 +130,7 @@ class Router:
         if self.stack:
             self._hook(self.stack[-1], "onHide")
         self.realm.call("appHook", "onHide")
+        self.realm.emit_global("onAppHide", {})
         self.in_background = True
         for hook in list(self.realm.ctx.hooks.get("__app_hide", [])):
             hook()  # e.g. network: in-flight requests are interrupted after 5 s in the background (§1)
