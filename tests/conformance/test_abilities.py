@@ -82,3 +82,22 @@ async def test_console_methods_do_not_throw(sim: Simulator) -> None:
     lines = [(e.data["level"], e.data["text"]) for e in sim.trace.of_kind("console", user="alice")]
     assert ("log", 'a {"b":1}') in lines and ("warn", "w") in lines
     assert ("error", "Assertion failed: math") in lines
+
+
+async def test_app_shell_apis(user: VirtualUser) -> None:
+    """§10-adjacent shell APIs apps call at start: getMenuButtonBoundingClientRect (a plausible capsule box),
+    wx.nextTick (after the current code), getUpdateManager (no update in a simulation)."""
+    page = await user.launch("/pages/device/device")
+    out = await page.call("shellApis")
+    assert out["order"] == ["sync", "tick"] and out["hasUpdate"] is False
+    box = out["capsule"]
+    assert box["width"] == box["right"] - box["left"] > 0 and box["bottom"] - box["top"] == box["height"]
+
+
+async def test_on_app_show_and_hide_listeners(user: VirtualUser) -> None:
+    """§6/§3: wx.onAppShow/onAppHide listeners hear the app go to the background and come back (with its scene)."""
+    page = await user.launch("/pages/device/device")
+    await page.call("appEvents")
+    await user.hide()
+    await user.show(scene=1007)
+    assert await page.call("appEventsSeen") == ["hide", "show:1007"]
