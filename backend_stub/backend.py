@@ -143,6 +143,7 @@ class Backend:
         self._last_sweep = now
         return {
             "ordersClosed": orders.close_due(self, now),
+            "ordersCompleted": orders.complete_due(self, now),
             "groupsExpired": group_buy.expire_due(self, now),
             "commissionsSettled": referral.settle_due(self, now),
         }

@@ -75,6 +75,8 @@ class BackendConfig:
     group_duration_seconds: float = 24 * 3600
     referral_bind_window_seconds: float = 7 * 24 * 3600
     refund_window_seconds: float = 7 * 24 * 3600
+    #: shipped orders confirm themselves after this long (自动确认收货), as Chinese shops do
+    auto_confirm_seconds: float = 10 * 24 * 3600
     session_ttl_seconds: float = 30 * 24 * 3600
     live_comment_limit: int = 5
     live_comment_window_seconds: float = 10.0

@@ -10,7 +10,7 @@ from ..openapi import ORDER_STATUS, obj, ref
 from ..wechatpay import PayError
 from .products import get_product
 
-__all__ = ["close_due", "create_order", "order_json", "prepay", "release", "request_refund", "router",
+__all__ = ["close_due", "complete_due", "create_order", "order_json", "prepay", "release", "request_refund", "router",
            "ship_order"]
 
 router = Router("orders")
@@ -108,6 +108,17 @@ def close_due(backend: Any, now: float) -> int:
     for order in due:
         release(backend, order, "closed", "timeout", now)
     return len(due)
+
+
+def complete_due(backend: Any, now: float) -> int:
+    """Shipped orders the buyer never confirmed complete after `auto_confirm_seconds`."""
+    db = backend.db
+    cutoff = now - backend.config.auto_confirm_seconds
+    if not db.scalar("SELECT 1 FROM orders WHERE status='shipped' AND shipped_at<=? LIMIT 1", cutoff):
+        return 0
+    with db.tx():
+        return int(db.run("UPDATE orders SET status='completed', completed_at=? WHERE status='shipped' AND "
+                          "shipped_at<=?", now, cutoff).rowcount)
 
 
 def ship_order(backend: Any, order_id: str) -> dict[str, Any]:

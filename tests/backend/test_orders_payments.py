@@ -157,6 +157,11 @@ async def test_cancel_and_confirm_flow(seeded: Shop) -> None:
     assert (await alice.post(f"/api/orders/{oid}/confirm"))[0] == 409
     assert (await seeded.admin.ok("POST", f"/__admin/orders/{oid}/ship"))["status"] == "shipped"
     assert (await alice.ok("POST", f"/api/orders/{oid}/confirm"))["status"] == "completed"
+    third = await _order(seeded, alice)
+    await seeded.pay(third["payment"])
+    await seeded.admin.ok("POST", f"/__admin/orders/{third['order']['id']}/ship")
+    await seeded.advance(10 * 86400)
+    assert (await alice.ok("GET", f"/api/orders/{third['order']['id']}"))["status"] == "completed"  # auto
 
 
 async def test_out_of_stock(seeded: Shop) -> None:
