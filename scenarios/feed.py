@@ -56,6 +56,9 @@ async def like_and_unlike_a_post(sim, alice):
     liked = feed.data["posts"][index]
     assert liked["liked"] and liked["likeCount"] == post["likeCount"] + 1
     assert feed.data["likeAnimId"] == post["id"]
+    assert len(feed.data["hearts"]) == 1, "a heart floats up from the button"
+    await sim.clock.advance(seconds=1)
+    assert feed.data["hearts"] == []
 
     await feed.tap("onLikePost", dataset={"id": post["id"], "index": index})
     unliked = feed.data["posts"][index]
