@@ -73,12 +73,21 @@ function post(url, data, extra) {
   return request(Object.assign({ url, method: 'POST', data: data || {} }, extra))
 }
 
+// What users read for the backend's error codes; its `message` is written for developers (English).
+const CODE_TEXT = {
+  invalid_state: '订单状态已变化，请刷新',
+  out_of_stock: '库存不足',
+  payment_unavailable: '支付暂不可用',
+  forbidden: '无权操作',
+  invalid_request: '请求有误'
+}
+
 // A short user-facing text for a failed request
 function errorText(err) {
   if (!err) return '请求失败'
   if (err.statusCode === 0) return /timeout/.test(err.errMsg || '') ? '网络超时' : '网络异常'
   if (err.statusCode >= 500) return '服务繁忙'
-  return (err.data && err.data.message) || err.message || '请求失败'
+  return CODE_TEXT[err.code] || (err.data && err.data.message) || err.message || '请求失败'
 }
 
 module.exports = { request, get, post, errorText }
