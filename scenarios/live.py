@@ -100,7 +100,7 @@ async def a_chatty_viewer_hits_the_comment_rate_limit(sim, alice, bob):
     bob_room = await enter_room(bob)
     for n in range(6):
         await say(room, f"第{n + 1}条")
-    await soon(sim, lambda: "at most 5 comments per 10s" in toast_titles(alice), what="the rate-limit toast")
+    await soon(sim, lambda: "发言太快了，稍后再试" in toast_titles(alice), what="the rate-limit toast")
     assert len(bob_room.data["comments"]) == 5
 
     # Ten seconds later alice may talk again.
@@ -116,7 +116,7 @@ async def moderation_blocks_a_spam_comment(sim, alice, bob):
     room = await enter_room(alice)
     bob_room = await enter_room(bob)
     await say(room, "便宜代购，加微信")
-    await soon(sim, lambda: "comment blocked by moderation" in toast_titles(alice), what="the moderation toast")
+    await soon(sim, lambda: "评论含有违规内容" in toast_titles(alice), what="the moderation toast")
     await say(room, "这个颜色好看")
     await soon(sim, lambda: bob_room.data["comments"], what="bob sees a comment")
     assert [c["content"] for c in bob_room.data["comments"]] == ["这个颜色好看"], "the blocked one never shows"

@@ -10,6 +10,12 @@ const share = require('../../utils/share.js').default
 const MAX_COMMENTS = 100
 const HIGHLIGHT_MS = 5000
 const MAX_RECONNECTS = 3
+// The server's `error` frames carry an English `message` for developers; users read these.
+const SOCKET_ERRORS = {
+  rate_limited: '发言太快了，稍后再试',
+  moderated: '评论含有违规内容',
+  not_live: '直播尚未开始'
+}
 
 Page({
   data: {
@@ -127,7 +133,7 @@ Page({
         this.handleStreamEnd()
         break
       case 'error':
-        wx.showToast({ title: msg.message || '发送失败', icon: 'none' })
+        wx.showToast({ title: SOCKET_ERRORS[msg.error] || msg.message || '发送失败', icon: 'none' })
         break
       default:
         break
