@@ -77,8 +77,9 @@ class _Runtime:
         self.flusher: Any = None
         self.environment: Any = None
         self.sent = {"requests": 0, "journeys": 0}
+        self.journeys: dict[str, Any] = {}
 
-    def ensure(self, environment: Any, scenario: str, app: str | None, seed: int, run_setup: bool | None) -> None:
+    def ensure(self, environment: Any, found: list[Any], app: str | None, seed: int, run_setup: bool | None) -> None:
         with self.lock:
             if self.loop is not None:
                 return
@@ -99,12 +100,13 @@ class _Runtime:
             self.loop = box[0]
             host = environment.host or None
             session = LoadSession(app=app, backend_url=host, seed=seed)
-            found = load_journeys(scenario)
-            modules = [j.module for j in session.journeys(found) if j.module is not None]
+            bound = session.journeys(found)  # the modules imported once, by locust_users
+            modules = [j.module for j in bound if j.module is not None]
             setup = run_setup if run_setup is not None else host is None
             self.call(session.start(modules if setup else []))
             session.listen(self._on_request, self._on_socket)
             self.session = session
+            self.journeys = {j.name: j for j in bound}
             self.flusher = gevent.spawn(self._flush_forever)
 
     # -- asyncio side (loop thread) ------------------------------------------------------------
@@ -179,6 +181,12 @@ def _flush_on_stop(**_kw: Any) -> None:
 @events.quitting.add_listener
 def _quitting(environment: Any, **_kw: Any) -> None:
     _runtime.flush()
+    if _runtime.session is not None and _runtime.loop is not None:
+        session, _runtime.session = _runtime.session, None
+        try:  # the embedded backend, the platform and open sockets, before the loop thread dies with the process
+            _runtime.call(session.close())
+        except Exception as exc:  # pragma: no cover - best effort at exit
+            log.debug("closing the wxsim session: %s", exc)
     if _per_worker:
         log.info("wxsim per worker: %s", ", ".join(f"{cid}: {v['requests']} requests, {v['journeys']} journeys"
                                                  for cid, v in sorted(_per_worker.items())))
@@ -209,20 +217,20 @@ def locust_users(scenario: str | Path, *, app: str | Path | None = None, seed: i
     classes: dict[str, type[User]] = {}
     for j in found:
         name = "".join(p.capitalize() for p in j.name.split("_")) + "User"
-        classes[name] = _user_class(name, j.name, max(1, round(j.weight)), scenario, app_s, seed,
+        classes[name] = _user_class(name, j.name, max(1, round(j.weight)), found, app_s, seed,
                                     wait_time or between(0.5, 2.0), run_setup)
     return classes
 
 
-def _user_class(cls_name: str, journey_name: str, weight: int, scenario: str, app: str | None, seed: int,
+def _user_class(cls_name: str, journey_name: str, weight: int, found: list[Any], app: str | None, seed: int,
                 wait_time: Callable[..., float], run_setup: bool | None) -> type[User]:
     counter = {"n": 0}
 
     class JourneyUser(User):  # type: ignore[misc]
         def on_start(self) -> None:
-            _runtime.ensure(self.environment, scenario, app, seed, run_setup)
+            _runtime.ensure(self.environment, found, app, seed, run_setup)
             self._vuser: Any = None
-            self._journey = next(j for j in _session().journeys(load_journeys(scenario)) if j.name == journey_name)
+            self._journey = _runtime.journeys[journey_name]
 
         def on_stop(self) -> None:
             if self._vuser is not None:
