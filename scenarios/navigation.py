@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _helpers import open_shop
+from _helpers import open_shop, toast_titles
 
 from mock_wx.rig.journeys import journey
 
@@ -135,4 +135,9 @@ async def a_moments_card_opens_the_product_in_browse_only_mode(sim, alice, bob):
     assert page.data["product"]["id"] == "p002"
     assert page.data["priceText"].startswith("¥")
     assert len(await sim.backend.journal(path="/api/auth/login")) == 1, "only alice logged in"
+    # Buying needs the full mini program.
+    await page.tap("buyNow")
+    assert toast_titles(bob)[-1] == "请前往小程序使用完整服务"
+    assert not page.data["paying"]
+    assert await sim.backend.journal(path="/api/orders") == []
     assert sim.trace.findings == []

@@ -47,7 +47,11 @@ function postLogin(code, refCode) {
 // Logs in once; concurrent callers share the same promise. Resolves with the session
 // {token, userId, openid, nickname, isNew}.
 function login(refCode) {
-  if (browseOnly) return Promise.reject(new Error('browse only mode'))
+  if (browseOnly) {
+    const err = new Error('browse only mode')
+    err.code = 'browse_only'
+    return Promise.reject(err)
+  }
   if (pending) return pending
   pending = wxLogin()
     .then((code) => postLogin(code, refCode))

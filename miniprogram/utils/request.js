@@ -79,7 +79,8 @@ const CODE_TEXT = {
   out_of_stock: '库存不足',
   payment_unavailable: '支付暂不可用',
   forbidden: '无权操作',
-  invalid_request: '请求有误'
+  invalid_request: '请求有误',
+  browse_only: '请前往小程序使用完整服务' // timeline single-page mode: no login (utils/auth.js)
 }
 
 // A short user-facing text for a failed request
