@@ -18,7 +18,7 @@ from .backend import Backend
 from .config import BackendConfig
 from .openapi import build_document, coerce_query, validate
 
-__all__ = ["BACKEND", "OPENAPI", "USER_ID", "BackendServer", "create_app", "serve"]
+__all__ = ["BACKEND", "OPENAPI", "USER_ID", "BackendServer", "create_app", "run_until_stopped", "serve"]
 
 log = logging.getLogger("backend_stub")
 BACKEND = web.AppKey("backend_stub.backend", Backend)
@@ -208,23 +208,24 @@ class BackendServer:
         await self.close()
 
 
+async def run_until_stopped(config: BackendConfig, host: str = "127.0.0.1", port: int = 8800) -> None:
+    """Serve until SIGINT/SIGTERM, then close cleanly (the database is checkpointed)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # not on Windows
+            loop.add_signal_handler(sig, stop.set)
+    async with BackendServer(config, host, port) as server:
+        print(f"backend_stub listening on {server.url} (db={config.db}, test_mode={config.test_mode})", flush=True)
+        await stop.wait()
+
+
 def serve(db: str = "wxsim-shop.sqlite", host: str = "127.0.0.1", port: int = 8800,
           test_mode: bool = False, platform_url: str | None = None) -> None:
     """Run the stub until interrupted (`wxsim backend`, `python -m backend_stub`)."""
     # A separately started platform keeps its own (often virtual) clock, so no time_expire (config.py).
     config = BackendConfig(db=db, test_mode=test_mode, platform_url=platform_url, send_time_expire=False)
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):  # not on Windows
-                loop.add_signal_handler(sig, stop.set)
-        async with BackendServer(config, host, port) as server:
-            print(f"backend_stub listening on {server.url} (db={db}, test_mode={test_mode})", flush=True)
-            await stop.wait()  # then the server closes and the database is checkpointed cleanly
-
     try:
-        asyncio.run(main())
+        asyncio.run(run_until_stopped(config, host, port))
     except KeyboardInterrupt:
         pass

@@ -80,11 +80,7 @@ class Backend:
     async def close(self) -> None:
         for clock in self._followed:
             clock.remove_settle_hook(self.idle)
-            remove = getattr(clock, "remove_listener", None)
-            if remove is not None:
-                remove(self.sweep)
-            elif self.sweep in getattr(clock, "_listeners", []):  # VirtualClock has no remove_listener yet
-                clock._listeners.remove(self.sweep)
+            clock.remove_listener(self.sweep)
         await self.live.close()
         for task in list(self._tasks):
             task.cancel()

@@ -113,6 +113,10 @@ class VirtualClock:
         """Call `listener(now)` whenever virtual time jumps (the backend sweeps expiries here)."""
         self._listeners.append(listener)
 
+    def remove_listener(self, listener: Callable[[float], Any]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     async def advance(
         self, seconds: float = 0, *, minutes: float = 0, hours: float = 0, days: float = 0, ms: float = 0
     ) -> float:

@@ -46,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--host", default="127.0.0.1")
     b.add_argument("--port", type=int, default=8080)
     b.add_argument("--test-mode", action="store_true", help="enable /__admin/ (reset, seed, clock, faults, journal)")
-    b.add_argument("--platform", default=None, help="base URL of a running WeChat platform emulation")
+    b.add_argument("--platform", default=None,
+                   help="base URL of a running WeChat platform emulation (default: start one beside the stub)")
     lo = sub.add_parser("load", help="run journeys as a population of virtual users")
     lo.add_argument("scenario", help="journey file (its journeys with one user parameter are used)")
     lo.add_argument("--users", type=int, default=10)
@@ -94,9 +95,31 @@ def _backend(args: argparse.Namespace) -> int:
         import backend_stub
     except ImportError as exc:  # pragma: no cover - shipped in the same wheel
         raise CliError(f"the backend stub is not installed ({exc})") from None
-    backend_stub.serve(db=args.db, host=args.host, port=args.port, test_mode=args.test_mode,
-                       platform_url=args.platform)
+    if args.platform:
+        backend_stub.serve(db=args.db, host=args.host, port=args.port, test_mode=args.test_mode,
+                           platform_url=args.platform)
+        return 0
+    try:
+        asyncio.run(_backend_with_platform(args))
+    except KeyboardInterrupt:
+        pass
     return 0
+
+
+async def _backend_with_platform(args: argparse.Namespace) -> None:
+    """No --platform given: login and pay need WeChat's servers, so start the sandbox beside the stub."""
+    import time
+
+    import backend_stub
+
+    from ..clock import VirtualClock
+    from ..platform import WeChatPlatform
+
+    async with WeChatPlatform(VirtualClock(start=time.time(), realtime=True)) as platform:
+        print(f"WeChat platform sandbox on {platform.base_url}", flush=True)
+        config = backend_stub.BackendConfig(db=args.db, test_mode=args.test_mode, platform_url=platform.base_url,
+                                            appid=platform.appid, secret=platform.secret)
+        await backend_stub.run_until_stopped(config, args.host, args.port)
 
 
 async def _check_backend(url: str) -> None:

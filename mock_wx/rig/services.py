@@ -91,8 +91,8 @@ class Services:
             await asyncio.wait(list(self._tasks), timeout=1.0)
         for t in list(self._tasks):
             t.cancel()
-        if self._sweep_listener is not None and self._sweep_listener in self.clock._listeners:
-            self.clock._listeners.remove(self._sweep_listener)
+        if self._sweep_listener is not None:
+            self.clock.remove_listener(self._sweep_listener)
             self._sweep_listener = None
         if self.backend is not None:
             await self.backend.close()
