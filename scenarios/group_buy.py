@@ -156,8 +156,7 @@ async def one_open_group_per_person_and_product(sim, alice):
     await start_group(alice, product["id"])
     detail = await alice.back()
     assert detail.route == "pages/product/detail"
-    await detail.pull_down()
-    assert len(detail.data["groups"]) == 1
+    assert len(detail.data["groups"]) == 1, "back on the product, alice sees her group"
 
     await detail.tap("startGroup")
     assert alice.current_page.route == "pages/product/detail", "a second group is refused"

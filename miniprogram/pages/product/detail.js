@@ -41,6 +41,12 @@ Page({
     share.getReferralCode().catch(() => {}) // warm the cache so share cards carry ref=
   },
 
+  onShow() {
+    // back from a group page: the open groups (and my own) have changed
+    if (this.shownOnce) this.loadGroups()
+    this.shownOnce = true
+  },
+
   onPullDownRefresh() {
     Promise.all([this.loadProduct(), this.loadGroups()]).then(() => wx.stopPullDownRefresh())
   },
