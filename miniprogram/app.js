@@ -62,7 +62,9 @@ App({
 
   onUnhandledRejection(res) {
     const reason = res && res.reason
-    console.error('[app] unhandled rejection: ' + (reason && reason.message ? reason.message : reason))
+    // wx API promises reject with {errMsg}, app code with Error
+    const text = reason && (reason.message || reason.errMsg)
+    console.error('[app] unhandled rejection: ' + (text || reason))
   },
 
   onPageNotFound() {

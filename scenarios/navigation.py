@@ -141,3 +141,21 @@ async def a_moments_card_opens_the_product_in_browse_only_mode(sim, alice, bob):
     assert not page.data["paying"]
     assert await sim.backend.journal(path="/api/orders") == []
     assert sim.trace.findings == []
+
+
+@journey(area="navigation")
+async def a_shopping_spree_never_gets_stuck_at_ten_pages(sim, alice):
+    await open_shop(sim)
+    page = await alice.launch("/pages/product/detail?id=p004")
+    # Buy, look at the order, go back to its product, buy again... the stack fills up.
+    for _ in range(6):
+        await page.tap("buyNow")
+        order = alice.current_page
+        assert order.route == "pages/order/detail", "every payment opens its order"
+        await order.tap("goProduct")
+        page = alice.current_page
+        assert page.route == "pages/product/detail", "the product opens even on a full stack"
+    assert len(alice.page_stack) == 10
+    assert toast_titles(alice).count("支付成功") == 6
+    assert len(await sim.backend.journal(path="/api/orders", method="POST")) == 6
+    assert sim.trace.findings == []

@@ -4,6 +4,7 @@ const { get, post, errorText } = require('../../utils/request.js')
 const { formatPrice, formatTime, orderStatusText } = require('../../utils/format.js')
 const { requestPayment, showPayFailed } = require('../../utils/pay.js')
 const { reward } = require('../../utils/reward.js')
+const nav = require('../../utils/nav.js')
 
 const RECHECK_MS = 1000
 const RECHECK_TIMES = 3
@@ -114,10 +115,10 @@ Page({
   },
 
   goGroup() {
-    wx.navigateTo({ url: '/pages/group-buy/group-buy?groupId=' + this.data.order.groupId })
+    nav.open('/pages/group-buy/group-buy?groupId=' + this.data.order.groupId)
   },
 
   goProduct() {
-    wx.navigateTo({ url: '/pages/product/detail?id=' + this.data.order.productId })
+    nav.open('/pages/product/detail?id=' + this.data.order.productId)
   }
 })

@@ -6,6 +6,7 @@ const { requestPayment, showPayFailed } = require('../../utils/pay.js')
 const { reward } = require('../../utils/reward.js')
 const track = require('../../utils/track.js')
 const share = require('../../utils/share.js').default
+const nav = require('../../utils/nav.js')
 
 const GROUP_ERRORS = {
   group_full: '拼团已满',
@@ -85,7 +86,7 @@ Page({
       wx.hideLoading()
       return this.pay(res.payment, res.order.id).then((status) => {
         if (status === 'paid') {
-          wx.navigateTo({ url: '/pages/order/detail?id=' + res.order.id + '&from=pay' })
+          nav.open('/pages/order/detail?id=' + res.order.id + '&from=pay')
         }
       })
     }).catch((err) => this.showError(err)).then(() => this.setData({ paying: false }))
@@ -99,7 +100,7 @@ Page({
       wx.hideLoading()
       return this.pay(res.payment, res.order.id).then(() => {
         // paid or cancelled: the group page shows the members and lets the creator pay later
-        wx.navigateTo({ url: '/pages/group-buy/group-buy?groupId=' + res.groupId })
+        nav.open('/pages/group-buy/group-buy?groupId=' + res.groupId)
       })
     }).catch((err) => this.showError(err)).then(() => this.setData({ paying: false }))
   },
@@ -112,12 +113,12 @@ Page({
     post('/api/group-buy/' + groupId + '/join', {}).then((res) => {
       wx.hideLoading()
       return this.pay(res.payment, res.order.id).then(() => {
-        wx.navigateTo({ url: '/pages/group-buy/group-buy?groupId=' + groupId })
+        nav.open('/pages/group-buy/group-buy?groupId=' + groupId)
       })
     }).catch((err) => {
       if (err.code === 'already_joined') {
         wx.hideLoading()
-        wx.navigateTo({ url: '/pages/group-buy/group-buy?groupId=' + groupId })
+        nav.open('/pages/group-buy/group-buy?groupId=' + groupId)
         return
       }
       this.showError(err)
