@@ -3,8 +3,10 @@ and the user factory (seeded identities, broken users replaced)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -70,8 +72,6 @@ def test_failing_threshold_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_abort_on_fail_stops_early(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    import time
-
     scenario = _scenario(tmp_path, HOME)
     t0 = time.monotonic()
     rc = main(["load", scenario, "--users", "3", "--spawn-rate", "30", "--duration", "30s", "--think-time", "0",
@@ -167,3 +167,32 @@ async def test_load_journeys_also_run_alone(name: str) -> None:
     j = next(j for j in discover([LIVE]) if j.name == name)
     result = await run_journey(j, lambda: Simulator())
     assert result.ok, result.error
+
+
+async def test_a_slow_user_never_holds_up_the_others() -> None:
+    """One user's product request takes 5 s; the others keep completing journeys meanwhile."""
+    session = LoadSession(seed=1)
+    await session.start()
+    done: dict[int, int] = {}
+    try:
+        async def factory(idx: int):  # type: ignore[no-untyped-def]
+            user = await session.make_user(idx)
+            if idx == 0:
+                async def stall(options):  # type: ignore[no-untyped-def]
+                    await asyncio.sleep(5)
+                    return {"data": {"products": [], "hasMore": False}, "statusCode": 200}
+
+                user.mock_request("/api/products*", fn=stall)
+            return user
+
+        async def browse(user) -> None:  # type: ignore[no-untyped-def]
+            await user.launch("/pages/index/index")
+            done[user.index] = done.get(user.index, 0) + 1
+
+        t0 = time.monotonic()
+        await run_population({"browse": browse}, factory, users=3, spawn_rate=None, duration=1.5, think_time=0.01)
+        assert time.monotonic() - t0 < 4, "the stalled journey is cancelled at the end of the run"
+        assert done.get(0, 0) == 0
+        assert done.get(1, 0) >= 5 and done.get(2, 0) >= 5, done
+    finally:
+        await session.close()
