@@ -251,3 +251,30 @@ async def a_member_who_asks_for_a_refund_frees_the_place(sim, alice, bob, carol)
     carol_page = await carol.open(card)
     assert carol_page.data["canJoin"] and len(carol_page.data["emptySlots"]) == 2
     assert sim.trace.findings == []
+
+
+@journey(area="group-buy")
+async def the_last_two_members_pay_at_the_same_moment(sim, alice, bob, carol):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 3)
+    group_page = await start_group(alice, product["id"])
+    group_id = group_page.data["groupId"]
+    card = await alice.share()
+    pages = []
+    for friend in (bob, carol):
+        friend.payments.next("cancel")  # they join first and pay a bit later
+        page = await friend.open(card, chat="group")
+        await page.tap("joinGroup")
+        assert page.data["needPay"]
+        pages.append(page)
+
+    await asyncio.gather(*(page.tap("payMembership") for page in pages))
+    # Whoever paid first may still see the group open; a pull-down shows it complete, once.
+    for friend, page in zip((bob, carol), pages, strict=True):
+        assert "支付成功" in toast_titles(friend)
+        await page.pull_down()
+        assert page.data["status"] == "complete"
+        assert modal_titles(friend).count("拼团成功") == 1
+    group = await sim.backend.get(f"/api/group-buy/{group_id}", as_user=alice)
+    assert group["status"] == "complete" and all(p["paid"] for p in group["participants"])
+    assert sim.trace.findings == []
