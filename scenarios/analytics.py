@@ -96,3 +96,41 @@ async def the_shop_overview_reflects_groups_shares_and_referrals(sim, alice, bob
     assert overview["referralConversionRate"] == 1.0        # bob came through alice's link and bought
     assert overview["orders"] == 2                          # carol's payment went back
     assert sim.trace.findings == []
+
+
+@journey(area="analytics")
+async def the_report_covers_the_last_thirty_days_and_insights_everything(sim, alice):
+    await open_shop(sim)
+    await alice.launch("/pages/product/detail?id=p002")
+    await alice.share()
+    await alice.hide()
+    await sim.clock.advance(days=31)
+
+    await alice.show()
+    await alice.share()
+    dashboard = await alice.launch("/pages/influencer/dashboard")
+    totals = {t["key"]: t["value"] for t in dashboard.data["totals"]}
+    assert totals["shares"] == 1, "the share of a month ago is out of the 30-day report"
+    assert len(dashboard.data["daily"]) == 1
+    insights = await sim.backend.get(f"/api/analytics/social-insights/{user_id(alice)}", as_user=alice)
+    assert insights["shares"] == 2
+    assert sim.trace.findings == []
+
+
+@journey(area="analytics")
+async def group_activity_counts_for_the_creator_and_the_joiner(sim, alice, bob):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 3)
+    detail = await alice.launch(f"/pages/product/detail?id={product['id']}")
+    await detail.tap("startGroup")
+    card = await alice.share()
+    page = await bob.open(card)
+    await page.tap("joinGroup")
+
+    mine = await sim.backend.get(f"/api/analytics/social-insights/{user_id(alice)}", as_user=alice)
+    his = await sim.backend.get(f"/api/analytics/social-insights/{user_id(bob)}", as_user=bob)
+    assert (mine["groupsCreated"], mine["groupsJoined"], mine["orders"]) == (1, 1, 1)
+    assert (his["groupsCreated"], his["groupsJoined"], his["orders"]) == (0, 1, 1)
+    shares = [e["requestBody"] for e in await sim.backend.journal(path="/api/analytics/share")]
+    assert shares == [{"groupId": page.data["groupId"], "productId": product["id"], "platform": "chat"}]
+    assert sim.trace.findings == []
