@@ -67,7 +67,8 @@ def run_load_command(args: argparse.Namespace) -> int:
 
 async def _run(args: argparse.Namespace, found: list[Any], duration: float,
                think: float | tuple[float, float] | None, thresholds: list[Any]) -> Stats:
-    session = LoadSession(app=getattr(args, "app", None), backend_url=args.backend, seed=args.seed,
+    session = LoadSession(app=getattr(args, "app", None), backend_url=args.backend,
+                          platform_url=getattr(args, "platform", None), seed=args.seed,
                           fidelity=getattr(args, "fidelity", "strict"))
     stats = Stats()
     try:

@@ -17,9 +17,9 @@ journeys are queued by the loop thread and fired as `events.request` from a gree
 own stats, UI, CSV and master/worker aggregation see them.
 
 Request types in Locust's table: the HTTP method for `wx.request`s, `socket` (name: the message
-type), `step` and `journey`. The backend: `--host` when given (run its setup yourself, e.g.
-`wxsim backend --test-mode` then seed), else an embedded stub per worker, set up by the scenario's
-`setup(sim)`.
+type), `step` and `journey`. The backend: `--host URL --wxsim-platform URL` (the platform that
+backend logs users in with, as `wxsim backend` prints it; seed the backend yourself), else an
+embedded stub per worker, set up by the scenario's `setup(sim)`.
 """
 
 from __future__ import annotations
@@ -99,7 +99,8 @@ class _Runtime:
                 gevent.sleep(0.001)
             self.loop = box[0]
             host = environment.host or None
-            session = LoadSession(app=app, backend_url=host, seed=seed)
+            platform = getattr(environment.parsed_options, "wxsim_platform", None) if environment.parsed_options else None
+            session = LoadSession(app=app, backend_url=host, platform_url=platform, seed=seed)
             bound = session.journeys(found)  # the modules imported once, by locust_users
             modules = [j.module for j in bound if j.module is not None]
             setup = run_setup if run_setup is not None else host is None
@@ -153,6 +154,12 @@ class _Runtime:
 _runtime = _Runtime()
 _per_worker: dict[str, dict[str, int]] = {}
 _last_report = {"requests": 0, "journeys": 0}
+
+
+@events.init_command_line_parser.add_listener
+def _options(parser: Any) -> None:
+    parser.add_argument("--wxsim-platform", default=None, env_var="WXSIM_PLATFORM",
+                        help="with --host: the WeChat platform that backend uses (printed by `wxsim backend`)")
 
 
 @events.report_to_master.add_listener

@@ -63,10 +63,12 @@ def load_journeys(path: str | Path) -> list[Any]:
 class LoadSession:
     """One Simulator in realtime mode, tracing off, each user settling on its own; makes users and journeys."""
 
-    def __init__(self, *, app: str | Path | None = None, backend_url: str | None = None, seed: int = 0,
-                 fidelity: str = "strict", time_limit: float = LOAD_TIME_LIMIT) -> None:
+    def __init__(self, *, app: str | Path | None = None, backend_url: str | None = None,
+                 platform_url: str | None = None, seed: int = 0, fidelity: str = "strict",
+                 time_limit: float = LOAD_TIME_LIMIT) -> None:
         self.app = app
         self.backend_url = backend_url
+        self.platform_url = platform_url
         self.seed = seed
         self.fidelity = fidelity
         self.time_limit = time_limit
@@ -80,10 +82,16 @@ class LoadSession:
         """
         from ..rig.simulator import Simulator
 
+        remote: dict[str, Any] = {}
         if self.backend_url:
             await check_backend(self.backend_url)
+            if not self.platform_url:
+                raise ValueError("--backend needs --platform: the WeChat platform that backend exchanges login codes "
+                                 "and payments with (printed by `wxsim backend` or `wxsim platform`)")
+            await check_backend(self.platform_url.rstrip("/") + "/sandbox/merchant")
+            remote["platform_url"] = self.platform_url  # the simulated clients log in and pay through it
         self.sim = Simulator(self.app, fidelity=self.fidelity, seed=self.seed, realtime=True, trace=False,
-                             backend_url=self.backend_url, time_limit=self.time_limit, isolated_idle=True)
+                             backend_url=self.backend_url, time_limit=self.time_limit, isolated_idle=True, **remote)
         await self.sim.start()
         setups = [m.setup for m in dict.fromkeys(modules) if inspect.iscoroutinefunction(getattr(m, "setup", None))]
         for setup in setups:
