@@ -241,6 +241,11 @@ async def live_end(ctx: Ctx) -> dict[str, Any]:
     return await ctx.backend.live.set_status(ctx.params["id"], "ended")
 
 
+@router.post("/__admin/live/{id}/disconnect", summary="Drop every socket of the room (code 1012)", auth=False)
+async def live_disconnect(ctx: Ctx) -> dict[str, Any]:
+    return await ctx.backend.live.disconnect(ctx.params["id"])
+
+
 @router.post("/__admin/live/{id}/highlight", summary="Highlight a product", auth=False,
              body=obj(["productId"], productId=S))
 async def live_highlight(ctx: Ctx) -> dict[str, Any]:

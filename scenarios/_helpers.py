@@ -97,12 +97,6 @@ async def soon(sim: Any, check: Callable[[], Any], *, within: float = 10.0, what
 
 
 async def drop_live_connections(sim: Any, stream_id: str) -> int:
-    """The server drops every socket of a live room (a restart), as the embedded backend can; returns how many."""
-    server = sim.services.backend
-    if server is None:
-        raise AssertionError("dropping live connections needs the embedded backend")
-    room = server.backend.live.rooms.get(stream_id, {})
-    sockets = list(room)
-    for ws in sockets:
-        await ws.close(code=1012, message=b"service restart")
-    return len(sockets)
+    """The server drops every socket of a live room (a restart); returns how many it dropped."""
+    answer = await sim.backend.post(f"/__admin/live/{stream_id}/disconnect")
+    return int(answer["disconnected"])

@@ -171,6 +171,14 @@ class LiveHub:
                 self.viewers_changed(stream_id)
         return ws
 
+    async def disconnect(self, stream_id: str, code: int = 1012, reason: str = "service restart") -> dict[str, Any]:
+        """Close every socket of a room, as a server restart would (test mode: dropped-connection paths)."""
+        self.stream(stream_id)
+        sockets = list(self.rooms.get(stream_id, {}))
+        for ws in sockets:
+            await ws.close(code=code, message=reason.encode())
+        return {"disconnected": len(sockets)}
+
     async def close(self) -> None:
         for _, handle in self._count_pending.values():
             handle.cancel()
