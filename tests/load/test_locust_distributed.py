@@ -22,7 +22,7 @@ import pytest
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("locust") is None, reason="needs the locust extra")
 
 ROOT = Path(__file__).resolve().parents[2]
-LOCUSTFILE = ROOT / "scenarios" / "locustfile.py"
+LOCUSTFILE = ROOT / "docs" / "locustfile.py"
 
 
 def _free_port() -> int:
