@@ -9,12 +9,12 @@ from ._base import Fail, WxContext, api
 
 
 @api("login")
-def login(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+async def login(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
     if ctx.state.get("single_page_mode"):
         raise Fail("not supported in single page mode")  # §3: no login in timeline single-page mode
-    platform = getattr(ctx.services, "platform", None)
-    if platform is not None:
-        code = platform.login.issue_code(ctx.user_key)
+    channel = getattr(ctx.services, "wechat", None)
+    if channel is not None:
+        code = await channel.login_code(ctx.user_key)
     else:
         n = ctx.state["login_seq"] = ctx.state.get("login_seq", 0) + 1
         code = hashlib.sha256(f"{ctx.user_key}:{n}".encode()).hexdigest()[:32]
@@ -23,9 +23,9 @@ def login(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
 
 
 @api("checkSession")
-def check_session(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
-    platform = getattr(ctx.services, "platform", None)
-    ok = platform.login.check_session(ctx.user_key) if platform is not None else ctx.state.get("logged_in", False)
+async def check_session(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    channel = getattr(ctx.services, "wechat", None)
+    ok = await channel.check_session(ctx.user_key) if channel is not None else ctx.state.get("logged_in", False)
     if not ok:
         raise Fail("session time out, need relogin")
     return {}

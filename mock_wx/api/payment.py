@@ -26,17 +26,16 @@ async def request_payment(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any
             kind = type(args.get(name)).__name__ if name in args else "Undefined"
             raise Fail(f"parameter error: parameter.{name} should be String instead of {kind};")
     sign_type = args.get("signType", "RSA")  # RSA is the v3 default (§4)
-    platform = getattr(ctx.services, "platform", None)
-    if platform is None:
+    channel = getattr(ctx.services, "wechat", None)
+    if channel is None:
         raise Fail("payment is not available (no platform in this simulation)")
     from ..platform import PaymentRejected  # the platform is a lower layer; import it only when paying
 
-    openid = platform.login.openid(ctx.user_key)
+    openid = channel.openid(ctx.user_key)
+    params = {"appId": ctx.appid, "timeStamp": args["timeStamp"], "nonceStr": args["nonceStr"],
+              "package": args["package"], "signType": str(sign_type), "paySign": args["paySign"]}
     try:
-        order = platform.pay.verify_client_payment(
-            ctx.appid, args["timeStamp"], args["nonceStr"], args["package"], str(sign_type), args["paySign"],
-            openid=openid,
-        )
+        order = await channel.verify_payment(params, openid)
     except PaymentRejected as exc:
         ctx.record("payment", package=args["package"], outcome="rejected", reason=exc.reason, detail=exc.detail)
         raise Fail(exc.detail) from exc
@@ -48,7 +47,7 @@ async def request_payment(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any
     ctx.dialogs.shown.append({"kind": "payment", "t": ctx.clock.time(), "out_trade_no": order.out_trade_no,
                               "amount": order.total, "answer": outcome})
     try:
-        await platform.pay.settle(prepay_id, outcome)
+        await channel.settle_payment(prepay_id, outcome)
     except PaymentRejected as exc:
         raise Fail(exc.detail) from exc
     ctx.record("payment", out_trade_no=order.out_trade_no, amount=order.total, outcome=outcome,

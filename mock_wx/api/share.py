@@ -92,14 +92,14 @@ def encrypt_for_session(session_key_b64: str, payload: dict[str, Any], appid: st
 
 
 @api("getShareInfo", "callback")
-def get_share_info(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+async def get_share_info(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
     """`{encryptedData, iv, cloudID}` for a share ticket this app lifetime received; decrypts to `{openGId}`."""
     ticket = args.get("shareTicket")
     groups: dict[str, str] = ctx.state.get("share_tickets") or {}
     if not isinstance(ticket, str) or ticket not in groups:
         raise Fail("invalid shareTicket")  # tickets are only valid for the app lifetime that received them
-    platform = getattr(ctx.services, "platform", None)
-    session = platform.login.session(ctx.user_key) if platform is not None else None
+    channel = getattr(ctx.services, "wechat", None)
+    session = await channel.session(ctx.user_key) if channel is not None else None
     if session is None:
         raise Fail("session key is invalid, call wx.login first")
     out = encrypt_for_session(session.session_key, {"openGId": groups[ticket]}, ctx.appid, ctx.clock.time())

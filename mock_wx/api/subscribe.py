@@ -13,7 +13,7 @@ RESULTS = ("accept", "reject", "ban", "filter", "acceptWithAlert", "acceptWithAu
 
 
 @api("requestSubscribeMessage")
-def request_subscribe_message(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+async def request_subscribe_message(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
     """`{[tmplId]: accept|reject|…}`; answers come from the user's policy (default accept)."""
     ids = args.get("tmplIds")
     if not isinstance(ids, list) or not ids:
@@ -26,14 +26,14 @@ def request_subscribe_message(ctx: WxContext, args: dict[str, Any]) -> dict[str,
     queued = ctx.dialogs.queue.get("subscribe")
     answer: Any = queued.pop(0) if queued else getattr(ctx.dialogs, "subscribe", ctx.state.get("subscribe_answer", "accept"))
     out: dict[str, Any] = {}
-    platform = getattr(ctx.services, "platform", None)
+    channel = getattr(ctx.services, "wechat", None)
     for tid in ids:
         result = answer.get(tid, "accept") if isinstance(answer, dict) else str(answer)
         if result not in RESULTS:
             raise ValueError(f"subscribe answer must be one of {RESULTS}, not {result!r}")
         out[tid] = result
-        if platform is not None:
-            platform.subscribe.record(ctx.user_key, tid, result)
+        if channel is not None:
+            await channel.record_subscribe(ctx.user_key, tid, result)
     ctx.dialogs.shown.append({"kind": "subscribe", "t": ctx.clock.time(), "answers": dict(out)})
     ctx.record("subscribe", answers=out)
     return out

@@ -1,5 +1,6 @@
 """WeChat's servers, emulated: code2Session, WeChat Pay v3, subscribe messages (docs/platform-api.md)."""
 
+from .channel import ClientOrder, LocalChannel, RemoteChannel
 from .credentials import MerchantCredentials
 from .crypto import build_pay_params, decrypt_resource, sign_request, verify_notification
 from .login import LoginError, LoginService, Session
@@ -13,7 +14,9 @@ __all__ = [
     "RETRY_SCHEDULE",
     "SIGN_FAILED",
     "Attempt",
+    "ClientOrder",
     "Delivery",
+    "LocalChannel",
     "LoginError",
     "LoginService",
     "MerchantCredentials",
@@ -24,6 +27,7 @@ __all__ = [
     "PaymentRejected",
     "Prepay",
     "Refund",
+    "RemoteChannel",
     "SentMessage",
     "Session",
     "SubscribeService",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from .client_channel import add_client_routes
 from .login import LoginError
 from .orders import PayApiError
 
@@ -166,4 +167,5 @@ def build_app(platform: WeChatPlatform) -> web.Application:
     app.router.add_get("/v3/refund/domestic/refunds/{out_refund_no}", query_refund)
     app.router.add_get("/v3/certificates", certificates)
     app.router.add_get("/sandbox/merchant", sandbox_merchant)
+    add_client_routes(app, PLATFORM_KEY)
     return app

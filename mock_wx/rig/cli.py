@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="run journeys from files or folders")
     r.add_argument("paths", nargs="+", help="journey files or folders")
     r.add_argument("--backend", default=None, help="base URL of a running backend (default: embedded stub)")
+    r.add_argument("--platform", default=None,
+                   help="base URL of the WeChat platform that backend uses (printed by `wxsim backend`/`wxsim platform`)")
     r.add_argument("--users", type=int, default=1, help="run each journey this many times at once (default 1)")
     common(r)
     b = sub.add_parser("backend", help="run the merchant backend stub alone")
@@ -48,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--test-mode", action="store_true", help="enable /__admin/ (reset, seed, clock, faults, journal)")
     b.add_argument("--platform", default=None,
                    help="base URL of a running WeChat platform emulation (default: start one beside the stub)")
+    pl = sub.add_parser("platform", help="run the WeChat platform sandbox alone (login, WeChat Pay v3)")
+    pl.add_argument("--host", default="127.0.0.1")
+    pl.add_argument("--port", type=int, default=8790)
+    pl.add_argument("--seed", type=int, default=0)
     lo = sub.add_parser("load", help="run journeys as a population of virtual users")
     lo.add_argument("scenario", help="journey file (its journeys with one user parameter are used)")
     lo.add_argument("--users", type=int, default=10)
@@ -77,12 +83,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _write_results(args, *asyncio.run(_run_journeys(args)))
         if args.command == "backend":
             return _backend(args)
+        if args.command == "platform":
+            return _platform(args)
         if args.command == "load":
             from ..load.cli import run_load_command
 
             return run_load_command(args)
     except (CliError, AppLoadError, WxError, ValueError) as exc:
         print(f"wxsim: error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # e.g. the port is taken
+        where = f" ({args.host}:{args.port})" if hasattr(args, "port") else ""
+        print(f"wxsim: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("wxsim: interrupted", file=sys.stderr)
@@ -122,14 +134,42 @@ async def _backend_with_platform(args: argparse.Namespace) -> None:
         await backend_stub.run_until_stopped(config, args.host, args.port)
 
 
-async def _check_backend(url: str) -> None:
+def _platform(args: argparse.Namespace) -> int:
+    try:
+        asyncio.run(_serve_platform(args))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+async def _serve_platform(args: argparse.Namespace) -> None:
+    import signal
+    import time
+
+    from ..clock import VirtualClock
+    from ..platform import WeChatPlatform
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    platform = WeChatPlatform(VirtualClock(start=time.time(), realtime=True), seed=args.seed)
+    url = await platform.start(args.host, args.port)
+    print(f"WeChat platform sandbox on {url} (merchant credentials at {url}/sandbox/merchant)", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await platform.close()
+
+
+async def _check_reachable(url: str, what: str = "backend") -> None:
     import aiohttp
 
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as s, s.get(url) as resp:
             await resp.read()
     except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-        raise CliError(f"backend {url} is unreachable ({type(exc).__name__}: {exc})") from None
+        raise CliError(f"{what} {url} is unreachable ({type(exc).__name__}: {exc})") from None
 
 
 async def _run_journeys(args: argparse.Namespace) -> tuple[list[Any], str]:
@@ -145,12 +185,18 @@ async def _run_journeys(args: argparse.Namespace) -> tuple[list[Any], str]:
     if not journeys:
         raise CliError(f"no journeys found in {', '.join(map(str, paths))}")
     backend = getattr(args, "backend", None)
+    platform_url = getattr(args, "platform", None)
     if backend:
-        await _check_backend(backend)
+        await _check_reachable(backend)
+        if not platform_url:
+            raise CliError("--backend needs --platform: the WeChat platform that backend exchanges login codes "
+                           "and payments with (printed by `wxsim backend` or `wxsim platform`)")
+        await _check_reachable(platform_url.rstrip("/") + "/sandbox/merchant", "WeChat platform")
     copies = max(1, getattr(args, "users", 1))
 
     def make_sim(seed: int) -> Any:
-        return lambda: Simulator(bundle, fidelity=args.fidelity, seed=seed, backend_url=backend)
+        return lambda: Simulator(bundle, fidelity=args.fidelity, seed=seed, backend_url=backend,
+                                 platform_url=platform_url)
 
     async def one(j: Any) -> Any:
         results = await asyncio.gather(

@@ -122,6 +122,9 @@ async def run_journey(j: Journey, make_sim: Callable[[], Any], *, keep_trace: bo
     sim = make_sim()
     try:
         async with sim:
+            if sim.services.backend is None and sim.services.backend_url:
+                # An external backend outlives journeys: start each from an empty shop, as the embedded one does.
+                await sim.backend.reset()
             users = [sim.user(name) for name in j.users]
             try:
                 await j.fn(sim, *users)

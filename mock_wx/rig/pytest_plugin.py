@@ -27,6 +27,8 @@ _BUNDLES: dict[str, AppBundle] = {}
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("wxsim", "wxsim mini program simulator")
     group.addoption("--wxsim-backend", default=None, help="base URL of a real backend (default: embedded stub)")
+    group.addoption("--wxsim-platform", default=None,
+                    help="base URL of the WeChat platform the --wxsim-backend uses (wxsim backend prints it)")
     group.addoption("--wxsim-app", default=None, help="mini program folder (default: the bundled sample app)")
     group.addoption("--wxsim-fidelity", default="strict", choices=("strict", "lenient"),
                     help="strict behaves like a phone; lenient accepts common mistakes and reports findings")
@@ -53,6 +55,7 @@ def wxsim_options(request: pytest.FixtureRequest) -> dict[str, Any]:
         "app": app,
         "fidelity": cfg.getoption("--wxsim-fidelity"),
         "backend_url": cfg.getoption("--wxsim-backend"),
+        "platform_url": cfg.getoption("--wxsim-platform"),
     }
 
 
@@ -60,7 +63,7 @@ def wxsim_options(request: pytest.FixtureRequest) -> dict[str, Any]:
 async def sim(request: pytest.FixtureRequest, wxsim_options: dict[str, Any]) -> AsyncIterator[Simulator]:
     """A simulation: the app, a virtual clock, the emulated platform and (by default) an embedded backend."""
     s = Simulator(_bundle(wxsim_options["app"]), fidelity=wxsim_options["fidelity"],
-                  backend_url=wxsim_options["backend_url"])
+                  backend_url=wxsim_options["backend_url"], platform_url=wxsim_options["platform_url"])
     request.node._wxsim = s
     async with s:
         yield s

@@ -26,14 +26,17 @@ class Services:
     maps each such domain to the real server on 127.0.0.1 that answers it.
     """
 
-    def __init__(self, sim: Simulator, *, backend_url: str | None, embedded_backend: bool, api_domain: str) -> None:
+    def __init__(self, sim: Simulator, *, backend_url: str | None, embedded_backend: bool, api_domain: str,
+                 platform_url: str | None = None) -> None:
         self.sim = sim
         self.clock = sim.clock
         self.backend_url = backend_url
         self.embedded_backend = embedded_backend and backend_url is None
         self.api_domain = api_domain
-        self.platform: Any = None
-        self.platform_url: str | None = None
+        self.platform: Any = None         # the in-process WeChatPlatform (None when it runs elsewhere)
+        self.platform_url: str | None = platform_url
+        self.remote_platform = platform_url is not None
+        self.wechat: Any = None           # the client's channel to WeChat's servers (login, pay, subscribe)
         self.backend: Any = None          # the embedded backend_stub BackendServer, when started
         self.http: Any = None             # one aiohttp.ClientSession (one connector) for every user
         #: request/socket domains configured for the app (the admin console's list, §1).
@@ -56,16 +59,20 @@ class Services:
         """Open the HTTP client, start the platform sandbox and (when embedded) the backend stub."""
         import aiohttp
 
-        from ..platform import WeChatPlatform
+        from ..platform import LocalChannel, RemoteChannel, WeChatPlatform
 
         if self.http is None:
             connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, ttl_dns_cache=None)
             # Cookies are per user (each WxContext keeps its own jar), so the shared session keeps none.
             self.http = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
-        if self.platform is None:
+        if self.remote_platform and self.wechat is None:
+            # WeChat's servers run in another process (`wxsim platform`, or beside `wxsim backend`).
+            self.wechat = RemoteChannel(str(self.platform_url), self.http, self.sim.appid)
+        if not self.remote_platform and self.platform is None:
             self.platform = WeChatPlatform(self.clock, appid=self.sim.appid, seed=self.sim.seed)
             self.platform_url = await self.platform.start()
-        if self.embedded_backend and self.backend is None:
+            self.wechat = LocalChannel(self.platform)
+        if self.embedded_backend and self.backend is None and self.platform is not None:
             try:
                 from backend_stub import BackendConfig, BackendServer  # lazily: mock_wx works without it
             except ImportError:
@@ -75,15 +82,26 @@ class Services:
             self.backend = BackendServer(cfg)
             self.backend_url = await self.backend.start()
             self.hosts[self.api_domain] = self.backend_url
-            server = self.backend
-            if hasattr(server, "follow"):
-                server.follow(self.clock)  # sweeps on clock jumps, settles its background work
-            else:
-                async def sweep(now: float) -> None:
-                    await server.sweep(now)
+            self.backend.follow(self.clock)  # sweeps on clock jumps, settles its background work
+        elif self.backend_url and not self.embedded_backend and self._sweep_listener is None:
+            self._follow_remote_backend()
 
-                self._sweep_listener = sweep
-                self.clock.add_listener(sweep)
+    def _follow_remote_backend(self) -> None:
+        """Move an external test-mode backend's clock with the virtual one (`POST /__admin/clock/advance`)."""
+        last = [self.clock.time()]
+        url = str(self.backend_url).rstrip("/") + "/__admin/clock/advance"
+
+        async def advance(now: float) -> None:
+            delta, last[0] = now - last[0], now
+            if delta <= 0 or self._sweep_listener is None:
+                return
+            async with self.http.post(url, json={"seconds": delta}) as resp:
+                if resp.status == 404:  # not in test mode: its clock is its own
+                    self.clock.remove_listener(advance)
+                    self._sweep_listener = None
+
+        self._sweep_listener = advance
+        self.clock.add_listener(advance)
 
     async def close(self) -> None:
         if self._tasks:
@@ -103,6 +121,7 @@ class Services:
         if self.http is not None:
             await self.http.close()
             self.http = None
+        self.wechat = None
 
     def route(self, domain: str, real_base_url: str, *, allow: bool = True) -> None:
         """Serve `https://<domain>` (and `wss://<domain>`) from `real_base_url` on 127.0.0.1."""

@@ -37,6 +37,7 @@ class Simulator(SimTesting):
         trace: bool = True,
         appid: str = "wx5f1c0a0e0dd0c0de",
         backend_url: str | None = None,
+        platform_url: str | None = None,
         embedded_backend: bool = True,
         api_domain: str = "api.wxsim-shop.example.com",
         time_limit: float = 10.0,
@@ -56,7 +57,7 @@ class Simulator(SimTesting):
         self.clock = clock or VirtualClock(realtime=realtime)
         self.trace = Trace(enabled=trace)
         self.services = Services(self, backend_url=backend_url, embedded_backend=embedded_backend,
-                                 api_domain=api_domain)
+                                 api_domain=api_domain, platform_url=platform_url)
         self.backend = BackendClient(self.services)
         self._users: list[VirtualUser] = []
         self._by_name: dict[str, VirtualUser] = {}

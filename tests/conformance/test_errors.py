@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
-from conftest import APPS
 from fixture_apps import js
 
 from mock_wx import AppLoadError, JSError, Simulator, VirtualUser
 from mock_wx.runtime import AppBundle
+
+SYNTAX_ERROR_APP = Path(__file__).resolve().parent.parent / "fixtures" / "apps" / "syntax_error"
 
 
 async def test_handler_exception_is_jserror_with_file_line(user: VirtualUser) -> None:
@@ -46,7 +48,7 @@ async def test_page_keeps_working_after_an_exception(user: VirtualUser) -> None:
 async def test_syntax_error_names_file_and_line() -> None:
     """Issue 2 item 9: a syntax error in an app file fails loading with an error naming the file and line."""
     with pytest.raises(AppLoadError, match=r"^pages/broken/broken\.js:7: SyntaxError"):
-        AppBundle.load(APPS / "syntax_error")
+        AppBundle.load(SYNTAX_ERROR_APP)
 
 
 async def test_require_plugin_clear_error(user: VirtualUser) -> None:
