@@ -179,7 +179,7 @@ async def run_wxsim(sim: Simulator, seconds: float, concurrency: int) -> dict[st
     sim.services.request_listeners.remove(on_request)
     # The same loop with wx.request answered in Python (no network): what the page's JS and the bridge cost.
     body = await sim.backend.get("/api/products", params={"page": 1, "limit": 10})
-    users[0].mock_request("/api/products*", result={"data": body, "statusCode": 200})
+    users[0].mock_request("/api/products*", fn=lambda _options: {"data": body, "statusCode": 200})
     k, c1 = 0, time.process_time()
     while k < 500:
         await pages[0].pull_down()
