@@ -47,6 +47,8 @@ def run_load_command(args: argparse.Namespace) -> int:
     think = parse_think_time(getattr(args, "think_time", None))
     if args.users is not None and args.users < 0:
         raise ValueError("--users must be >= 0")
+    if args.users is None and args.model == "closed":
+        args.users = 10
     if args.model == "open" and not args.arrival_rate:
         raise ValueError("--model open needs --arrival-rate (journeys started per second)")
     found = load_journeys(args.scenario)

@@ -56,8 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--seed", type=int, default=0)
     lo = sub.add_parser("load", help="run journeys as a population of virtual users")
     lo.add_argument("scenario", help="journey file (its journeys with one user parameter are used)")
-    lo.add_argument("--users", type=int, default=10)
-    lo.add_argument("--spawn-rate", type=float, default=10.0)
+    lo.add_argument("--users", type=int, default=None,
+                    help="closed model: users (default 10); open model: cap on journeys in flight (default none)")
+    lo.add_argument("--spawn-rate", type=float, default=10.0, help="closed model: users started per second")
     lo.add_argument("--duration", default="30s", help="e.g. 60s, 5m")
     lo.add_argument("--model", choices=("closed", "open"), default="closed")
     lo.add_argument("--arrival-rate", type=float, default=None, help="open model: journeys started per second")
@@ -65,10 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     lo.add_argument("--threshold", action="append", default=[], help='e.g. "p95<300ms", "errors<1%%"')
     lo.add_argument("--abort-on-fail", action="store_true", help="stop as soon as a threshold fails")
     lo.add_argument("--backend", default=None, help="base URL of a running backend (default: embedded stub)")
-    lo.add_argument("--app", default=None)
-    lo.add_argument("--seed", type=int, default=0)
-    lo.add_argument("--json", dest="json_out", default=None)
-    lo.add_argument("--html", default=None)
+    lo.add_argument("--platform", default=None,
+                    help="base URL of the WeChat platform that backend uses (printed by `wxsim backend`/`wxsim platform`)")
+    lo.add_argument("--app", default=None, help="mini program folder (default: the bundled sample app)")
+    lo.add_argument("--seed", type=int, default=0, help="seed for identities and journey choices (default 0)")
+    lo.add_argument("--json", dest="json_out", default=None, help="write the stats and thresholds as JSON")
+    lo.add_argument("--html", default=None, help="write an HTML report with charts")
     return p
 
 

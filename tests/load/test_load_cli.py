@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -196,3 +197,37 @@ async def test_a_slow_user_never_holds_up_the_others() -> None:
         assert done.get(1, 0) >= 5 and done.get(2, 0) >= 5, done
     finally:
         await session.close()
+
+
+def test_against_an_external_backend_and_its_platform(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`wxsim backend --test-mode` in another process: load users log in through the platform it prints."""
+    import re
+    import socket
+    import subprocess
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "mock_wx.rig.cli", "backend", "--db", ":memory:", "--port", str(port),
+                             "--test-mode"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert proc.stdout is not None
+        platform = re.search(r"http://127\.0\.0\.1:\d+", proc.stdout.readline())
+        assert platform, "wxsim backend prints its platform sandbox first"
+        backend = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            if f"127.0.0.1:{port}" in proc.stdout.readline():
+                break
+        req = urllib.request.Request(backend + "/__admin/seed", data=b"{}", headers={"content-type": "application/json"})
+        urllib.request.urlopen(req, timeout=10).read()
+
+        assert main(["load", LIVE, "--backend", backend, "--duration", "1s"]) == 2
+        assert "--backend needs --platform" in capsys.readouterr().err
+        rc = main(["load", LIVE, "--backend", backend, "--platform", platform.group(0), "--users", "2",
+                   "--spawn-rate", "20", "--duration", "2s", "--think-time", "0", "--threshold", "errors<1%",
+                   "--threshold", "request:/api/auth/login count>0"])
+        assert rc == 0, capsys.readouterr().out
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
