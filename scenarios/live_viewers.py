@@ -31,7 +31,9 @@ async def setup(sim: Any) -> None:
 
 
 async def _shop(sim: Any) -> None:
-    if sim not in _ready:  # run alone, in a fresh simulation
+    # A load run (`wxsim load`, the Locust adapter) prepares the shop once, or the backend is yours:
+    # never reseed it under running users. Run alone, in a fresh simulation, fill it first.
+    if not sim.isolated_idle and sim not in _ready:
         await setup(sim)
 
 
