@@ -134,6 +134,7 @@ async def journal_middleware(request: web.Request, handler: Any) -> web.StreamRe
 @router.post("/__admin/reset", summary="Empty every table", auth=False)
 async def reset(ctx: Ctx) -> dict[str, Any]:
     ctx.db.reset()
+    ctx.backend.live.reset()
     ctx.backend.journal.clear()
     ctx.backend.faults.faults.clear()
     return {"ok": True}

@@ -6,10 +6,11 @@ journey stays a story: who does what, and what they see.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from typing import Any
+
+from mock_wx import WaitTimeout
 
 __all__ = [
     "drop_live_connections",
@@ -85,15 +86,10 @@ async def soon(sim: Any, check: Callable[[], Any], *, within: float = 10.0, what
     A frame the server pushes is not work the simulation knows to wait for, so this waits for the
     network itself (at most `within` real seconds); the virtual clock does not move meanwhile.
     """
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        await sim.idle()
-        if check():
-            return
-        if loop.time() > deadline:
-            raise AssertionError(f"not within {within:g} s: {what or check}")
-        await asyncio.sleep(0.001)  # real I/O on 127.0.0.1, not think time
+    try:
+        await sim.wait_until(check, timeout=within, what=what)
+    except WaitTimeout as exc:
+        raise AssertionError(str(exc)) from None
 
 
 async def drop_live_connections(sim: Any, stream_id: str) -> int:

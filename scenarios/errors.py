@@ -105,7 +105,7 @@ async def joining_a_finished_group_is_refused(sim, alice, bob, carol):
     assert sim.trace.findings == []
 
 
-@journey(area="errors")
+@journey(area="errors", embedded=True)
 async def an_expired_login_code_is_retried(sim, alice):
     await open_shop(sim)
     login = sim.services.platform.login
@@ -114,7 +114,7 @@ async def an_expired_login_code_is_retried(sim, alice):
     def stale_code(user_key: str) -> str:
         # The first code sat in a suspended app for more than five minutes before it was used.
         code = issue(user_key)
-        login._codes[code].expires = sim.clock.time()
+        login.expire_code(code)
         login.issue_code = issue
         return code
 

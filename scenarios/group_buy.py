@@ -64,7 +64,7 @@ async def friends_complete_a_group(sim, alice, bob, carol):
     assert sim.trace.findings == []
 
 
-@journey(area="group-buy")
+@journey(area="group-buy", embedded=True)
 async def an_expired_group_refunds_every_paid_member(sim, alice, bob):
     await open_shop(sim)
     product = await product_with_group_size(sim, 3)

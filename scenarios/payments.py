@@ -35,7 +35,7 @@ async def open_my_only_order(user):
     return page
 
 
-@journey(area="payments")
+@journey(area="payments", embedded=True)
 async def buy_now_and_see_the_paid_order(sim, alice):
     await open_shop(sim)
     product = await sim.backend.get(f"/api/products/{PRODUCT}")
@@ -174,7 +174,7 @@ async def a_shipped_order_is_confirmed_on_arrival(sim, alice):
     assert sim.trace.findings == []
 
 
-@journey(area="payments")
+@journey(area="payments", embedded=True)
 async def a_lost_payment_notification_is_delivered_again(sim, alice):
     await open_shop(sim)
     # The backend is briefly down when WeChat Pay tells it about the payment.
@@ -198,7 +198,7 @@ async def a_lost_payment_notification_is_delivered_again(sim, alice):
     assert sim.trace.findings == []
 
 
-@journey(area="payments")
+@journey(area="payments", embedded=True)
 async def a_duplicate_notification_changes_nothing(sim, alice):
     await open_shop(sim)
     stock_before = (await sim.backend.get(f"/api/products/{PRODUCT}"))["stock"]

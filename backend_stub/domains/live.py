@@ -28,6 +28,14 @@ class LiveHub:
         self._count_sent: dict[str, float] = {}
         self._count_pending: dict[str, tuple[float, asyncio.Handle]] = {}
 
+    def reset(self) -> None:
+        """Forget per-user comment history and throttles (test-mode `/__admin/reset`)."""
+        self._recent.clear()
+        self._count_sent.clear()
+        for _, handle in self._count_pending.values():
+            handle.cancel()
+        self._count_pending.clear()
+
     def viewers(self, stream_id: str) -> int:
         return len(set(self.rooms.get(stream_id, {}).values()))
 

@@ -82,6 +82,12 @@ class LoginService:
         at = self._logged_in_at.get(user_key)
         return at is not None and self.clock.time() < at + self.session_ttl
 
+    def expire_code(self, code: str) -> None:
+        """Test hook: the code outlived its 5 minutes (§9), e.g. in an app suspended before using it."""
+        entry = self._codes.get(code)
+        if entry is not None:
+            entry.expires = self.clock.time()
+
     def expire_session(self, user_key: str) -> None:
         """Test hook: make the user's session invalid, as when WeChat drops it."""
         self._logged_in_at.pop(user_key, None)

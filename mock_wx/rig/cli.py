@@ -224,7 +224,7 @@ def _write_results(args: argparse.Namespace, results: list[Any], title: str) -> 
 
 def _result_json(r: Any) -> dict[str, Any]:
     return {
-        "journey": r.journey.id, "ok": r.ok, "seconds": round(r.seconds, 4), "error": r.error,
+        "journey": r.journey.id, "ok": r.ok, "skipped": r.skipped, "seconds": round(r.seconds, 4), "error": r.error,
         "findings": [asdict(f) for f in r.trace.findings] if r.trace else [],  # Finding has __slots__
         "trace": r.trace.to_json()["events"] if r.trace else [],
     }

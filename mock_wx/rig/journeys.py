@@ -36,6 +36,7 @@ class Journey:
     users: list[str] = field(default_factory=list)
     fidelity: tuple[str, ...] = ("strict", "lenient")
     source: str = ""
+    embedded: bool = False  # reaches into the in-process platform/backend: skipped against external ones
     weight: float = 1.0  # how often `wxsim load` picks it, relative to the file's other journeys
 
     @property
@@ -53,15 +54,20 @@ class JourneyResult:
     findings: int = 0
     events: int = 0
     trace: Any = None
+    skipped: str | None = None
 
 
 def journey(area: str = "general", *, fidelity: Iterable[str] = ("strict", "lenient"), name: str | None = None,
-            weight: float = 1.0) -> Callable[[JourneyFn], JourneyFn]:
-    """Mark an async function as a journey of `area` (for grouping in reports); `weight` for load runs."""
+            weight: float = 1.0, embedded: bool = False) -> Callable[[JourneyFn], JourneyFn]:
+    """Mark an async function as a journey of `area` (for grouping in reports); `weight` for load runs.
+
+    `embedded=True`: the journey inspects the in-process platform or backend (`sim.services.platform`),
+    so it is skipped when the simulation runs against external ones.
+    """
 
     def deco(fn: JourneyFn) -> JourneyFn:
         fn.__wxsim_journey__ = {"area": area, "fidelity": tuple(fidelity), "name": name or fn.__name__,  # type: ignore[attr-defined]
-                                "weight": float(weight)}
+                                "weight": float(weight), "embedded": embedded}
         return fn
 
     return deco
@@ -74,7 +80,7 @@ def _from_function(fn: JourneyFn, source: str) -> Journey:
     name = meta.get("name") or fn.__name__.removeprefix("journey_")
     return Journey(name=name, fn=fn, area=meta.get("area", Path(source).stem), users=users,
                    fidelity=meta.get("fidelity", ("strict", "lenient")), source=source,
-                   weight=float(meta.get("weight", 1.0)))
+                   weight=float(meta.get("weight", 1.0)), embedded=bool(meta.get("embedded", False)))
 
 
 def _load_module(path: Path) -> Any:
@@ -121,6 +127,8 @@ async def run_journey(j: Journey, make_sim: Callable[[], Any], *, keep_trace: bo
     t0 = time.perf_counter()
     sim = make_sim()
     try:
+        if j.embedded and (sim.services.remote_platform or not sim.services.embedded_backend):
+            return JourneyResult(j, True, 0.0, skipped="needs the embedded platform and backend")
         async with sim:
             if sim.services.backend is None and sim.services.backend_url:
                 # An external backend outlives journeys: start each from an empty shop, as the embedded one does.

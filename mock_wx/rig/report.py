@@ -62,7 +62,12 @@ def print_summary(results: Sequence[Any], console: Console | None = None) -> Non
     for r in results:
         if not r.ok:
             console.print(f"[red]FAILED[/] {r.journey.id}: {r.error}")
-    console.print(f"{len(results) - total_failed} passed, {total_failed} failed")
+    skipped = sum(1 for r in results if r.skipped)
+    passed = len(results) - total_failed - skipped
+    console.print(f"{passed} passed, {total_failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    for r in results:
+        if r.skipped:
+            console.print(f"[yellow]SKIPPED[/] {r.journey.id}: {r.skipped}")
 
 
 def _events_html(trace: Any) -> str:
@@ -87,13 +92,19 @@ def _events_html(trace: Any) -> str:
     return "".join(parts)
 
 
+def _status(r: Any) -> str:
+    return "skipped" if r.skipped else ("passed" if r.ok else "failed")
+
+
 def render_html(results: Sequence[Any], title: str = "wxsim report") -> str:
     """The report as one HTML string: summary, findings, and a per-user timeline for each journey."""
-    passed = sum(r.ok for r in results)
+    skipped = sum(1 for r in results if r.skipped)
+    passed = sum(1 for r in results if r.ok) - skipped
+    failed = len(results) - passed - skipped
     findings = [(r.journey.id, f) for r in results if r.trace for f in r.trace.findings]
     summary_rows = "".join(
         f'<tr class="{"ok" if r.ok else "fail"}"><td><a href="#j{i}">{html.escape(r.journey.id)}</a></td>'
-        f'<td>{"passed" if r.ok else "failed"}</td><td>{r.seconds:.3f}</td><td>{r.findings}</td>'
+        f'<td>{_status(r)}</td><td>{r.seconds:.3f}</td><td>{r.findings}</td>'
         f'<td>{html.escape(r.error or "")}</td></tr>'
         for i, r in enumerate(results)
     )
@@ -104,7 +115,7 @@ def render_html(results: Sequence[Any], title: str = "wxsim report") -> str:
     ) or '<tr><td colspan="5">No findings: no platform pitfalls were hit.</td></tr>'
     sections = "".join(
         f'<section class="journey {"ok" if r.ok else "fail"}" id="j{i}"><h3>{html.escape(r.journey.id)} — '
-        f'{"passed" if r.ok else "failed"}</h3>'
+        f'{_status(r)}</h3>'
         + (f"<pre class='error'>{html.escape(r.detail or r.error or '')}</pre>" if not r.ok else "")
         + _events_html(r.trace) + "</section>"
         for i, r in enumerate(results)
@@ -123,7 +134,7 @@ pre.error{{background:#fef2f2;padding:8px;overflow:auto}} section.journey{{borde
 #filter{{margin:8px 0}}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
-<p id="totals"><b>{passed}</b> passed, <b>{len(results) - passed}</b> failed, <b>{len(findings)}</b> findings — generated {generated}</p>
+<p id="totals"><b>{passed}</b> passed, <b>{failed}</b> failed, {f"<b>{skipped}</b> skipped, " if skipped else ""}<b>{len(findings)}</b> findings — generated {generated}</p>
 <h2>Journeys</h2><table id="summary"><thead><tr><th>journey</th><th>result</th><th>seconds</th><th>findings</th><th>error</th></tr></thead>
 <tbody>{summary_rows}</tbody></table>
 <h2>Findings</h2><table id="findings"><thead><tr><th>journey</th><th>user</th><th>kind</th><th>message</th><th>page</th></tr></thead>

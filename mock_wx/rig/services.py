@@ -84,12 +84,28 @@ class Services:
             self.hosts[self.api_domain] = self.backend_url
             self.backend.follow(self.clock)  # sweeps on clock jumps, settles its background work
         elif self.backend_url and not self.embedded_backend and self._sweep_listener is None:
-            self._follow_remote_backend()
+            await self._follow_remote_backend()
 
-    def _follow_remote_backend(self) -> None:
-        """Move an external test-mode backend's clock with the virtual one (`POST /__admin/clock/advance`)."""
+    async def _follow_remote_backend(self) -> None:
+        """Share the virtual clock with an external test-mode backend: start at its now, move it with every jump.
+
+        The virtual clock moves forward to the backend's now (never the backend back: its WeChat platform
+        keeps real time in its own process).
+        """
+        import aiohttp
+
+        base = str(self.backend_url).rstrip("/")
+        try:
+            async with self.http.get(base + "/__admin/clock") as resp:
+                if resp.status != 200:
+                    return  # not in test mode: its clock is its own
+                now = float((await resp.json())["now"])
+        except (aiohttp.ClientError, ValueError, KeyError):
+            return
+        if now > self.clock.time() and not self.clock.realtime:
+            await self.clock.set(now)
         last = [self.clock.time()]
-        url = str(self.backend_url).rstrip("/") + "/__admin/clock/advance"
+        url = base + "/__admin/clock/advance"
 
         async def advance(now: float) -> None:
             delta, last[0] = now - last[0], now

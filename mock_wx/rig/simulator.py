@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..clock import VirtualClock
+from ..errors import WaitTimeout
 from ..runtime import AppBundle
 from ..trace import Trace
 from .backend_client import BackendClient
@@ -133,6 +134,22 @@ class Simulator(SimTesting):
                 continue
             return
         raise RuntimeError("the simulation did not settle (a timer loop at 0 ms?)")
+
+    async def wait_until(self, check: Any, *, timeout: float = 10.0, what: str = "") -> None:  # noqa: ASYNC109
+        """Wait until `check()` holds for work the simulation cannot see coming (frames a server pushes).
+
+        Virtual time does not move; real I/O on 127.0.0.1 gets up to `timeout` real seconds.
+        Raises `WaitTimeout`. To wait on the virtual clock instead, use `page.wait_for`.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            await self.idle()
+            if check():
+                return
+            if loop.time() > deadline:
+                raise WaitTimeout(f"not within {timeout:g} s: {what or check}")
+            await asyncio.sleep(0.001)  # real I/O on 127.0.0.1, not think time
 
     async def sleep(self, seconds: float) -> None:
         """Think time: advance the virtual clock (or really wait in realtime mode)."""

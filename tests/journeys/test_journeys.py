@@ -52,10 +52,14 @@ async def test_journey(journey: Journey, fidelity: str, request: pytest.FixtureR
     app = _app(request)
     backend_url = _option(request, "--wxsim-backend")
 
+    platform_url = _option(request, "--wxsim-platform")
+
     def make_sim() -> Simulator:
-        return Simulator(app, fidelity=fidelity, backend_url=backend_url)
+        return Simulator(app, fidelity=fidelity, backend_url=backend_url, platform_url=platform_url)
 
     result = await run_journey(journey, make_sim, keep_trace=True)
+    if result.skipped:
+        pytest.skip(result.skipped)
     if not result.ok:
         pytest.fail(_explain(result), pytrace=False)
 
