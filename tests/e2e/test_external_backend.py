@@ -88,3 +88,19 @@ async def test_the_virtual_clock_moves_an_external_test_mode_backend(external: t
         assert after - before >= 31 * 60
         orders = (await sim.backend.get("/api/orders", as_user=alice))["orders"]
         assert [o["status"] for o in orders] == ["closed"]
+
+
+async def test_bundled_journeys_run_against_an_external_backend(external: tuple[str, str]) -> None:
+    """Each journey starts from a reset shop; ones that inspect the in-process platform are skipped."""
+    from mock_wx.rig.journeys import discover, run_journey
+    from mock_wx.rig.paths import bundled_scenarios_path
+
+    backend_url, platform_url = external
+    journeys = {j.id: j for j in discover([bundled_scenarios_path()])}
+    picked = ["group-buy/friends_complete_a_group", "live/a_chatty_viewer_hits_the_comment_rate_limit",
+              "live/moderation_blocks_a_spam_comment", "payments/a_duplicate_notification_changes_nothing"]
+    results = [await run_journey(journeys[i], lambda: Simulator(backend_url=backend_url, platform_url=platform_url))
+               for i in picked]
+    assert [(r.ok, r.skipped) for r in results] == [
+        (True, None), (True, None), (True, None), (True, "needs the embedded platform and backend")], \
+        [r.error for r in results]
