@@ -40,7 +40,9 @@ import gevent.event  # type: ignore[import-untyped]
 import gevent.lock  # type: ignore[import-untyped]
 from gevent import monkey
 from locust import User, events, task  # type: ignore[import-untyped]
+from locust.exception import StopUser  # type: ignore[import-untyped]
 
+from .routes import route_template
 from .session import LoadSession, http_error, load_journeys, message_type
 from .stats import current_stats, error_message
 
@@ -80,10 +82,14 @@ class _Runtime:
         self.environment: Any = None
         self.sent = {"requests": 0, "journeys": 0}
         self.journeys: dict[str, Any] = {}
+        self.failed: str | None = None
+        self._routes: dict[str, str] = {}
 
     def ensure(self, environment: Any, found: list[Any], app: str | None, seed: int, run_setup: bool | None) -> None:
         with self.lock:
-            if self.loop is not None:
+            if self.failed is not None:
+                raise StopUser()
+            if self.session is not None:
                 return
             self.environment = environment
             box: list[asyncio.AbstractEventLoop] = []
@@ -96,17 +102,24 @@ class _Runtime:
                 box.append(loop)
                 loop.run_forever()
 
-            monkey.get_original("_thread", "start_new_thread")(main, ())
-            while not box:
-                gevent.sleep(0.001)
-            self.loop = box[0]
+            if self.loop is None:
+                monkey.get_original("_thread", "start_new_thread")(main, ())
+                while not box:
+                    gevent.sleep(0.001)
+                self.loop = box[0]
             host = environment.host or None
             platform = getattr(environment.parsed_options, "wxsim_platform", None) if environment.parsed_options else None
             session = LoadSession(app=app, backend_url=host, platform_url=platform, seed=seed)
             bound = session.journeys(found)  # the modules imported once, by locust_users
             modules = [j.module for j in bound if j.module is not None]
             setup = run_setup if run_setup is not None else host is None
-            self.call(session.start(modules if setup else []))
+            try:
+                self.call(session.start(modules if setup else []))
+            except Exception as exc:  # e.g. an unreachable backend: say it once, stop this worker's users
+                self.failed = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                log.error("wxsim: %s", self.failed)
+                self.call(session.close())
+                raise StopUser() from None
             session.listen(self._on_request, self._on_socket)
             self.session = session
             self.journeys = {j.name: j for j in bound}
@@ -114,10 +127,13 @@ class _Runtime:
 
     # -- asyncio side (loop thread) ------------------------------------------------------------
     def _on_request(self, name: str, method: str, status: int, ms: float, ok: bool, size: int) -> None:
-        from .routes import route_template
-
+        route = self._routes.get(name)
+        if route is None:
+            route = route_template(name)
+            if len(self._routes) < 10_000:
+                self._routes[name] = route
         exc = None if ok else WxsimFailure(http_error(status))
-        self.queue.append((method, route_template(name), ms, size, exc))
+        self.queue.append((method, route, ms, size, exc))
 
     def _on_socket(self, url: str, data: str | bytes, ms: float) -> None:
         self.queue.append(("socket", message_type(data), ms, len(data), None))
@@ -237,18 +253,24 @@ def _user_class(cls_name: str, journey_name: str, weight: int, found: list[Any],
 
     class JourneyUser(User):  # type: ignore[misc]
         def on_start(self) -> None:
-            _runtime.ensure(self.environment, found, app, seed, run_setup)
             self._vuser: Any = None
+            try:
+                _runtime.ensure(self.environment, found, app, seed, run_setup)
+            except StopUser:
+                self._journey = None  # the error is logged once; the task stops this user quietly
+                return
             self._journey = _runtime.journeys[journey_name]
 
         def on_stop(self) -> None:
-            if self._vuser is not None:
+            if getattr(self, "_vuser", None) is not None:
                 user, self._vuser = self._vuser, None
                 _runtime.call(_close(user))
             _runtime.flush()
 
         @task
         def run_journey(self) -> None:
+            if self._journey is None:
+                raise StopUser()
             if self._vuser is None:
                 counter["n"] += 1
                 idx = (os.getpid() % 10_000) * 1_000_000 + counter["n"]
