@@ -113,25 +113,10 @@ class Realm:
         self.ctx.record("wx", api=name, args=_summary(args))
         if spec is not None and spec.kind == "task" and isinstance(args, dict):
             args["__taskId"] = int(cb_id)  # task handlers emit events to this id (§1, §5)
-        mock = self.ctx.mocks.get(name)
         try:
-            if mock is not None:
-                result = mock(self.ctx, args)
-            elif spec is None or spec.handler is None:
-                raise Fail("not supported in wxsim")
-            else:
-                result = spec.handler(self.ctx, args)
-        except Fail as f:
-            self._fail(cb_id, err_name, f)
-            return
-        except WxApiError as exc:
-            self._queue.append((int(cb_id), _json({"errMsg": exc.errMsg}), False))
-            self._schedule_pump()
-            return
+            result = self._dispatch(name, spec, args)
         except Exception as exc:
-            # A bug in a handler or a test's mock: answer with a fail (the page would otherwise wait forever).
-            self.ctx.record("internal-error", api=err_name, error=repr(exc))
-            self._fail(cb_id, err_name, Fail(f"wxsim internal error: {exc!r}"))
+            self._answer_error(int(cb_id), err_name, exc)
             return
         if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
             fut = asyncio.ensure_future(result)
@@ -145,16 +130,30 @@ class Realm:
         if self.closed or fut.cancelled():
             return
         exc = fut.exception()
+        if exc is not None:
+            self._answer_error(cb_id, err_name, exc)
+        else:
+            self._ok(cb_id, err_name, fut.result())
+
+    def _dispatch(self, name: str, spec: Any, args: Any) -> Any:
+        """A test's mock if there is one, else the API's handler (raises Fail for an unknown API)."""
+        mock = self.ctx.mocks.get(name)
+        if mock is not None:
+            return mock(self.ctx, args)
+        if spec is None or spec.handler is None:
+            raise Fail("not supported in wxsim")
+        return spec.handler(self.ctx, args)
+
+    def _answer_error(self, cb_id: int, err_name: str, exc: BaseException) -> None:
+        """Fail the call with the platform's errMsg; a bug in a handler or mock fails it too, never hangs it."""
         if isinstance(exc, Fail):
             self._fail(cb_id, err_name, exc)
         elif isinstance(exc, WxApiError):
             self._queue.append((cb_id, _json({"errMsg": exc.errMsg}), False))
-        elif exc is not None:
-            self.ctx.record("internal-error", api=err_name, error=repr(exc))
-            self._fail(cb_id, err_name, Fail(f"wxsim internal error: {exc}"))
+            self._schedule_pump()
         else:
-            self._ok(cb_id, err_name, fut.result())
-        self._schedule_pump()
+            self.ctx.record("internal-error", api=err_name, error=repr(exc))
+            self._fail(cb_id, err_name, Fail(f"wxsim internal error: {exc!r}"))
 
     def _ok(self, cb_id: int, err_name: str, result: Any) -> None:
         res = dict(result or {})
@@ -176,14 +175,8 @@ class Realm:
     def _invoke_sync(self, name: str, args_json: str) -> str:
         spec = REGISTRY.get(name)
         args = json.loads(args_json) if args_json else []
-        mock = self.ctx.mocks.get(name)
         try:
-            if mock is not None:
-                result = mock(self.ctx, args)
-            elif spec is None or spec.handler is None:
-                raise Fail("not supported in wxsim")
-            else:
-                result = spec.handler(self.ctx, args)
+            result = self._dispatch(name, spec, args)
         except Fail as f:
             # wx-fidelity.md §0: *Sync APIs throw on error.
             return _json({"__throw": f"{spec.err_name if spec else name}:fail {f.reason}"})
