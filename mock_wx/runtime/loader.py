@@ -19,7 +19,7 @@ from .engine import QuickJSEngine, SourceMap
 __all__ = ["AppBundle", "transform_esm"]
 
 #: Engine lines reserved for the prelude; app files start after them.
-PRELUDE_LINES = 1000
+PRELUDE_LINES = 2000
 WRAP_PARAMS = "require, module, exports, window, document, wx, App, Page, Component, Behavior, getApp, getCurrentPages"
 
 _IMPORT_DEFAULT_NAMED = re.compile(r"^(\s*)import\s+([\w$]+)\s*,\s*\{([^}]*)\}\s*from\s*(['\"][^'\"]+['\"])\s*;?")

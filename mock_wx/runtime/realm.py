@@ -27,8 +27,25 @@ if TYPE_CHECKING:
 
 __all__ = ["Realm"]
 
-_PRELUDE = resources.files(__package__).joinpath("prelude.js").read_text(encoding="utf-8")
-assert _PRELUDE.count("\n") < PRELUDE_LINES, "prelude.js grew past its reserved lines"
+
+
+def _load_prelude() -> tuple[str, list[tuple[int, str]]]:
+    """The prelude's fragments (prelude/NN_*.js, one function split by concern), joined in order,
+    with the engine line where each starts so stacks name `wxsim/prelude/<part>.js:LINE`."""
+    folder = resources.files(__package__).joinpath("prelude")
+    parts = sorted((f for f in folder.iterdir() if f.name.endswith(".js")), key=lambda f: f.name)
+    texts, starts, line = [], [], 1
+    for f in parts:
+        text = f.read_text(encoding="utf-8")
+        starts.append((line, f"wxsim/prelude/{f.name}"))
+        texts.append(text)
+        line += text.count("\n")
+    source = "".join(texts)
+    assert source.count("\n") < PRELUDE_LINES, "the prelude grew past its reserved engine lines (loader.py)"
+    return source, starts
+
+
+_PRELUDE, _PRELUDE_PARTS = _load_prelude()
 
 
 def _json(v: Any) -> str:
@@ -83,7 +100,8 @@ class Realm:
         e.expose("__host_require", self._require)
         config = {"fidelity": ctx.fidelity, "apis": kinds()}
         e.eval(f"globalThis.__WX_CONFIG_JSON = {json.dumps(_json(config))};")
-        e.source_map.add(1, "wxsim/prelude.js")
+        for start, part in _PRELUDE_PARTS:
+            e.source_map.add(start, part)
         e.eval(_PRELUDE)
         for name, start in bundle.offsets.items():
             e.source_map.add(start, name)

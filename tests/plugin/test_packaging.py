@@ -21,7 +21,7 @@ def test_wheel_bundles_the_app_and_journeys_without_top_level_scenarios(tmp_path
     for needed in ("mock_wx/_bundled/miniprogram/app.json", "mock_wx/_bundled/miniprogram/app.js",
                    "mock_wx/_bundled/miniprogram/pages/group-buy/group-buy.js",
                    "mock_wx/_bundled/scenarios/group_buy.py", "mock_wx/_bundled/scenarios/_helpers.py",
-                   "mock_wx/runtime/prelude.js", "mock_wx/py.typed"):
+                   "mock_wx/runtime/prelude/00_core.js", "mock_wx/py.typed"):
         assert needed in names, needed
     entry = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "wxsim = mock_wx.rig.cli:main" in entry and "wxsim = mock_wx.rig.pytest_plugin" in entry

@@ -1,0 +1,171 @@
+/* wxsim AppService prelude: evaluated once in each virtual user's realm, before the app's code.
+ * Host functions (Python): __host_invoke(api, argsJson, cbId), __host_invokeSync(api, argsJson) -> json,
+ * __host_now() -> ms, __host_timer(id, ms), __host_clearTimer(id), __host_log(level, text),
+ * __host_render(pageId, json), __host_finding(kind, message), __host_error(json), __host_require(path).
+ * Python calls back: __wx.resolve(cbId, json), __wx.emit(taskId, event, json), __wx.fireTimer(id),
+ * __wx.flushRenders(), and the page driving functions in 40_drivers.js.
+ * The prelude is one function split by concern into prelude/NN_*.js; realm.py joins the parts in order.
+ */
+(function (global) {
+  'use strict';
+  var CONFIG = JSON.parse(global.__WX_CONFIG_JSON);
+  delete global.__WX_CONFIG_JSON;
+  var LENIENT = CONFIG.fidelity === 'lenient';
+  var host = {
+    invoke: global.__host_invoke, invokeSync: global.__host_invokeSync, now: global.__host_now,
+    timer: global.__host_timer, clearTimer: global.__host_clearTimer, log: global.__host_log,
+    render: global.__host_render, finding: global.__host_finding, error: global.__host_error,
+    require: global.__host_require,
+  };
+  ['__host_invoke', '__host_invokeSync', '__host_now', '__host_timer', '__host_clearTimer', '__host_log',
+    '__host_render', '__host_finding', '__host_error', '__host_require'].forEach(function (k) { delete global[k]; });
+
+  function stringify(v) {
+    return JSON.stringify(v === undefined ? null : v, function (k, x) {
+      if (typeof x === 'function') return undefined;
+      if (x instanceof ArrayBuffer) return { __arraybuffer: Array.from(new Uint8Array(x)) };
+      return x;
+    });
+  }
+  function parse(s) {
+    // The reviver costs a call per value: skip it unless a buffer is in there.
+    if (s.indexOf('__arraybuffer') < 0) return JSON.parse(s);
+    return JSON.parse(s, function (k, x) {
+      if (x && typeof x === 'object' && Array.isArray(x.__arraybuffer)) return new Uint8Array(x.__arraybuffer).buffer;
+      return x;
+    });
+  }
+  function reportError(err, where) {
+    var msg = err && err.message !== undefined ? String(err.message) : String(err);
+    var name = err && err.name ? err.name : 'Error';
+    // Python answers with the message and the stack mapped to file:line, which App.onError receives too.
+    var mapped = host.error(JSON.stringify({ message: name + ': ' + msg, stack: (err && err.stack) || '', where: where || '' }));
+    if (appInstance && typeof appInstance.onError === 'function') {
+      var text = typeof mapped === 'string' ? mapped : name + ': ' + msg + '\n' + ((err && err.stack) || '');
+      try { appInstance.onError(text); } catch (e) { /* like the platform */ }
+    }
+  }
+
+  /* Unhandled rejections (wx-fidelity.md §6, App.onUnhandledRejection). The binding does not expose
+   * QuickJS's rejection tracker, so the global Promise is a subclass that remembers its rejections and
+   * whether a handler was ever attached (`then`, and so `catch`/`finally`/`await`, mark it handled).
+   * Python calls __wx.flushRejections() once the job queue is empty; what is still unhandled then is
+   * reported. Not seen: promises made by `async` functions (the engine uses its intrinsic Promise), except
+   * those returned by page methods and hooks, which the driver watches itself. */
+  var NativePromise = Promise;
+  var rejectionCandidates = [];
+  var observing = false;
+  class WxPromise extends NativePromise {
+    constructor(executor) {
+      var state = { handled: false, reason: undefined, promise: null };
+      super(executor);
+      state.promise = this;
+      Object.defineProperty(this, '__wxState', { value: state });
+      if (!observing) {
+        observing = true;
+        try {
+          NativePromise.prototype.then.call(this, undefined, function (reason) {
+            state.reason = reason;
+            rejectionCandidates.push(state);
+          });
+        } finally { observing = false; }
+      }
+    }
+    then(onFulfilled, onRejected) {
+      if (this.__wxState) this.__wxState.handled = true;
+      return super.then(onFulfilled, onRejected);
+    }
+    static [Symbol.hasInstance](v) { return v instanceof NativePromise; }
+  }
+  global.Promise = WxPromise;
+  // Async page and App methods return the engine's intrinsic promises, which the subclass never sees. Their
+  // results get the same bookkeeping: an own `then` that marks them handled, and an own `constructor` so that
+  // `await` goes through that `then` (the engine only short-cuts promises whose constructor is %Promise%).
+  function watchPromise(p) {
+    if (!p || typeof p !== 'object' || p.__wxState || Object.getPrototypeOf(p) !== NativePromise.prototype) return p;
+    var state = { handled: false, reason: undefined, promise: p };
+    Object.defineProperty(p, '__wxState', { value: state });
+    Object.defineProperty(p, 'constructor', { value: WxPromise, configurable: true, writable: true });
+    Object.defineProperty(p, 'then', { configurable: true, writable: true, value: function (onFulfilled, onRejected) {
+      state.handled = true;
+      return NativePromise.prototype.then.call(this, onFulfilled, onRejected);
+    } });
+    observing = true;
+    try {
+      NativePromise.prototype.then.call(p, undefined, function (reason) { state.reason = reason; rejectionCandidates.push(state); });
+    } finally { observing = false; }
+    return p;
+  }
+  function watched(fn) {
+    if (typeof fn !== 'function' || fn.__wxWatched) return fn;
+    var w = function () { return watchPromise(fn.apply(this, arguments)); };
+    Object.defineProperty(w, '__wxWatched', { value: true });
+    Object.defineProperty(w, 'name', { value: fn.name });
+    return w;
+  }
+  function reportUnhandled(reason, promise) {
+    var text = reason && reason.errMsg ? reason.errMsg
+      : reason && reason.message !== undefined ? (reason.name || 'Error') + ': ' + reason.message : String(reason);
+    host.log('error', 'Unhandled promise rejection: ' + text);
+    if (appInstance && typeof appInstance.onUnhandledRejection === 'function') {
+      try { appInstance.onUnhandledRejection({ reason: reason, promise: promise }); } catch (e) { reportError(e, 'onUnhandledRejection'); }
+    }
+  }
+  function safeCall(fn, self, args, where) {
+    try { return fn.apply(self, args || []); } catch (e) { reportError(e, where); return undefined; }
+  }
+
+  /* ---------------- virtual clock: Date and timers ---------------- */
+  var RealDate = Date;
+  function WxDate(a, b, c, d, e, f, g) {
+    var n = arguments.length;
+    var dt;
+    if (n === 0) dt = new RealDate(host.now());
+    else if (n === 1) dt = new RealDate(a);
+    else dt = new RealDate(a, b, c === undefined ? 1 : c, d || 0, e || 0, f || 0, g || 0);
+    if (!(this instanceof WxDate)) return dt.toString();
+    Object.setPrototypeOf(dt, WxDate.prototype);
+    return dt;
+  }
+  WxDate.prototype = RealDate.prototype;
+  WxDate.now = function () { return host.now(); };
+  WxDate.parse = RealDate.parse;
+  WxDate.UTC = RealDate.UTC;
+  global.Date = WxDate;
+
+  var timers = {};
+  var nextTimerId = 1;
+  var currentPageId = null;   // page whose code is running (owner of timers created now)
+  function addTimer(fn, ms, args, repeat) {
+    if (typeof fn !== 'function') throw new TypeError('setTimeout expects a function');
+    var id = nextTimerId++;
+    ms = Math.max(0, Number(ms) || 0);
+    timers[id] = { fn: fn, ms: ms, args: args, repeat: repeat, owner: currentPageId };
+    host.timer(id, ms);
+    return id;
+  }
+  global.setTimeout = function (fn, ms) { return addTimer(fn, ms, Array.prototype.slice.call(arguments, 2), false); };
+  global.setInterval = function (fn, ms) { return addTimer(fn, ms, Array.prototype.slice.call(arguments, 2), true); };
+  global.clearTimeout = global.clearInterval = function (id) {
+    if (timers[id]) { delete timers[id]; host.clearTimer(id); }
+  };
+
+  /* ---------------- console ---------------- */
+  function fmt(args) {
+    return Array.prototype.map.call(args, function (a) {
+      if (typeof a === 'string') return a;
+      if (a instanceof Error) return (a.name || 'Error') + ': ' + a.message;
+      try { return JSON.stringify(a); } catch (e) { return String(a); }
+    }).join(' ');
+  }
+  global.console = {};
+  ['log', 'info', 'warn', 'error', 'debug'].forEach(function (level) {
+    global.console[level] = function () { host.log(level, fmt(arguments)); };
+  });
+  global.console.group = global.console.groupEnd = global.console.time = global.console.timeEnd = function () {};
+  // The rest of the console an app may call (the AppService's console has them): logged, never a TypeError.
+  global.console.groupCollapsed = global.console.timeLog = global.console.count = global.console.countReset = function () {};
+  global.console.trace = global.console.dir = global.console.table = function () { host.log('log', fmt(arguments)); };
+  global.console.assert = function (cond) {
+    if (!cond) host.log('error', 'Assertion failed: ' + fmt(Array.prototype.slice.call(arguments, 1)));
+  };

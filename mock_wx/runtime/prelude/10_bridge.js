@@ -1,0 +1,199 @@
+  /* wxsim prelude, part 2 of 5 (bridge): fragments of one function, concatenated in order by realm.py. */
+  /* ---------------- the bridge ---------------- */
+  var callbacks = {};
+  var nextCb = 1;
+  var tasks = {};
+  function hasCallbacks(o) {
+    return !!o && (typeof o.success === 'function' || typeof o.fail === 'function' || typeof o.complete === 'function');
+  }
+  // wx-fidelity.md §0: a Promise iff the options contain none of success/fail/complete.
+  function callAsync(api, opts) {
+    opts = opts || {};
+    var id = nextCb++;
+    var usePromise = !hasCallbacks(opts);
+    var pending = { api: api, opts: opts, owner: currentPageId };
+    var promise;
+    if (usePromise) {
+      promise = new Promise(function (resolve, reject) { pending.resolve = resolve; pending.reject = reject; });
+    }
+    callbacks[id] = pending;
+    if (jsMocks[api]) runJsMock(api, opts, id); else host.invoke(api, stringify(opts), id);
+    return promise;
+  }
+  function settle(pending, ok, res) {
+    var opts = pending.opts;
+    var prev = currentPageId;
+    currentPageId = pending.owner;
+    try {
+      if (pending.resolve) {
+        if (ok) pending.resolve(res); else pending.reject(res);
+      } else {
+        if (ok && typeof opts.success === 'function') safeCall(opts.success, opts, [res], pending.api + ' success');
+        if (!ok && typeof opts.fail === 'function') safeCall(opts.fail, opts, [res], pending.api + ' fail');
+        if (typeof opts.complete === 'function') safeCall(opts.complete, opts, [res], pending.api + ' complete');
+      }
+    } finally { currentPageId = prev; }
+  }
+  function callSync(api, args) {
+    if (jsMocks[api]) return runJsMockSync(api, args);
+    var out = parse(host.invokeSync(api, stringify(args)));
+    if (out && out.__throw) throw new Error(out.__throw);
+    return out;
+  }
+
+  /* Task objects: request/uploadFile/downloadFile/connectSocket return these, never a Promise (§0, §1, §5). */
+  function makeTask(api, opts, methods, events) {
+    opts = opts || {};
+    var id = nextCb++;
+    var task = { __taskId: id };
+    var listeners = {};
+    events.forEach(function (ev) {
+      var cap = ev.charAt(0).toUpperCase() + ev.slice(1);
+      task['on' + cap] = function (cb) {
+        // Tell the client which optional task events anyone listens to, so it skips the rest.
+        if (!listeners[ev] && api !== 'connectSocket') callSync('__listen', ['task:' + id + ':' + ev]);
+        (listeners[ev] = listeners[ev] || []).push(cb);
+      };
+      task['off' + cap] = function (cb) {
+        if (!cb) listeners[ev] = []; else listeners[ev] = (listeners[ev] || []).filter(function (f) { return f !== cb; });
+      };
+    });
+    methods.forEach(function (m) {
+      // Task methods answer through callbacks only (send/close have success/fail/complete, no Promise).
+      task[m] = function (args) {
+        args = args || {};
+        var cbId = nextCb++;
+        callbacks[cbId] = { api: api + '.' + m, opts: args, owner: currentPageId };
+        host.invoke(api + '.' + m, stringify({ taskId: id, args: args }), cbId);
+      };
+    });
+    var pending = { api: api, opts: opts, owner: currentPageId, task: task };
+    var settled = null;
+    var waiters = [];
+    pending.onSettle = function (ok, res) {
+      settled = { ok: ok, res: res };
+      waiters.forEach(function (w) { ok ? w.resolve(res) : w.reject(res); });
+      waiters = [];
+    };
+    if (LENIENT) {
+      // Awaiting a task is a platform mistake (wx-fidelity.md §0); lenient mode lets it work and says so.
+      task.then = function (onOk, onErr) {
+        host.finding('await-task', 'awaited the ' + api + ' task object: wx.' + api + ' returns a task, not a Promise');
+        return new Promise(function (resolve, reject) {
+          if (settled) { settled.ok ? resolve(settled.res) : reject(settled.res); } else waiters.push({ resolve: resolve, reject: reject });
+        }).then(onOk, onErr);
+      };
+    }
+    callbacks[id] = pending;
+    tasks[id] = { listeners: listeners, task: task };
+    if (jsMocks[api]) runJsMock(api, opts, id); else host.invoke(api, stringify(opts), id);
+    return task;
+  }
+
+  /* Test rig: a JS mock (user.mock_wx(name, js=...)) answers instead of the client; the answer still
+   * arrives later, through the same callbacks / Promise / task as a real one, and is reported to Python. */
+  var jsMocks = {};
+  // Inside a mock, `this.origin(opts)` calls the real API (as in miniprogram-automator): a Promise of its
+  // result for async and task APIs, the value for sync ones.
+  function mockThis(name) {
+    return { origin: function () {
+      var args = Array.prototype.slice.call(arguments);
+      var m = jsMocks[name];
+      delete jsMocks[name];
+      try {
+        var kind = wxApis[name];
+        if (kind === 'sync') return callSync(name, args);
+        if (kind === 'task') {
+          return new Promise(function (resolve, reject) {
+            makeTask(name, Object.assign({}, args[0] || {}, { success: resolve, fail: reject }), TASKS[name][0], TASKS[name][1]);
+          });
+        }
+        return callAsync(name, Object.assign({}, args[0] || {}));
+      } finally { jsMocks[name] = m; }
+    } };
+  }
+  function runJsMock(name, opts, id) {
+    var out;
+    try { out = jsMocks[name].call(mockThis(name), opts); } catch (e) { out = Promise.reject(e); }
+    Promise.resolve(out).then(function (v) { finishJsMock(name, opts, id, true, v); },
+      function (e) { finishJsMock(name, opts, id, false, e); });
+  }
+  function finishJsMock(name, opts, id, ok, v) {
+    var res;
+    if (ok) {
+      res = v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+      if (!res.errMsg) res.errMsg = name + ':ok';
+    } else if (v && typeof v === 'object' && typeof v.errMsg === 'string') res = v;
+    else res = { errMsg: name + ':fail ' + (v && v.message !== undefined ? v.message : String(v)) };
+    var json = stringify(res);
+    host.invokeSync('__jsMockCall', stringify([name, opts, JSON.parse(json), ok]));
+    api.resolve(id, json, ok);
+  }
+  function runJsMockSync(name, args) {
+    var v = jsMocks[name].apply(mockThis(name), args);
+    host.invokeSync('__jsMockCall', stringify([name, args, v, true]));
+    return v;
+  }
+
+  var wx = {};
+  var wxApis = CONFIG.apis;   // {name: 'async'|'sync'|'task'|'event'|'offevent'}
+  var TASKS = {
+    request: [['abort'], ['headersReceived', 'chunkReceived']],
+    downloadFile: [['abort'], ['headersReceived', 'progressUpdate']],
+    uploadFile: [['abort'], ['headersReceived', 'progressUpdate']],
+    connectSocket: [['send', 'close'], ['open', 'message', 'error', 'close']],
+  };
+  var eventListeners = {};
+  Object.keys(wxApis).forEach(function (name) {
+    var kind = wxApis[name];
+    if (kind === 'sync') wx[name] = function () { return callSync(name, Array.prototype.slice.call(arguments)); };
+    else if (kind === 'task') wx[name] = function (opts) { return makeTask(name, opts, TASKS[name][0], TASKS[name][1]); };
+    else if (kind === 'event') {
+      wx[name] = function (cb) {
+        (eventListeners[name] = eventListeners[name] || []).push(cb);
+        callSync('__listen', [name, true]);
+      };
+    } else if (kind === 'offevent') {
+      var on = 'on' + name.slice(3);
+      wx[name] = function (cb) {
+        eventListeners[on] = cb ? (eventListeners[on] || []).filter(function (f) { return f !== cb; }) : [];
+      };
+    } else if (kind === 'callback') {
+      // APIs whose page says Promise style is not supported (e.g. getShareInfo, §0): callbacks only.
+      wx[name] = function (opts) {
+        opts = opts || {};
+        callAsync(name, hasCallbacks(opts) ? opts : Object.assign({}, opts, { complete: function () {} }));
+      };
+    } else wx[name] = function (opts) { return callAsync(name, opts); };
+  });
+  wx.canIUse = function (s) { var base = String(s).split('.')[0]; return typeof wx[base] === 'function' || base in wxApis; };
+  wx.env = { USER_DATA_PATH: 'wxfile://usr' };
+  wx.createAnimation = function (opts) { return new Animation(opts || {}); };
+  wx.createSelectorQuery = function () { return new SelectorQuery(); };
+  wx.nextTick = function (fn) { Promise.resolve().then(function () { safeCall(fn, null, [], 'nextTick'); }); };
+  wx.getUpdateManager = function () {
+    // No new version is ever published to a simulated client: the check answers hasUpdate false.
+    return {
+      onCheckForUpdate: function (cb) { setTimeout(function () { cb({ hasUpdate: false }); }, 0); },
+      onUpdateReady: function () {}, onUpdateFailed: function () {}, applyUpdate: function () {},
+    };
+  };
+  if (LENIENT) {
+    // Mini programs have no callable share APIs (wx-fidelity.md §3): lenient mode records and ignores.
+    ['shareAppMessage', 'shareTimeline'].forEach(function (name) {
+      wx[name] = function (opts) {
+        host.finding('no-such-api', 'wx.' + name + ' does not exist in mini programs; sharing is user-initiated via onShareAppMessage');
+        return hasCallbacks(opts) ? undefined : Promise.resolve({ errMsg: name + ':ok' });
+      };
+    });
+    // `this.setData` inside a static helper: `this` is the class (a function). Forward to the page.
+    Object.defineProperty(Function.prototype, 'setData', {
+      configurable: true, writable: true,
+      value: function (data, cb) {
+        host.finding('static-setdata', 'this.setData called on ' + (this.name || 'a function') + ', not on a page');
+        var page = currentPage();
+        if (page) return page.setData(data, cb);
+      },
+    });
+  }
+  global.wx = wx;
