@@ -1,3 +1,5 @@
+const { reward } = require('./reward.js')
+
 // wx.requestPayment with the parameters the server issued (never built on the client).
 // Resolves 'paid' or 'cancelled'; rejects with an Error carrying errMsg for other failures.
 function requestPayment(payment) {
@@ -26,6 +28,23 @@ function requestPayment(payment) {
   })
 }
 
+// Pay with the usual feedback: a toast for paid or cancelled (and the purchase reward), the failure
+// modal otherwise. Resolves 'paid' | 'cancelled' | 'failed'; the order stays payable unless paid.
+function payWithFeedback(payment, orderId) {
+  return requestPayment(payment).then((status) => {
+    if (status === 'paid') {
+      wx.showToast({ title: '支付成功', icon: 'success' })
+      reward('purchase', orderId)
+    } else {
+      wx.showToast({ title: '支付已取消', icon: 'none' })
+    }
+    return status
+  }, (err) => {
+    showPayFailed(err)
+    return 'failed'
+  })
+}
+
 function showPayFailed(err) {
   wx.showModal({
     title: '支付失败',
@@ -35,4 +54,4 @@ function showPayFailed(err) {
   })
 }
 
-module.exports = { requestPayment, showPayFailed }
+module.exports = { requestPayment, payWithFeedback, showPayFailed }

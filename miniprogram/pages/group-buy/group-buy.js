@@ -4,8 +4,7 @@
 import format from '../../utils/format'
 import share from '../../utils/share'
 import { get, post, errorText } from '../../utils/request'
-import { requestPayment, showPayFailed } from '../../utils/pay'
-import { reward } from '../../utils/reward'
+import { payWithFeedback } from '../../utils/pay'
 import { referral as trackReferral } from '../../utils/track'
 import { getUserId } from '../../utils/auth'
 
@@ -144,7 +143,7 @@ Page({
     post('/api/group-buy/' + this.data.groupId + '/join', {}).then((res) => {
       wx.hideLoading()
       if (res.group) this.applyGroup(res.group)
-      return this.pay(res.payment, res.order && res.order.id)
+      return payWithFeedback(res.payment, res.order && res.order.id)
     }, (err) => {
       wx.hideLoading()
       wx.showToast({ title: JOIN_ERRORS[err.code] || errorText(err), icon: 'none' })
@@ -155,7 +154,7 @@ Page({
     if (this.data.busy || !this.data.needPay) return
     this.setData({ busy: true })
     post('/api/group-buy/' + this.data.groupId + '/payment', {}).then((res) => {
-      return this.pay(res.payment, res.order && res.order.id)
+      return payWithFeedback(res.payment, res.order && res.order.id)
     }, (err) => {
       wx.showToast({ title: errorText(err), icon: 'none' })
     }).then(() => this.finishAction())
@@ -164,21 +163,6 @@ Page({
   finishAction() {
     this.setData({ busy: false })
     return this.refresh()
-  },
-
-  pay(payment, orderId) {
-    return requestPayment(payment).then((status) => {
-      if (status === 'paid') {
-        wx.showToast({ title: '支付成功', icon: 'success' })
-        reward('purchase', orderId)
-      } else {
-        wx.showToast({ title: '支付已取消', icon: 'none' })
-      }
-      return status
-    }, (err) => {
-      showPayFailed(err)
-      return 'failed'
-    })
   },
 
   onShareAppMessage() {

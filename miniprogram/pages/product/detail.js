@@ -2,8 +2,7 @@
 // Query: id (required), ref (referral code of the sharer), from (share | timeline | live | ...)
 const { get, post, errorText } = require('../../utils/request.js')
 const { formatPrice, formatCountdown, toMs } = require('../../utils/format.js')
-const { requestPayment, showPayFailed } = require('../../utils/pay.js')
-const { reward } = require('../../utils/reward.js')
+const { payWithFeedback } = require('../../utils/pay.js')
 const track = require('../../utils/track.js')
 const share = require('../../utils/share.js').default
 const nav = require('../../utils/nav.js')
@@ -84,7 +83,7 @@ Page({
     wx.showLoading({ title: '下单中', mask: true })
     post('/api/orders', { productId: this.data.productId, quantity: 1 }).then((res) => {
       wx.hideLoading()
-      return this.pay(res.payment, res.order.id).then((status) => {
+      return payWithFeedback(res.payment, res.order.id).then((status) => {
         if (status === 'paid') {
           nav.open('/pages/order/detail?id=' + res.order.id + '&from=pay')
         }
@@ -98,7 +97,7 @@ Page({
     wx.showLoading({ title: '开团中', mask: true })
     post('/api/group-buy/create', { productId: this.data.productId }).then((res) => {
       wx.hideLoading()
-      return this.pay(res.payment, res.order.id).then(() => {
+      return payWithFeedback(res.payment, res.order.id).then(() => {
         // paid or cancelled: the group page shows the members and lets the creator pay later
         nav.open('/pages/group-buy/group-buy?groupId=' + res.groupId)
       })
@@ -112,7 +111,7 @@ Page({
     wx.showLoading({ title: '参团中', mask: true })
     post('/api/group-buy/' + groupId + '/join', {}).then((res) => {
       wx.hideLoading()
-      return this.pay(res.payment, res.order.id).then(() => {
+      return payWithFeedback(res.payment, res.order.id).then(() => {
         nav.open('/pages/group-buy/group-buy?groupId=' + groupId)
       })
     }).catch((err) => {
@@ -124,23 +123,6 @@ Page({
       this.showError(err)
       if (err.code === 'group_full' || err.code === 'group_closed') this.loadGroups()
     }).then(() => this.setData({ paying: false }))
-  },
-
-  // requestPayment with the server's params. Resolves 'paid' | 'cancelled'; other failures
-  // show a modal and resolve 'failed' (the order stays unpaid, payable from its detail page).
-  pay(payment, orderId) {
-    return requestPayment(payment).then((status) => {
-      if (status === 'paid') {
-        wx.showToast({ title: '支付成功', icon: 'success' })
-        reward('purchase', orderId)
-      } else {
-        wx.showToast({ title: '支付已取消', icon: 'none' })
-      }
-      return status
-    }, (err) => {
-      showPayFailed(err)
-      return 'failed'
-    })
   },
 
   showError(err) {
