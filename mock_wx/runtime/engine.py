@@ -15,7 +15,14 @@ from typing import Any, Protocol
 
 import quickjs
 
-from ..errors import JSError
+from ..errors import JSError, WxError
+
+if not hasattr(quickjs.Context, "allow_unsafe_py_with_limit"):
+    # quickjs, quickjs-ng and quickjs-py all install a module named `quickjs`; only quickjs-py lets host
+    # functions run under a time limit (docs/engine.md), which the bridge needs.
+    raise WxError(
+        "the installed `quickjs` module is not quickjs-py: another QuickJS binding (quickjs or quickjs-ng) "
+        "replaced it; run `pip uninstall -y quickjs quickjs-ng && pip install --force-reinstall quickjs-py`")
 
 __all__ = ["JSEngine", "QuickJSEngine", "SourceMap"]
 
@@ -66,7 +73,7 @@ class JSEngine(Protocol):
 
 
 class QuickJSEngine:
-    """One QuickJS-ng context: an isolated realm with its own heap, interruptible by a time limit."""
+    """One QuickJS context (quickjs-py): an isolated realm with its own heap, interruptible by a time limit."""
 
     def __init__(self, *, time_limit: float = 10.0, memory_limit: int | None = None) -> None:
         self._ctx = quickjs.Context()
