@@ -85,7 +85,7 @@ class DialogPolicy:
     """How this user answers native dialogs: a default per dialog kind, plus one-shot answers."""
 
     modal: str = "confirm"            # confirm | cancel | "content:<text>" for editable modals
-    action_sheet: int | str = 0       # index to tap, or "cancel"
+    action_sheet: int | str = 0       # index to tap, the item's text, or "cancel"
     payment: str = "confirm"          # confirm | cancel | fail
     authorize: str = "allow"          # allow | deny
     queue: dict[str, list[Any]] = field(default_factory=dict)

@@ -124,6 +124,9 @@ class Page(PageTesting):
 
     def _raise_errors(self) -> None:
         realm = self._realm()
+        misuse = self.user.ctx.state.pop("test_errors", None)
+        if misuse:
+            raise misuse[0]  # the test answered a dialog wrongly (e.g. an action sheet item that is not there)
         errors = realm.take_errors()
         if errors:
             raise errors[0]

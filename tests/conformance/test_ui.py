@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from mock_wx import VirtualUser
 
 
@@ -110,6 +112,24 @@ async def test_action_sheet_cancel_fails(user: VirtualUser) -> None:
     """§8: cancelling an action sheet fails with 'showActionSheet:fail cancel'."""
     user.dialogs.next("action_sheet", "cancel")
     assert await ui(user, "showActionSheet", {"itemList": ["a"]}) == {"failed": "showActionSheet:fail cancel"}
+
+
+async def test_action_sheet_answered_by_item_text(user: VirtualUser) -> None:
+    """§8: the test may name the item to tap; the page gets that item's 0-based tapIndex."""
+    user.dialogs.next("action_sheet", "分享给朋友")
+    out = await ui(user, "showActionSheet", {"itemList": ["生成海报", "分享给朋友", "举报"]})
+    assert out == {"ok": {"tapIndex": 1, "errMsg": "showActionSheet:ok"}}
+    user.dialogs.action_sheet = "举报"  # the standing policy takes item text too
+    out = await ui(user, "showActionSheet", {"itemList": ["生成海报", "分享给朋友", "举报"]})
+    assert out["ok"]["tapIndex"] == 2
+    assert user.dialogs.shown[-1]["answer"] == 2
+
+
+async def test_action_sheet_unknown_item_text_fails_the_test(user: VirtualUser) -> None:
+    """§8 rig: naming an item the sheet does not have is a test mistake: ValueError listing the items."""
+    user.dialogs.next("action_sheet", "收藏")
+    with pytest.raises(ValueError, match=r"'收藏' is not one of its items \['生成海报', '举报'\]"):
+        await ui(user, "showActionSheet", {"itemList": ["生成海报", "举报"]})
 
 
 async def test_action_sheet_max_six_items(user: VirtualUser) -> None:
