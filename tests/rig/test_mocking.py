@@ -4,6 +4,7 @@ restore, simulation-wide mocks, request rules."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
@@ -69,6 +70,21 @@ async def test_mock_with_js_function_source(user: VirtualUser, home: Page) -> No
     user.mock_wx("getLocation", js="function (opts) { return { latitude: opts.type === 'gcj02' ? 31.2 : 0 } }")
     await home.tap("where")
     assert home.data["lat"] == 31.2
+
+
+async def test_js_mocked_request_fires_headers_received_before_success(user: VirtualUser, home: Page) -> None:
+    """§1: a JS-mocked request's task hears onHeadersReceived({header, statusCode, cookies}) before it completes,
+    as a Python-mocked one does."""
+    user.mock_wx("request", js="function () { return { data: { items: ['js'] }, statusCode: 201, header: { 'X-A': '1' } } }")
+    await home.tap("loadItems")
+    assert home.data["items"] == ["js"] and home.data["code"] == 201 and home.data["headerStatus"] == 201
+    user.realm.engine.eval(
+        "globalThis.__seen = []; var t = wx.request({ url: 'https://api.wxsim-shop.example.com/api/items',"
+        " success: function (r) { __seen.push(['success', r.statusCode, r.cookies]); } });"
+        " t.onHeadersReceived(function (h) { __seen.push(['headers', h.statusCode, h.header, h.cookies]); });")
+    await user.idle()
+    assert json.loads(user.realm.engine.eval("JSON.stringify(__seen)")) == [
+        ["headers", 201, {"X-A": "1"}, []], ["success", 201, []]]
 
 
 async def test_js_mock_of_a_sync_api_gets_positional_arguments(user: VirtualUser, home: Page) -> None:

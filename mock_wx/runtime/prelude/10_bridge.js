@@ -93,6 +93,7 @@
   /* Test rig: a JS mock (user.mock_wx(name, js=...)) answers instead of the client; the answer still
    * arrives later, through the same callbacks / Promise / task as a real one, and is reported to Python. */
   var jsMocks = {};
+  var NETWORK_TASKS = { request: true, downloadFile: true, uploadFile: true };
   // Inside a mock, `this.origin(opts)` calls the real API (as in miniprogram-automator): a Promise of its
   // result for async and task APIs, the value for sync ones.
   function mockThis(name) {
@@ -123,10 +124,22 @@
     if (ok) {
       res = v && typeof v === 'object' && !Array.isArray(v) ? v : {};
       if (!res.errMsg) res.errMsg = name + ':ok';
+      if (NETWORK_TASKS[name]) {
+        // What a RequestTask's success callback always carries (§1), as for a Python mock.
+        ['statusCode', 'header', 'cookies', 'data'].forEach(function (k, i) {
+          if (res[k] === undefined) res[k] = [200, {}, [], ''][i];
+        });
+      }
     } else if (v && typeof v === 'object' && typeof v.errMsg === 'string') res = v;
     else res = { errMsg: name + ':fail ' + (v && v.message !== undefined ? v.message : String(v)) };
     var json = stringify(res);
     host.invokeSync('__jsMockCall', stringify([name, opts, JSON.parse(json), ok]));
+    if (ok && NETWORK_TASKS[name]) {
+      // As with a Python mock or the network, a request/download/upload task hears its headers before
+      // it completes (wx-fidelity.md §1 onHeadersReceived).
+      api.emit(id, 'headersReceived', stringify({ header: res.header || {}, statusCode: res.statusCode || 200,
+                                                 cookies: res.cookies || [] }));
+    }
     api.resolve(id, json, ok);
   }
   function runJsMockSync(name, args) {
