@@ -1,8 +1,9 @@
 """Share menus and group share info (wx-fidelity.md §3).
 
 Sharing itself is user-initiated (the rig's `user.share()` calls the page's onShareAppMessage); these APIs
-only control the menu and decrypt what a group share ticket says. `wx.getShareInfo` does not promisify
-(its page says Promise style is "不支持", §0), so it is registered with kind "callback".
+only control the menu and decrypt what a group share ticket says. `wx.getShareInfo` and
+`wx.getGroupEnterInfo` do not promisify (their pages say Promise style is "不支持", §0), so they are
+registered with kind "callback".
 """
 
 from __future__ import annotations
@@ -91,6 +92,17 @@ def encrypt_for_session(session_key_b64: str, payload: dict[str, Any], appid: st
     return {"encryptedData": base64.b64encode(cipher).decode(), "iv": base64.b64encode(iv).decode()}
 
 
+async def _open_data(ctx: WxContext, payload: dict[str, Any], cloud_seed: str) -> dict[str, Any]:
+    """`{encryptedData, iv, cloudID}` for this user's session, as the group APIs answer (§3)."""
+    channel = getattr(ctx.services, "wechat", None)
+    session = await channel.session(ctx.user_key) if channel is not None else None
+    if session is None:
+        raise Fail("session key is invalid, call wx.login first")
+    out: dict[str, Any] = encrypt_for_session(session.session_key, payload, ctx.appid, ctx.clock.time())
+    out["cloudID"] = hashlib.sha256(cloud_seed.encode()).hexdigest()[:40]
+    return out
+
+
 @api("getShareInfo", "callback")
 async def get_share_info(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
     """`{encryptedData, iv, cloudID}` for a share ticket this app lifetime received; decrypts to `{openGId}`."""
@@ -98,10 +110,22 @@ async def get_share_info(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]
     groups: dict[str, str] = ctx.state.get("share_tickets") or {}
     if not isinstance(ticket, str) or ticket not in groups:
         raise Fail("invalid shareTicket")  # tickets are only valid for the app lifetime that received them
-    channel = getattr(ctx.services, "wechat", None)
-    session = await channel.session(ctx.user_key) if channel is not None else None
-    if session is None:
-        raise Fail("session key is invalid, call wx.login first")
-    out = encrypt_for_session(session.session_key, {"openGId": groups[ticket]}, ctx.appid, ctx.clock.time())
-    out["cloudID"] = hashlib.sha256(ticket.encode()).hexdigest()[:40]
-    return out
+    return await _open_data(ctx, {"openGId": groups[ticket]}, ticket)
+
+
+GROUP_SCENES = (1008, 1044)  # group-chat card, and one carrying a shareTicket (§3 scenes)
+
+
+@api("getGroupEnterInfo", "callback")
+async def get_group_enter_info(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    """Since 2.10.4 (group cards since 2.17.3): the group the app was entered from, no ticket needed;
+    decrypts to `{opengid, chat_type}`. Outside a group-chat entry it fails with errCode 40097 "场景错误"."""
+    enter = ctx.state.get("enter_options") or {}
+    gid = ctx.state.get("group_enter")
+    if enter.get("scene") not in GROUP_SCENES or not isinstance(gid, str):
+        # The page lists 40097 场景错误; the exact errMsg text is UNCONFIRMED.
+        raise Fail("场景错误", errCode=40097)
+    payload: dict[str, Any] = {"opengid": gid, "chat_type": enter.get("chatType", 3)}
+    if args.get("needGroupOpenID"):  # 3.7.8+: the user's own id within this group
+        payload["group_openid"] = "g" + hashlib.sha256(f"{ctx.user_key}:{gid}".encode()).hexdigest()[:27]
+    return await _open_data(ctx, payload, f"group:{gid}:{ctx.user_key}")

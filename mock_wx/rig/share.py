@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CHAT_TYPES", "PROMISE_WINDOW", "SCENES", "ShareCard", "apply_scene_mode", "open_card", "share"]
 
-SCENES = {"single": 1007, "group": 1008, "timeline": 1154}
+SCENES = {"single": 1007, "group": 1008, "ticket": 1044, "timeline": 1154}
 CHAT_TYPES = {"single": 1, "group": 3}  # chatType 1 = WeChat contact chat, 3 = WeChat group chat (§3)
 PROMISE_WINDOW = 3.0  # onShareAppMessage's `promise` is used only if it resolves within 3 s (§3)
 _ids = itertools.count(1)
@@ -41,7 +41,7 @@ class ShareCard:
     query: dict[str, str] = field(default_factory=dict)
     from_: str = "menu"                     # menu | button
     id: int = field(default_factory=lambda: next(_ids))
-    with_share_ticket: bool = False
+    with_share_ticket: bool = False        # from the page's last showShareMenu/updateShareMenu (§3)
     used_promise: bool = False
 
     @property
@@ -190,9 +190,16 @@ def share_ticket(card: ShareCard, group: str) -> tuple[str, str]:
 
 
 async def open_card(user: VirtualUser, card: ShareCard, chat: str = "single", *, group: str | None = None) -> Page:
-    """Tap the card in a chat (or Moments): cold or hot start with scene 1007/1008/1154 (§3)."""
+    """Tap the card in a chat (or Moments): cold or hot start with scene 1007/1008/1044/1154 (§3).
+
+    Only a group open of a card shared with `withShareTicket` carries a shareTicket, and it then reports
+    1044 instead of 1008: WeChat says the ticket scene and the single/group chat scenes are mutually
+    exclusive (wx-fidelity.md §3 scenes; open-ability/share.html "获取更多转发信息").
+    """
     if card.kind == "timeline":
         scene = SCENES["timeline"]
+    elif chat == "group" and card.with_share_ticket:
+        scene = SCENES["ticket"]
     elif chat in ("single", "group"):
         scene = SCENES[chat]
     else:
@@ -204,9 +211,13 @@ async def open_card(user: VirtualUser, card: ShareCard, chat: str = "single", *,
     if scene != 1154:
         opts["chatType"] = CHAT_TYPES[chat]
     ticket = None
-    if scene == 1008:
+    if chat == "group" and card.kind == "chat":
         ticket, gid = share_ticket(card, group or f"{card.from_user}'s group")
-        opts["shareTicket"] = ticket
+        user.ctx.state["group_enter"] = gid  # what wx.getGroupEnterInfo reports, ticket or not (§3)
+        if scene == SCENES["ticket"]:
+            opts["shareTicket"] = ticket
+        else:
+            ticket = None
     url = "/" + route + (f"?{_query_string(query)}" if query else "")
     user.ctx.record("open-card", card=card.id, scene=scene, chat=chat, url=url, from_user=card.from_user)
     single_page = bool(user.ctx.state.get("single_page_mode"))

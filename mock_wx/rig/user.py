@@ -111,7 +111,8 @@ class VirtualUser(UserTesting):
         return await share(self, from_, target_dataset=target_dataset, target_id=target_id, timeline=timeline)
 
     async def open(self, card: ShareCard, chat: str = "single", *, group: str | None = None) -> Page:
-        """Tap a share card in a chat: scene 1007 (single), 1008 (group, with shareTicket), 1154 (timeline)."""
+        """Tap a share card in a chat: scene 1007 (single), 1008 (group), 1044 (group, and the card was shared
+        with `withShareTicket`: it carries a shareTicket), 1154 (timeline)."""
         return await open_card(self, card, chat, group=group)
 
     @property

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from fixture_apps import js
 from net_servers import bundle
 
-from mock_wx import Simulator, VirtualUser
+from mock_wx import Page, Simulator, VirtualUser
 
 
 @pytest_asyncio.fixture
@@ -119,41 +119,139 @@ async def test_open_single_chat_card(social: Simulator) -> None:
     assert g["launchSync"] == launch and g["enter"] == launch
 
 
-async def test_open_group_card_has_share_ticket(social: Simulator) -> None:
-    """§3: a group-chat card gives scene 1008 and a shareTicket; getShareInfo decrypts to {openGId}."""
+async def logged_in_session(social: Simulator, page: Page) -> str:
+    """Log the page's user in and return the session_key the platform holds for it."""
+    platform = social.services.platform
+    code = (await page.call("loginNow"))["code"]
+    return platform.login.code2session(social.appid, platform.secret, code).session_key
+
+
+def decrypt(session_key: str, info: dict[str, Any]) -> Any:
+    dec = Cipher(algorithms.AES(base64.b64decode(session_key)), modes.CBC(base64.b64decode(info["iv"]))).decryptor()
+    raw = dec.update(base64.b64decode(info["encryptedData"])) + dec.finalize()
+    unpad = padding.PKCS7(128).unpadder()
+    return json.loads(unpad.update(raw) + unpad.finalize())
+
+
+async def test_group_card_with_share_ticket_is_scene_1044(social: Simulator) -> None:
+    """§3: a card shared after showShareMenu({withShareTicket: true}) opens in a group with scene 1044 and a
+    shareTicket (the ticket scene and the group-chat scene are mutually exclusive); getShareInfo decrypts it
+    to {openGId}."""
+    alice, bob = social.users(2)
+    home = await alice.launch("/pages/index/index")
+    assert await home.call("ticketMenu") == "showShareMenu:ok"
+    card = await alice.share()
+    assert card is not None and card.with_share_ticket
+    page = await bob.open(card, chat="group")
+    launch = app_data(bob)["launches"][0]
+    assert launch["scene"] == 1044 and launch["chatType"] == 3 and launch["shareTicket"]
+    session_key = await logged_in_session(social, page)
+    await page.call("readShareInfo")
+    info = page.data["shareInfo"]
+    assert info["ok"] and info["errMsg"] == "getShareInfo:ok"
+    assert page.data["shareInfoReturn"] == ["undefined", "undefined"]  # not promisified (§0)
+    data = decrypt(session_key, info)
+    assert data["openGId"].startswith("G") and data["watermark"]["appid"] == social.appid
+
+
+async def test_group_card_without_share_ticket_is_scene_1008(social: Simulator) -> None:
+    """§3: without withShareTicket a group open is scene 1008 and carries no shareTicket, so getShareInfo fails."""
+    alice, bob = social.users(2)
+    await alice.launch("/pages/index/index")
+    card = await alice.share()
+    assert card is not None and not card.with_share_ticket
+    page = await bob.open(card, chat="group")
+    launch = app_data(bob)["launches"][0]
+    assert launch["scene"] == 1008 and launch["chatType"] == 3 and "shareTicket" not in launch
+    await logged_in_session(social, page)
+    await page.call("readShareInfo")
+    assert page.data["shareInfo"] == {"ok": False, "errMsg": "getShareInfo:fail invalid shareTicket"}
+
+
+async def test_update_share_menu_sets_the_ticket_of_later_shares(social: Simulator) -> None:
+    """§3: the last showShareMenu/updateShareMenu call decides whether the page's next card carries a ticket."""
+    alice, bob = social.users(2)
+    home = await alice.launch("/pages/index/index")
+    await home.call("ticketMenu")
+    assert await home.call("updateTicket", False) == "updateShareMenu:ok"
+    card = await alice.share()
+    assert card is not None and not card.with_share_ticket
+    await home.call("updateTicket", True)
+    card = await alice.share()
+    assert card is not None and card.with_share_ticket
+    await bob.open(card, chat="group")
+    assert app_data(bob)["launches"][0]["scene"] == 1044
+
+
+async def test_ticket_card_in_a_single_chat_has_no_ticket(social: Simulator) -> None:
+    """§3: only group-chat opens carry a shareTicket; a withShareTicket card opened in a single chat is 1007."""
+    alice, bob = social.users(2)
+    home = await alice.launch("/pages/index/index")
+    await home.call("ticketMenu")
+    card = await alice.share()
+    assert card is not None
+    await bob.open(card)
+    launch = app_data(bob)["launches"][0]
+    assert launch["scene"] == 1007 and "shareTicket" not in launch
+
+
+async def test_get_group_enter_info_in_a_group(social: Simulator) -> None:
+    """§3: wx.getGroupEnterInfo (2.10.4+) needs no ticket: from a group card (1008 here) it returns
+    {encryptedData, iv, cloudID} decrypting to {opengid}; callbacks only, no Promise (its page: "不支持")."""
     alice, bob = social.users(2)
     await alice.launch("/pages/index/index")
     card = await alice.share()
     assert card is not None
     page = await bob.open(card, chat="group")
-    launch = app_data(bob)["launches"][0]
-    assert launch["scene"] == 1008 and launch["chatType"] == 3 and launch["shareTicket"]
-    platform = social.services.platform
-    code = (await page.call("loginNow"))["code"]
-    session = platform.login.code2session(social.appid, platform.secret, code)
+    session_key = await logged_in_session(social, page)
+    await page.call("readGroupEnterInfo")
+    info = page.data["groupInfo"]
+    assert info["ok"] and info["errMsg"] == "getGroupEnterInfo:ok" and info["cloudID"]
+    assert page.data["groupInfoReturn"] == ["undefined", "undefined"]
+    data = decrypt(session_key, info)
+    assert data["opengid"].startswith("G") and data["chat_type"] == 3 and data["watermark"]["appid"] == social.appid
+
+
+async def test_group_enter_info_matches_the_share_ticket_group(social: Simulator) -> None:
+    """§3: with a ticket (1044), getGroupEnterInfo's opengid is the group getShareInfo names."""
+    alice, bob = social.users(2)
+    home = await alice.launch("/pages/index/index")
+    await home.call("ticketMenu")
+    card = await alice.share()
+    assert card is not None
+    page = await bob.open(card, chat="group", group="family")
+    session_key = await logged_in_session(social, page)
     await page.call("readShareInfo")
-    info = page.data["shareInfo"]
-    assert info["ok"] and info["errMsg"] == "getShareInfo:ok"
-    assert page.data["shareInfoReturn"] == ["undefined", "undefined"]  # not promisified (§0)
-    dec = Cipher(algorithms.AES(base64.b64decode(session.session_key)),
-                 modes.CBC(base64.b64decode(info["iv"]))).decryptor()
-    raw = dec.update(base64.b64decode(info["encryptedData"])) + dec.finalize()
-    unpad = padding.PKCS7(128).unpadder()
-    data = json.loads(unpad.update(raw) + unpad.finalize())
-    assert data["openGId"].startswith("G") and data["watermark"]["appid"] == social.appid
+    await page.call("readGroupEnterInfo")
+    share_info = decrypt(session_key, page.data["shareInfo"])
+    group_info = decrypt(session_key, page.data["groupInfo"])
+    assert group_info["opengid"] == share_info["openGId"]
+
+
+async def test_get_group_enter_info_outside_a_group_fails(social: Simulator) -> None:
+    """§3: outside a group-chat entry (a single-chat card) getGroupEnterInfo fails with errCode 40097 (场景错误)."""
+    alice, bob = social.users(2)
+    await alice.launch("/pages/index/index")
+    card = await alice.share()
+    assert card is not None
+    page = await bob.open(card)
+    await logged_in_session(social, page)
+    await page.call("readGroupEnterInfo")
+    assert page.data["groupInfo"] == {"ok": False, "errMsg": "getGroupEnterInfo:fail 场景错误", "errCode": 40097}
 
 
 async def test_hot_start_from_card(social: Simulator) -> None:
     """§3: opening a card while the app lives is a hot start: App.onShow gets the new options, the launch options stay."""
     alice, bob = social.users(2)
-    await alice.launch("/pages/index/index")
+    home = await alice.launch("/pages/index/index")
+    await home.call("ticketMenu")
     card = await alice.share()
     assert card is not None
     await bob.launch("/pages/index/index")
     page = await bob.open(card, chat="group")
     g = app_data(bob)
     assert len(g["launches"]) == 1 and g["launches"][0]["scene"] == 1001
-    assert g["shows"][-1]["scene"] == 1008 and g["enter"]["scene"] == 1008 and g["enter"]["shareTicket"]
+    assert g["shows"][-1]["scene"] == 1044 and g["enter"]["scene"] == 1044 and g["enter"]["shareTicket"]
     assert page.route == "pages/detail/detail" and page.data["query"] == {"id": "42"}
 
 

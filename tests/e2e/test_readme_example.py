@@ -12,7 +12,7 @@ async def test_friends_complete_a_group(sim: Simulator) -> None:
     await detail.tap("startGroup")                      # runs the page's real handler: pay, then the group page
     card = await alice.share()                          # via onShareAppMessage → ShareCard
     for friend in (bob, carol):
-        page = await friend.open(card, chat="group")    # scene 1008, shareTicket, referral attribution
+        page = await friend.open(card, chat="group")    # scene 1008 (no withShareTicket), referral attribution
         await page.tap("joinGroup")
     group = await sim.backend.get(f"/api/group-buy/{card.query['groupId']}", as_user=alice)
     assert group["status"] == "complete"

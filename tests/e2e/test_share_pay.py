@@ -47,7 +47,7 @@ async def post_notify(sim: Simulator, body: str, headers: dict[str, str]) -> int
 
 
 async def test_share_group_open_and_pay(shop: Simulator) -> None:
-    """§3 + §4: share → group open (1008, shareTicket) → cancel → pay → one verified notification, idempotent."""
+    """§3 + §4: share → group open (1044, shareTicket) → cancel → pay → one verified notification, idempotent."""
     sim = shop
     alice, bob = sim.users(2)
     pid = await product_id(sim)
@@ -59,11 +59,11 @@ async def test_share_group_open_and_pay(shop: Simulator) -> None:
     assert card is not None and card.title == a_page.data["product"]["name"]
     assert card.query["id"] == pid and card.query["ref"]
 
-    # B opens it in a group chat: scene 1008 with a shareTicket (§3).
+    # B opens it in a group chat: the page asked withShareTicket, so scene 1044 with a shareTicket (§3).
     b_page = await bob.open(card, chat="group")
     launch = bob.realm.engine.eval("JSON.stringify(wx.getLaunchOptionsSync())")
     opts = json.loads(launch)
-    assert opts["scene"] == 1008 and opts["shareTicket"] and opts["query"]["id"] == pid
+    assert opts["scene"] == 1044 and opts["shareTicket"] and opts["query"]["id"] == pid
     assert b_page.data["product"]["id"] == pid
 
     # B cancels the payment sheet: the page takes the cancel path, the order stays unpaid (§4).
