@@ -80,7 +80,8 @@ CREATE INDEX IF NOT EXISTS events_user ON events(user_id, kind, at);
 CREATE INDEX IF NOT EXISTS events_kind ON events(kind, at);
 CREATE TABLE IF NOT EXISTS point_awards (
   id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, action TEXT NOT NULL, object_key TEXT NOT NULL,
-  points INTEGER NOT NULL, day TEXT NOT NULL, at REAL NOT NULL, UNIQUE (user_id, action, object_key));
+  points INTEGER NOT NULL, day TEXT NOT NULL, at REAL NOT NULL, reported INTEGER NOT NULL DEFAULT 1,
+  UNIQUE (user_id, action, object_key));
 CREATE INDEX IF NOT EXISTS point_awards_day ON point_awards(user_id, action, day);
 CREATE TABLE IF NOT EXISTS badges (
   user_id TEXT NOT NULL, badge_id TEXT NOT NULL, earned_at REAL NOT NULL, PRIMARY KEY (user_id, badge_id));
@@ -94,6 +95,12 @@ CREATE TABLE IF NOT EXISTS live_comments (
   id INTEGER PRIMARY KEY, stream_id TEXT NOT NULL, user_id TEXT NOT NULL, content TEXT NOT NULL,
   at REAL NOT NULL);
 """
+
+#: (table, column, declaration) added after the first release; `_migrate` adds them to older files.
+MIGRATIONS: tuple[tuple[str, str, str], ...] = (
+    # 0 = awarded by the server (a verified payment) and not yet shown to the user by a reward call
+    ("point_awards", "reported", "INTEGER NOT NULL DEFAULT 1"),
+)
 
 TABLES = (
     "users", "sessions", "products", "orders", "payments", "refunds", "outbox", "groups",
@@ -114,7 +121,15 @@ class Database:
             self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=OFF")
         self.conn.executescript(SCHEMA)
+        self._migrate()
         self._depth = 0
+
+    def _migrate(self) -> None:
+        """Columns added since a database file was created (CREATE TABLE IF NOT EXISTS keeps old tables)."""
+        for table, column, decl in MIGRATIONS:
+            have = {row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     @contextmanager
     def tx(self) -> Iterator[Database]:

@@ -9,6 +9,7 @@ from _helpers import (
     order_of,
     orders_of,
     toast_titles,
+    user_id,
     wait_for_refunds,
 )
 
@@ -214,4 +215,33 @@ async def a_duplicate_notification_changes_nothing(sim, alice):
     assert (await sim.backend.get(f"/api/products/{PRODUCT}"))["stock"] == stock_before - 1
     level = await sim.backend.get("/api/user/me", as_user=alice)
     assert level["points"] == 50, "the purchase is rewarded once"
+    assert sim.trace.findings == []
+
+
+@journey(area="payments", embedded=True)
+async def a_late_payment_notification_still_earns_the_purchase_points(sim, alice):
+    await open_shop(sim)
+    # The backend misses WeChat Pay's first notification, so the app reports the purchase too early.
+    await sim.backend.fault("/api/pay/notify", status=500, count=1)
+    await buy_now(alice)
+    assert "支付成功" in toast_titles(alice)
+    order_id = alice.current_page.data["orderId"]
+    [early] = [e["responseBody"] for e in await sim.backend.journal(path="/api/user/reward")]
+    assert (early["awarded"], early["reason"]) == (False, "pending_payment")
+
+    # WeChat Pay retries 15 s later; the backend awards the points with the verified payment.
+    await sim.clock.advance(seconds=19)
+    assert (await order_of(sim, alice, order_id))["status"] == "paid"
+    me = await alice.launch("/pages/user/user")
+    assert me.data["points"] == 50
+
+    # The app's report again (paying from the order page would send it) and a duplicate notification: still 50.
+    again = await sim.backend.post("/api/user/reward", {"action": "purchase", "objectId": order_id}, as_user=alice)
+    assert again["totalPoints"] == 50
+    [delivery] = sim.services.platform.pay.deliveries
+    assert (await sim.services.platform.pay.redeliver(delivery.transaction_id)).ok
+    level = await sim.backend.get(f"/api/user/{user_id(alice)}/level", as_user=alice)
+    assert level["points"] == 50, "the purchase is rewarded exactly once"
+    await me.pull_down()
+    assert me.data["points"] == 50
     assert sim.trace.findings == []

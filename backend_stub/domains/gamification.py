@@ -12,7 +12,7 @@ from .._http import Ctx, Router
 from .._util import day_of, iso
 from ..openapi import B, I, S, arr, obj, ref
 
-__all__ = ["award", "badges_of", "check_badges", "level_of", "points_of", "router"]
+__all__ = ["award", "award_purchase", "badges_of", "check_badges", "level_of", "points_of", "router"]
 
 router = Router("gamification")
 
@@ -60,6 +60,15 @@ _VERIFY: dict[str, Callable[[Any, str, str], bool]] = {
 }
 
 
+#: Actions the server awards by itself on a verified event (the purchase, when the payment notification arrives).
+SERVER_AWARDED = frozenset({"purchase"})
+#: The object is the caller's but not verified *yet*: the points follow when it is (no award now).
+_PENDING: dict[str, Callable[[Any, str, str], bool]] = {
+    "purchase": lambda db, u, o: bool(db.scalar(
+        "SELECT 1 FROM orders WHERE id=? AND user_id=? AND status='created'", o, u)),
+}
+
+
 def points_of(db: Any, user_id: str) -> int:
     return int(db.scalar("SELECT COALESCE(SUM(points),0) FROM point_awards WHERE user_id=?", user_id))
 
@@ -93,8 +102,13 @@ def check_badges(db: Any, user_id: str, now: float) -> list[dict[str, Any]]:
     return new
 
 
-def award(db: Any, user_id: str, action: str, object_id: str | None, now: float) -> tuple[int, str | None]:
-    """Award `action` once per object (or up to the daily cap); returns (points, reason if none)."""
+def award(db: Any, user_id: str, action: str, object_id: str | None, now: float, *,
+          by_server: bool = False) -> tuple[int, str | None]:
+    """Award `action` once per object (or up to the daily cap); returns (points, reason if none).
+
+    `by_server`: awarded on a verified event (a payment notification) rather than in answer to the
+    user's own reward call; the first reward call for the same object then reports it (`_claim`).
+    """
     if action not in ACTIONS:
         return 0, "unknown_action"
     points, cap, _ = ACTIONS[action]
@@ -105,9 +119,31 @@ def award(db: Any, user_id: str, action: str, object_id: str | None, now: float)
         if cap is not None and today >= cap:
             return 0, "daily_cap"
         key = object_id if object_id else f"{day}#{today}"
-        cur = db.run("INSERT OR IGNORE INTO point_awards (user_id, action, object_key, points, day, at) "
-                     "VALUES (?,?,?,?,?,?)", user_id, action, key, points, day, now)
+        cur = db.run("INSERT OR IGNORE INTO point_awards (user_id, action, object_key, points, day, at, reported) "
+                     "VALUES (?,?,?,?,?,?,?)", user_id, action, key, points, day, now, 0 if by_server else 1)
         return (points, None) if cur.rowcount else (0, "already_awarded")
+
+
+def award_purchase(db: Any, order: dict[str, Any], now: float) -> int:
+    """The buyer's purchase points, when WeChat Pay's notification proves the payment (once per order)."""
+    return award(db, order["user_id"], "purchase", order["id"], now, by_server=True)[0]
+
+
+def _claim(db: Any, user_id: str, action: str, object_id: str) -> tuple[int, int] | None:
+    """(points, total just before them) of a server-made award not yet reported to the user; marks it reported.
+
+    The app reports a purchase right after paying, and the notification that awards it may come first: the
+    user's reward call then answers the award the server made, once, so the app still celebrates it.
+    """
+    with db.tx():
+        row = db.one("SELECT id, points FROM point_awards WHERE user_id=? AND action=? AND object_key=? "
+                     "AND reported=0", user_id, action, object_id)
+        if row is None:
+            return None
+        db.run("UPDATE point_awards SET reported=1 WHERE id=?", row["id"])
+        before = db.scalar("SELECT COALESCE(SUM(points),0) FROM point_awards WHERE user_id=? AND id<?",
+                           user_id, row["id"])
+        return int(row["points"]), int(before)
 
 
 REWARD_BODY = obj(["action"], action={"type": "string", "minLength": 1, "maxLength": 64},
@@ -125,8 +161,14 @@ async def _reward(ctx: Ctx) -> dict[str, Any]:
     record_ignored(ctx, ("points",))
     before = level_of(points_of(db, uid))[0]
     reason: str | None
-    if action in ACTIONS and not ACTIONS[action][2]:
+    claimed = _claim(db, uid, action, object_id) if action in SERVER_AWARDED and object_id else None
+    if claimed is not None:
+        points, reason = claimed[0], None
+        before = level_of(claimed[1])[0]
+    elif action in ACTIONS and not ACTIONS[action][2]:
         points, reason = 0, "server_only"
+    elif action in _PENDING and object_id and _PENDING[action](db, uid, object_id):
+        points, reason = 0, "pending_payment"
     elif action in _VERIFY and not (object_id and _VERIFY[action](db, uid, object_id)):
         points, reason = 0, "not_verified"
     else:

@@ -2,7 +2,8 @@
 
 Both notification handlers are idempotent: the `payments` row is keyed by order and the `refunds` row
 by order and out_refund_no, so a duplicate or late notification is acknowledged without effect, and a
-payment notification arriving after its refund's never turns the order back into `paid`.
+payment notification arriving after its refund's never turns the order back into `paid`. The buyer's
+purchase points are awarded here, with the payment, keyed by (purchase, order) like any award.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def _fail(status: int, message: str) -> web.Response:
 
 def apply_payment(backend: Any, res: dict[str, Any], now: float) -> str:
     """Record a TRANSACTION.SUCCESS resource; returns what happened (for logs and tests)."""
+    from .gamification import award_purchase
     from .group_buy import on_member_paid
     from .orders import request_refund
     from .referral import create_commission
@@ -68,6 +70,9 @@ def apply_payment(backend: Any, res: dict[str, Any], now: float) -> str:
         if order["group_id"]:
             on_member_paid(backend, order, now)
         create_commission(backend, order, now)
+        # The purchase points follow the verified payment, not the app's report of it, which may come
+        # before this notification (refused then) or never (the app closed).
+        award_purchase(db, order, now)
     return "paid"
 
 

@@ -69,12 +69,58 @@ async def test_awards_are_idempotent_per_object_and_badges_follow_events(shop: S
     assert [b["id"] for b in badges["badges"]] == ["first_share"]
     order = await alice.ok("POST", "/api/orders", {"productId": "p001"})
     early = await alice.ok("POST", "/api/user/reward", {"action": "purchase", "objectId": order["order"]["id"]})
-    assert early["reason"] == "not_verified"  # not paid yet
+    assert (early["awarded"], early["reason"]) == (False, "pending_payment")  # not paid yet
     await shop.pay(order["payment"])
     paid = await alice.ok("POST", "/api/user/reward", {"action": "purchase", "objectId": order["order"]["id"]})
     assert (paid["points"], paid["totalPoints"]) == (50, 60)
     again = await alice.ok("POST", "/api/user/reward", {"action": "purchase", "objectId": order["order"]["id"]})
     assert again["reason"] == "already_awarded"
+
+
+async def test_a_late_payment_notification_still_earns_the_purchase_points_once(shop: Shop) -> None:
+    await shop.seed(products=3, users=2, posts=0)
+    alice = await shop.login("alice")
+    for action in ("share_product",) * 5 + ("share",):  # 60 points: the purchase's 50 make level 2
+        await alice.ok("POST", "/api/user/reward", {"action": action})
+    await shop.admin.ok("POST", "/__admin/faults", {"path": "/api/pay/notify", "status": 500, "count": 1})
+    data = await alice.ok("POST", "/api/orders", {"productId": "p001"})
+    oid = data["order"]["id"]
+    await shop.pay(data["payment"])  # the first notification fails: the order is still unpaid
+    early = await alice.ok("POST", "/api/user/reward", {"action": "purchase", "objectId": oid})
+    assert (early["awarded"], early["points"], early["totalPoints"], early["reason"]) == (
+        False, 0, 60, "pending_payment")
+
+    await shop.advance(15)  # WeChat Pay retries; the backend awards the points with the payment
+    assert (await alice.ok("GET", f"/api/orders/{oid}"))["status"] == "paid"
+    assert (await alice.ok("GET", "/api/user/me"))["points"] == 110
+    # The app's next report gets the award the server made, once (so it can still celebrate the level).
+    late = await alice.ok("POST", "/api/user/reward", {"action": "purchase", "objectId": oid})
+    assert (late["awarded"], late["points"], late["totalPoints"], late["levelUp"], late["newLevel"]) == (
+        True, 50, 110, True, 2)
+    assert "reason" not in late
+    again = await alice.ok("POST", "/api/user/reward", {"action": "purchase", "objectId": oid})
+    assert (again["awarded"], again["points"], again["totalPoints"], again["levelUp"], again["reason"]) == (
+        False, 0, 110, False, "already_awarded")
+    # A duplicate notification changes nothing either.
+    tx = shop.scalar("SELECT transaction_id FROM orders WHERE id=?", oid)
+    assert (await shop.platform.pay.redeliver(tx)).status == 204
+    assert shop.scalar("SELECT COUNT(*) FROM point_awards WHERE action='purchase'") == 1
+    assert (await alice.ok("GET", "/api/user/me"))["points"] == 110
+
+
+async def test_purchase_points_without_any_report_from_the_app(shop: Shop) -> None:
+    """The app closed right after paying: the notification alone earns the points; a refused payment none."""
+    await shop.seed(products=3, users=2, posts=0)
+    alice, bob = await shop.users(2)
+    paid = await alice.ok("POST", "/api/orders", {"productId": "p001"})
+    await shop.pay(paid["payment"])
+    unpaid = await bob.ok("POST", "/api/orders", {"productId": "p001"})
+    await shop.pay(unpaid["payment"], "cancel")
+    assert (await alice.ok("GET", f"/api/user/{alice.user_id}/level"))["points"] == 50
+    assert (await bob.ok("GET", f"/api/user/{bob.user_id}/level"))["points"] == 0
+    # Another user's order is not the caller's purchase, paid or not.
+    other = await bob.ok("POST", "/api/user/reward", {"action": "purchase", "objectId": paid["order"]["id"]})
+    assert (other["awarded"], other["reason"]) == (False, "not_verified")
 
 
 async def test_the_sample_apps_reward_actions(shop: Shop) -> None:
