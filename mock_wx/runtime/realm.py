@@ -84,6 +84,11 @@ class Realm:
         # Set by `call`: a driver call may have queued promise jobs (an async handler awaiting a plain
         # Promise, no bridge call) that only a pump runs, so the realm counts as busy until pumped.
         self._jobs_maybe = False
+        # What `pump` would otherwise ask JS about each round (two calls into the engine per round):
+        # setData calls since the last flush (counted in `_render`), and whether the prelude recorded a
+        # rejection candidate since the last `flushRejections` (it says so through `__host_rejected`).
+        self._renders = 0
+        self._rejections_maybe = False
         self.closed = False
         ctx.host = self
         self.router = Router(self)
@@ -98,6 +103,7 @@ class Realm:
         e.expose("__host_finding", self._finding)
         e.expose("__host_error", self._error)
         e.expose("__host_require", self._require)
+        e.expose("__host_rejected", self._rejected)
         config = {"fidelity": ctx.fidelity, "apis": kinds()}
         e.eval(f"globalThis.__WX_CONFIG_JSON = {json.dumps(_json(config))};")
         for start, part in _PRELUDE_PARTS:
@@ -111,7 +117,6 @@ class Realm:
         self._js_emit_global = e.function("__wx.emitGlobal")
         self._js_fire = e.function("__wx.fireTimer")
         self._js_flush = e.function("__wx.flushRenders")
-        self._js_pending_renders = e.function("__wx.pendingRenders")
         self._js_rejections = e.function("__wx.flushRejections")
 
     # ------------------------------------------------------------------ host functions (JS -> Python)
@@ -128,7 +133,8 @@ class Realm:
         args = json.loads(args_json) if args_json else {}
         if isinstance(args, dict):
             args = _decode_buffers(args)
-        self.ctx.record("wx", api=name, args=_summary(args))
+        if self.ctx.trace.enabled:
+            self.ctx.record("wx", api=name, args=_summary(args))
         if spec is not None and spec.kind == "task" and isinstance(args, dict):
             args["__taskId"] = int(cb_id)  # task handlers emit events to this id (§1, §5)
         try:
@@ -223,8 +229,12 @@ class Realm:
         self.ctx.record("console", level=level, text=text)
 
     def _render(self, page_id: int, payload_json: str) -> None:
+        self._renders += 1  # setData queues its render (and callback) right after this call
         if self.ctx.trace.enabled:
             self.ctx.record("setData", page=self.router.route_of(int(page_id)), data=json.loads(payload_json))
+
+    def _rejected(self) -> None:
+        self._rejections_maybe = True
 
     def _finding(self, kind: str, message: str) -> None:
         self.ctx.finding(kind, message)
@@ -315,12 +325,16 @@ class Realm:
                 progressed = True
             if engine.run_jobs():
                 progressed = True
-            if self._js_pending_renders() and self._js_flush():
-                progressed = True
+            if self._renders:
+                self._renders = 0
+                if self._js_flush():
+                    progressed = True
             if not progressed:
                 # The job queue is empty: rejections nobody handled go to App.onUnhandledRejection (§6).
-                if self._js_rejections():
-                    continue
+                if self._rejections_maybe:
+                    self._rejections_maybe = False
+                    if self._js_rejections():
+                        continue
                 break
 
     @property

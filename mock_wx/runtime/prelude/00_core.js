@@ -1,7 +1,8 @@
 /* wxsim AppService prelude: evaluated once in each virtual user's realm, before the app's code.
  * Host functions (Python): __host_invoke(api, argsJson, cbId), __host_invokeSync(api, argsJson) -> json,
  * __host_now() -> ms, __host_timer(id, ms), __host_clearTimer(id), __host_log(level, text),
- * __host_render(pageId, json), __host_finding(kind, message), __host_error(json), __host_require(path).
+ * __host_render(pageId, json), __host_finding(kind, message), __host_error(json), __host_require(path),
+ * __host_rejected() (a rejection candidate was recorded: Python then calls __wx.flushRejections()).
  * Python calls back: __wx.resolve(cbId, json), __wx.emit(taskId, event, json), __wx.fireTimer(id),
  * __wx.flushRenders(), and the page driving functions in 40_drivers.js.
  * The prelude is one function split by concern into prelude/NN_*.js; realm.py joins the parts in order.
@@ -15,10 +16,10 @@
     invoke: global.__host_invoke, invokeSync: global.__host_invokeSync, now: global.__host_now,
     timer: global.__host_timer, clearTimer: global.__host_clearTimer, log: global.__host_log,
     render: global.__host_render, finding: global.__host_finding, error: global.__host_error,
-    require: global.__host_require,
+    require: global.__host_require, rejected: global.__host_rejected,
   };
   ['__host_invoke', '__host_invokeSync', '__host_now', '__host_timer', '__host_clearTimer', '__host_log',
-    '__host_render', '__host_finding', '__host_error', '__host_require'].forEach(function (k) { delete global[k]; });
+    '__host_render', '__host_finding', '__host_error', '__host_require', '__host_rejected'].forEach(function (k) { delete global[k]; });
 
   function stringify(v) {
     return JSON.stringify(v === undefined ? null : v, function (k, x) {
@@ -66,7 +67,7 @@
         try {
           NativePromise.prototype.then.call(this, undefined, function (reason) {
             state.reason = reason;
-            rejectionCandidates.push(state);
+            host.rejected(); rejectionCandidates.push(state);
           });
         } finally { observing = false; }
       }
@@ -92,7 +93,7 @@
     } });
     observing = true;
     try {
-      NativePromise.prototype.then.call(p, undefined, function (reason) { state.reason = reason; rejectionCandidates.push(state); });
+      NativePromise.prototype.then.call(p, undefined, function (reason) { state.reason = reason; host.rejected(); rejectionCandidates.push(state); });
     } finally { observing = false; }
     return p;
   }
