@@ -3,6 +3,10 @@
 `connectSocket` reports only task creation (`connectSocket:ok`); the connection itself answers through
 the task's onOpen/onMessage/onError/onClose. Only the handshake counts as pending work for `idle()`:
 an open socket is not "in flight", and frames that arrive later are delivered to JS as they come.
+
+The handshake `timeout` runs on the simulation's clock, like wx.request's: with a virtual clock a
+handshake its server has not answered within `Services.stall_grace` real seconds stops holding up
+`idle()`, and `await clock.advance(...)` past the deadline fails it (onError "connect timeout", onClose).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ class _Socket:
     state: str = "connecting"     # connecting | open | closing | closed
     ws: ClientConnection | None = None
     runner: asyncio.Future[Any] | None = None
+    deadline: Any = None          # the clock's Timer for the handshake timeout
     close_request: tuple[int, str] | None = field(default=None)
 
 
@@ -75,25 +80,50 @@ def connect_socket(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
     headers = {str(k): str(v) for k, v in (args.get("header") or {}).items() if str(k).lower() != "referer"}
     headers["Referer"] = f"https://servicewechat.com/{ctx.appid}/0/page-frame.html"
     protocols = [str(p) for p in args.get("protocols") or []] or None
-    opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    loop = asyncio.get_running_loop()
+    opened: asyncio.Future[None] = loop.create_future()
     timeout = args.get("timeout")
     open_timeout = float(timeout) / 1000.0 if isinstance(timeout, int | float) and timeout > 0 else 60.0
     sock.runner = asyncio.ensure_future(_run(ctx, sock, target.real, headers, protocols,
-                                             bool(args.get("perMessageDeflate")), open_timeout, opened))
+                                             bool(args.get("perMessageDeflate")), opened))
+    sock.deadline = ctx.clock.call_later(open_timeout, _handshake_timeout, ctx, sock, opened)
+    opened.add_done_callback(lambda _: sock.deadline.cancel())
     if ctx.host is not None:
-        ctx.host.track(opened)  # only the handshake holds up idle()
+        host = ctx.host
+        held = host.track(opened)  # only the handshake holds up idle()
+        if not ctx.clock.realtime:
+            def stalled() -> None:
+                ctx.record("socket-stalled", url=target.logical, task=task_id)
+                host.detach(held)
+
+            stall = loop.call_later(float(getattr(ctx.services, "stall_grace", 5.0)), stalled)
+            opened.add_done_callback(lambda _: stall.cancel())
     ctx.record("socket-connect", url=target.logical, task=task_id)
     return {}
 
 
+async def _handshake_timeout(ctx: WxContext, sock: _Socket, opened: asyncio.Future[None]) -> None:
+    """Fired by the clock at the `timeout` deadline: a handshake still pending fails (§5 `timeout`)."""
+    if opened.done() or sock.ws is not None or sock.state == "closed":
+        return
+    runner = sock.runner
+    if runner is not None and not runner.done():
+        runner.cancel()
+        await asyncio.wait({runner})  # the connection attempt is gone before JS hears of the failure
+    if not opened.done():
+        opened.set_result(None)
+    _fail_open(ctx, sock, TimeoutError())
+
+
 async def _run(ctx: WxContext, sock: _Socket, real_url: str, headers: dict[str, str], protocols: list[str] | None,
-               deflate: bool, open_timeout: float, opened: asyncio.Future[None]) -> None:
+               deflate: bool, opened: asyncio.Future[None]) -> None:
     started = time.perf_counter()
     try:
         try:
+            # No open_timeout here: the deadline is the simulation clock's (_handshake_timeout).
             ws = await connect(real_url, additional_headers=headers, subprotocols=protocols,  # type: ignore[arg-type]
                                compression="deflate" if deflate else None, proxy=None, ping_interval=None,
-                               open_timeout=open_timeout, max_size=None)
+                               open_timeout=None, max_size=None)
         except (OSError, TimeoutError, WebSocketException) as exc:
             _fail_open(ctx, sock, exc)
             return
@@ -159,6 +189,8 @@ def _close_all(ctx: WxContext) -> None:
     ctx.state["socket_close_hook"] = False
     for sock in list(_sockets(ctx).values()):
         sock.state = "closed"
+        if sock.deadline is not None:
+            sock.deadline.cancel()
         if sock.runner is not None:
             sock.runner.cancel()
         if sock.ws is not None:

@@ -101,6 +101,15 @@ class NetServer:
     async def _reject_ws(self, request: web.Request) -> web.Response:
         return web.Response(status=403, text="no")
 
+    async def _hang_ws(self, request: web.Request) -> web.Response:
+        """Take the upgrade request and never answer it: a handshake that does not complete."""
+        self.in_flight += 1
+        try:
+            await self.release.wait()
+        finally:
+            self.in_flight -= 1
+        return web.Response(status=503, text="released")
+
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/echo", self._echo)
@@ -114,6 +123,7 @@ class NetServer:
         app.router.add_post("/upload", self._upload)
         app.router.add_get("/ws", self._ws)
         app.router.add_get("/ws-reject", self._reject_ws)
+        app.router.add_get("/ws-hang", self._hang_ws)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

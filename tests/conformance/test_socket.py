@@ -133,6 +133,41 @@ async def test_handshake_failure_goes_to_on_error(ws_server: NetServer) -> None:
         assert events(page, "close")[0]["code"] == 1006
 
 
+async def test_handshake_timeout_on_the_virtual_clock(ws_server: NetServer) -> None:
+    """§5 `timeout`: a handshake the server never completes fails at the deadline on the simulation's clock:
+    onError "connect timeout", then onClose 1006; connectSocket itself only reported creation."""
+    async with sock_app(ws_server) as (sim, page):
+        sim.services.stall_grace = 0.2
+        await page.call("open", f"wss://{API_DOMAIN}/ws-hang", {"timeout": 3000})
+        assert page.data["created"] == [{"errMsg": "connectSocket:ok"}]
+        assert ws_server.in_flight == 1 and events(page) == []
+        await sim.clock.advance(seconds=2.9)
+        assert events(page) == []
+        await sim.clock.advance(seconds=0.2)
+        assert events(page, "error") == [{"n": 0, "ev": "error", "errMsg": "connect timeout"}]
+        assert [e["code"] for e in events(page, "close")] == [1006]
+        assert (await page.call("send", 0, "late"))["errMsg"] == "sendSocketMessage:fail WebSocket is not connected"
+
+
+async def test_handshake_default_timeout_is_on_the_clock_too(ws_server: NetServer) -> None:
+    """§5: without `timeout` a stalled handshake still ends on the simulation's clock (60 s here), never in real time."""
+    async with sock_app(ws_server) as (sim, page):
+        sim.services.stall_grace = 0.2
+        await page.call("open", f"wss://{API_DOMAIN}/ws-hang")
+        await sim.clock.advance(seconds=59)
+        assert events(page) == []
+        await sim.clock.advance(seconds=2)
+        assert [e["ev"] for e in events(page)] == ["error", "close"]
+
+
+async def test_handshake_within_timeout_opens(ws_server: NetServer) -> None:
+    """§5: a handshake that completes before its `timeout` opens normally; the deadline does not fire later."""
+    async with sock_app(ws_server) as (sim, page):
+        await page.call("open", WSS, {"timeout": 1000})
+        await sim.clock.advance(seconds=5)
+        assert [e["ev"] for e in events(page)] == ["open"]
+
+
 async def test_domain_rules_for_sockets(ws_server: NetServer) -> None:
     """§1/§5: only wss:// on a configured domain; ws:// fails in strict with `url not in domain list`."""
     async with sock_app(ws_server) as (_, page):
