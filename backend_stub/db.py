@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS orders (
   id TEXT PRIMARY KEY, user_id TEXT NOT NULL, product_id TEXT NOT NULL, quantity INTEGER NOT NULL,
   amount INTEGER NOT NULL, status TEXT NOT NULL, group_id TEXT, out_trade_no TEXT UNIQUE NOT NULL,
   prepay_id TEXT, created_at REAL NOT NULL, expires_at REAL NOT NULL, paid_at REAL,
-  transaction_id TEXT, closed_reason TEXT, shipped_at REAL, completed_at REAL, refund_reason TEXT);
+  transaction_id TEXT, closed_reason TEXT, shipped_at REAL, completed_at REAL, refund_reason TEXT,
+  refund_error TEXT);
 CREATE INDEX IF NOT EXISTS orders_user ON orders(user_id, created_at);
 CREATE INDEX IF NOT EXISTS orders_due ON orders(status, expires_at);
 CREATE TABLE IF NOT EXISTS payments (
@@ -100,6 +101,8 @@ CREATE TABLE IF NOT EXISTS live_comments (
 MIGRATIONS: tuple[tuple[str, str, str], ...] = (
     # 0 = awarded by the server (a verified payment) and not yet shown to the user by a reward call
     ("point_awards", "reported", "INTEGER NOT NULL DEFAULT 1"),
+    # why the platform refused an order's refund for good (status refund_failed)
+    ("orders", "refund_error", "TEXT"),
 )
 
 TABLES = (

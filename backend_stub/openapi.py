@@ -33,7 +33,7 @@ B = {"type": "boolean"}
 NS = {"type": "string", "nullable": True}
 ID = {"type": "string", "minLength": 1, "maxLength": 64}
 
-ORDER_STATUS = ["created", "paid", "shipped", "completed", "closed", "refunding", "refunded"]
+ORDER_STATUS = ["created", "paid", "shipped", "completed", "closed", "refunding", "refunded", "refund_failed"]
 
 COMPONENTS: dict[str, dict[str, Any]] = {
     "Error": obj(["error", "message"], error=S, message=S, details=arr(S)),
@@ -46,7 +46,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
         ["id", "productId", "quantity", "amount", "status", "createdAt", "outTradeNo"],
         id=S, productId=S, productName=S, quantity=I, amount=I,
         status={"type": "string", "enum": ORDER_STATUS}, groupId=NS, createdAt=S, paidAt=NS,
-        expiresAt=S, outTradeNo=S, closedReason=NS,
+        expiresAt=S, outTradeNo=S, closedReason=NS, refundError=NS,
     ),
     "PayParams": obj(
         ["timeStamp", "nonceStr", "package", "signType", "paySign"],

@@ -13,6 +13,7 @@ from _helpers import (
     wait_for_refunds,
 )
 
+from mock_wx.rig.backend_client import BackendError
 from mock_wx.rig.journeys import journey
 
 PRODUCT = "p004"
@@ -244,4 +245,37 @@ async def a_late_payment_notification_still_earns_the_purchase_points(sim, alice
     assert level["points"] == 50, "the purchase is rewarded exactly once"
     await me.pull_down()
     assert me.data["points"] == 50
+    assert sim.trace.findings == []
+
+
+@journey(area="payments", embedded=True)
+async def a_refund_asked_a_year_later_is_refused_and_says_so(sim, alice):
+    await open_shop(sim)
+    await buy_now(alice)
+    order_id = alice.current_page.data["orderId"]
+    await sim.backend.post(f"/__admin/orders/{order_id}/ship")
+
+    # More than a year later (WeChat Pay refunds within 365 days of payment) alice asks for her money back.
+    await alice.launch("/pages/index/index")
+    await sim.clock.advance(days=366)
+    page = await open_my_only_order(alice)
+    assert page.data["order"]["status"] == "completed", "it confirmed itself 10 days after shipping"
+    await page.tap("refundOrder")
+    assert latest_modal(alice)["title"] == "申请退款"
+    assert page.data["order"]["status"] == "refund_failed"
+    assert page.data["statusText"] == "退款失败"
+    order = await order_of(sim, alice, order_id)
+    assert order["status"] == "refund_failed" and "365 days" in order["refundError"]
+    assert sim.services.platform.pay.refunds == {}, "the platform kept nothing of the refused refund"
+
+    # It stays that way (a final state, not a refund still in progress), and asking again is refused.
+    await sim.clock.advance(minutes=5)
+    again = await open_my_only_order(alice)
+    assert again.data["statusText"] == "退款失败"
+    try:
+        await sim.backend.post(f"/api/orders/{order_id}/refund", as_user=alice)
+    except BackendError as exc:
+        assert exc.status == 409, exc
+    else:
+        raise AssertionError("a second refund request must be refused")
     assert sim.trace.findings == []

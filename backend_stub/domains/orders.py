@@ -10,8 +10,8 @@ from ..openapi import ORDER_STATUS, obj, ref
 from ..wechatpay import PayError
 from .products import get_product
 
-__all__ = ["close_due", "complete_due", "create_order", "order_json", "prepay", "release", "request_refund", "router",
-           "ship_order"]
+__all__ = ["close_due", "complete_due", "create_order", "order_json", "prepay", "refund_failed", "release",
+           "request_refund", "router", "ship_order"]
 
 router = Router("orders")
 PAID_STATES = ("paid", "shipped", "completed")
@@ -23,7 +23,7 @@ def order_json(db: Any, row: dict[str, Any]) -> dict[str, Any]:
             "quantity": row["quantity"], "amount": row["amount"], "status": row["status"],
             "groupId": row["group_id"], "createdAt": iso(row["created_at"]), "paidAt": iso(row["paid_at"]),
             "expiresAt": iso(row["expires_at"]), "outTradeNo": row["out_trade_no"],
-            "closedReason": row["closed_reason"]}
+            "closedReason": row["closed_reason"], "refundError": row.get("refund_error")}
 
 
 def create_order(backend: Any, user: dict[str, Any], product: dict[str, Any], quantity: int, amount: int,
@@ -100,6 +100,19 @@ def request_refund(backend: Any, order: dict[str, Any], reason: str, now: float)
             db.run("DELETE FROM group_members WHERE group_id=? AND order_id=? AND group_id IN "
                    "(SELECT id FROM groups WHERE status='open')", order["group_id"], order["id"])
     return True
+
+
+def refund_failed(backend: Any, order_id: str, error: str) -> bool:
+    """The platform refused the refund for good: `refunding` → `refund_failed`, with its reason (terminal).
+
+    Nothing is given back (no stock, no group slot); the shop settles such orders by hand. A refund
+    notification that still reports success later makes the order `refunded` after all.
+    """
+    with backend.db.tx() as db:
+        cur = db.run("UPDATE orders SET status='refund_failed', refund_error=? WHERE id=? AND status='refunding'",
+                     error[:200], order_id)
+        db.run("UPDATE refunds SET status='failed' WHERE order_id=? AND status!='success'", order_id)
+    return bool(cur.rowcount)
 
 
 def close_due(backend: Any, now: float) -> int:

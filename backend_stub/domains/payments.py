@@ -78,6 +78,8 @@ def apply_payment(backend: Any, res: dict[str, Any], now: float) -> str:
 
 def apply_refund(backend: Any, res: dict[str, Any], now: float) -> str:
     """Record a REFUND.* resource; the order becomes `refunded` once, stock returns once."""
+    from .orders import refund_failed
+
     db = backend.db
     with db.tx():
         order = db.one("SELECT * FROM orders WHERE out_trade_no=?", str(res.get("out_trade_no")))
@@ -94,6 +96,8 @@ def apply_refund(backend: Any, res: dict[str, Any], now: float) -> str:
         status = str(res.get("refund_status", ""))
         if status != "SUCCESS":
             db.run("UPDATE refunds SET status=? WHERE order_id=?", status.lower() or "unknown", order["id"])
+            if status == "CLOSED":  # final (§4 Refund status); ABNORMAL is not, the shop may still retry it
+                refund_failed(backend, order["id"], "REFUND.CLOSED: the platform closed the refund")
             return "refund_" + (status.lower() or "unknown")
         db.run("UPDATE refunds SET status='success', succeeded_at=?, refund_id=? WHERE order_id=?", now,
                res.get("refund_id"), order["id"])
@@ -144,6 +148,8 @@ async def refund_notify(ctx: Ctx) -> web.Response:
 
 async def flush_outbox(backend: Any) -> int:
     """Send queued closes and refunds to the platform; transient failures retry with backoff."""
+    from .orders import refund_failed
+
     pay = backend.pay
     if pay is None:
         return 0
@@ -175,7 +181,9 @@ async def flush_outbox(backend: Any) -> int:
             if row["kind"] == "close" and 400 <= exc.status < 500:
                 status = "done"  # nothing to close: never ordered, or already paid/closed
             elif 400 <= exc.status < 500 and exc.status != 429:
-                status = "failed"
+                status = "failed"  # refused for good: the order shows refund_failed
+                if order is not None:
+                    refund_failed(backend, order["id"], str(exc))
             else:
                 status = "pending"
         with db.tx():

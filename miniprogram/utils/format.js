@@ -54,7 +54,8 @@ export const ORDER_STATUS_TEXT = {
   completed: '已完成',
   closed: '已关闭',
   refunding: '退款中',
-  refunded: '已退款'
+  refunded: '已退款',
+  refund_failed: '退款失败'
 }
 
 export function orderStatusText(status) {

@@ -98,7 +98,8 @@ def _check(shop: Shop, final: bool = False) -> None:
             assert sum(m["paid"] for m in members) == group["max_participants"]
     for product in db.all("SELECT * FROM products"):
         held = db.scalar("SELECT COALESCE(SUM(quantity),0) FROM orders WHERE product_id=? AND (status IN "
-                         "('created','paid','shipped','completed') OR (status='refunding' AND closed_reason IS NULL))",
+                         "('created','paid','shipped','completed') OR (status IN ('refunding','refund_failed') AND "
+                         "closed_reason IS NULL))",
                          product["id"])
         assert product["stock"] + held == STOCK, (product["id"], product["stock"], held)
     paid_at_platform = {o.out_trade_no for o in shop.platform.pay.orders.values() if o.transaction_id}

@@ -203,3 +203,51 @@ async def test_refund_retries_after_a_platform_outage_and_happens_once(seeded: S
     assert (await alice.ok("GET", f"/api/orders/{oid}"))["status"] == "refunded"
     assert len(seeded.platform.pay.refunds) == 1
     assert seeded.scalar("SELECT status FROM outbox WHERE kind='refund'") == "done"
+
+
+async def test_a_refund_the_platform_refuses_for_good_ends_refund_failed(seeded: Shop) -> None:
+    """The shop already refunded the money by hand on the merchant platform: the platform refuses ours (4xx)."""
+    alice = await seeded.login("alice")
+    stock = (await alice.ok("GET", "/api/products/p001"))["stock"]
+    data = await _order(seeded, alice)
+    oid, out_trade_no = data["order"]["id"], data["order"]["outTradeNo"]
+    await seeded.pay(data["payment"])
+    amount = data["order"]["amount"]
+    await seeded.platform.pay.refund({"out_trade_no": out_trade_no, "out_refund_no": "MANUAL-1",
+                                      "amount": {"refund": amount, "total": amount, "currency": "CNY"}})
+    order = await alice.ok("POST", f"/api/orders/{oid}/refund", {"reason": "不想要了"})
+    assert order["status"] == "refund_failed"
+    assert "INVALID_REQUEST" in order["refundError"] and "exceeds the refundable amount" in order["refundError"]
+    assert await alice.ok("GET", f"/api/orders/{oid}") == order
+    assert [o["id"] for o in (await alice.ok("GET", "/api/orders", status="refund_failed"))["orders"]] == [oid]
+    assert seeded.scalar("SELECT status FROM outbox WHERE kind='refund'") == "failed"
+    assert seeded.scalar("SELECT status FROM refunds WHERE order_id=?", oid) == "failed"
+    # Terminal: no second request, nothing given back, and time does not move it on.
+    status, body = await alice.post(f"/api/orders/{oid}/refund")
+    assert (status, body["error"]) == (409, "invalid_state")
+    await seeded.advance(3600)
+    assert (await alice.ok("GET", f"/api/orders/{oid}"))["status"] == "refund_failed"
+    assert (await alice.ok("GET", "/api/products/p001"))["stock"] == stock - 1
+    assert [r.out_refund_no for r in seeded.platform.pay.refunds.values()] == ["MANUAL-1"]
+
+
+async def test_a_refund_a_year_after_payment_is_refused_and_a_closed_refund_fails_too(seeded: Shop) -> None:
+    from backend_stub.domains.payments import apply_refund
+
+    alice = await seeded.login("alice")
+    first = await _order(seeded, alice)
+    await seeded.pay(first["payment"])
+    second = await _order(seeded, alice, "p002")
+    await seeded.pay(second["payment"])
+    await seeded.advance(366 * 86400)  # WeChat Pay refunds within 365 days of payment (§4)
+    alice = await seeded.login("alice")  # the session expired meanwhile
+    order = await alice.ok("POST", f"/api/orders/{first['order']['id']}/refund")
+    assert order["status"] == "refund_failed" and "365 days" in order["refundError"]
+    # A refund the platform accepted but then reports CLOSED (final, §4) fails as well.
+    row = seeded.backend.db.one("SELECT * FROM orders WHERE id=?", second["order"]["id"])
+    seeded.backend.db.run("UPDATE orders SET status='refunding' WHERE id=?", row["id"])
+    closed = {"out_trade_no": row["out_trade_no"], "out_refund_no": "R" + row["out_trade_no"],
+              "refund_status": "CLOSED", "amount": {"refund": row["amount"], "total": row["amount"]}}
+    assert apply_refund(seeded.backend, closed, seeded.backend.now()) == "refund_closed"
+    got = await alice.ok("GET", f"/api/orders/{row['id']}")
+    assert got["status"] == "refund_failed" and got["refundError"].startswith("REFUND.CLOSED")
