@@ -296,6 +296,20 @@ def _parse_body(raw: bytes, args: dict[str, Any]) -> Any:
     return text
 
 
+CHUNK_SIZE = 64 * 1024
+
+
+async def _read_chunked(ctx: WxContext, task_id: int, resp: aiohttp.ClientResponse) -> bytes:
+    """enableChunked (2.20.2+): each part of the body goes to onChunkReceived as an ArrayBuffer as it
+    arrives (§1). The success `res.data` still carries the whole body (UNCONFIRMED for chunked calls)."""
+    parts: list[bytes] = []
+    async for chunk in resp.content.iter_chunked(CHUNK_SIZE):
+        parts.append(chunk)
+        if ctx.host is not None and _listening(ctx, task_id, "chunkReceived"):
+            ctx.host.emit(task_id, "chunkReceived", {"data": chunk})
+    return b"".join(parts)
+
+
 @api("request", "task")
 def request(ctx: WxContext, args: dict[str, Any]) -> Any:
     """`wx.request`: every HTTP status goes to success; timeout/abort/domain errors go to fail (§1)."""
@@ -326,7 +340,10 @@ def request(ctx: WxContext, args: dict[str, Any]) -> Any:
                 if ctx.host is not None and _listening(ctx, task_id, "headersReceived"):
                     ctx.host.emit(task_id, "headersReceived", {"header": header, "statusCode": status,
                                                                "cookies": cookies})
-                raw = await resp.read()
+                if args.get("enableChunked"):
+                    raw = await _read_chunked(ctx, task_id, resp)
+                else:
+                    raw = await resp.read()
                 size = len(raw)
         except BaseException as exc:
             _report(ctx, "request", method, target, status, started, False, size,

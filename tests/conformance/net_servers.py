@@ -74,6 +74,16 @@ class NetServer:
             self.in_flight -= 1
         return web.json_response({"held": True})
 
+    async def _chunks(self, request: web.Request) -> web.StreamResponse:
+        """A body sent in two parts: the second only after `release` is set."""
+        resp = web.StreamResponse(headers={"Content-Type": "text/plain"})
+        await resp.prepare(request)
+        await resp.write(b"part1-")
+        await self.release.wait()
+        await resp.write(b"part2")
+        await resp.write_eof()
+        return resp
+
     async def _upload(self, request: web.Request) -> web.Response:
         form = await request.post()
         out: dict[str, Any] = {}
@@ -121,6 +131,7 @@ class NetServer:
         app.router.add_get("/cookie", self._cookie)
         app.router.add_route("*", "/hold", self._hold)
         app.router.add_post("/upload", self._upload)
+        app.router.add_get("/chunks", self._chunks)
         app.router.add_get("/ws", self._ws)
         app.router.add_get("/ws-reject", self._reject_ws)
         app.router.add_get("/ws-hang", self._hang_ws)

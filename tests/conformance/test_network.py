@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest_asyncio
-from net_servers import API_DOMAIN, NetServer, bundle
+from net_servers import API_DOMAIN, NetServer, bundle, until
 
 from mock_wx import Simulator
 from mock_wx.rig.page import Page
@@ -165,6 +165,29 @@ async def test_on_headers_received(net_server: NetServer) -> None:
         out = await page.call("withHeaders", {"url": URL + "/cookie"})
     [h] = out["headers"]
     assert h["statusCode"] == 200 and any(c.startswith("sid=") for c in h["cookies"])
+
+
+async def test_enable_chunked_delivers_arraybuffer_chunks_as_they_arrive(net_server: NetServer) -> None:
+    """§1 enableChunked (2.20.2+): onChunkReceived({data: ArrayBuffer}) fires as parts of the body arrive,
+    before the request completes; then it succeeds."""
+    async with net_app(net_server) as (_, page):
+        await page.call("startChunked", {"url": URL + "/chunks", "enableChunked": True, "dataType": "text"}, "c")
+        await until(lambda: page.data["chunks"])
+        assert page.data["chunks"] == ["part1-"] and page.data["results"] == {}
+        net_server.release.set()
+        await until(lambda: "c" in page.data["results"])
+        assert "".join(page.data["chunks"]) == "part1-part2"
+        assert page.data["results"]["c"]["ok"] and page.data["results"]["c"]["chunks"] == len(page.data["chunks"])
+
+
+async def test_no_chunk_events_without_enable_chunked(net_server: NetServer) -> None:
+    """§1: onChunkReceived needs enableChunked; without it no chunk event fires and the body arrives whole."""
+    net_server.release.set()
+    async with net_app(net_server) as (_, page):
+        await page.call("startChunked", {"url": URL + "/chunks", "dataType": "text"}, "plain")
+        await until(lambda: "plain" in page.data["results"])
+        assert page.data["results"]["plain"] == {"ok": True, "data": "part1-part2", "chunks": 0}
+        assert page.data["chunks"] == []
 
 
 async def test_ten_concurrent_then_queue(net_server: NetServer) -> None:
