@@ -151,13 +151,22 @@ class Realm:
 
     def _task_done(self, fut: asyncio.Future[Any], cb_id: int, err_name: str) -> None:
         self._tasks.discard(fut)
-        if self.closed or fut.cancelled():
-            return
-        exc = fut.exception()
-        if exc is not None:
-            self._answer_error(cb_id, err_name, exc)
-        else:
-            self._ok(cb_id, err_name, fut.result())
+        try:
+            if self.closed or fut.cancelled():
+                return
+            exc = fut.exception()
+            if exc is not None:
+                self._answer_error(cb_id, err_name, exc)
+            else:
+                self._ok(cb_id, err_name, fut.result())
+        finally:
+            self._wake_drain()
+
+    def _wake_drain(self) -> None:
+        """A call finished (or stopped counting): let a waiting `drain` look again."""
+        wake = self._wake
+        if wake is not None and not wake.done():
+            wake.set_result(None)
 
     def _dispatch(self, name: str, spec: Any, args: Any) -> Any:
         """A test's mock if there is one, else the API's handler (raises Fail for an unknown API)."""
@@ -279,6 +288,7 @@ class Realm:
     def _tracked_done(self, fut: asyncio.Future[Any]) -> None:
         self._tasks.discard(fut)
         self._schedule_pump()
+        self._wake_drain()
 
     def detach(self, fut: asyncio.Future[Any]) -> None:
         """Stop counting an in-flight call for `idle()` (a request stalled on its server); it still resolves."""
@@ -286,8 +296,7 @@ class Realm:
             self._tasks.discard(fut)
             self._detached.add(fut)
             fut.add_done_callback(self._detached.discard)
-            if self._wake is not None and not self._wake.done():
-                self._wake.set_result(None)
+            self._wake_drain()
 
     def current_route(self) -> str | None:
         return self.router.current_route()
@@ -350,9 +359,11 @@ class Realm:
                 if not self._queue:
                     return
                 continue
+            # Every counted call wakes this when it ends (`_task_done`, `_tracked_done`, `detach`, `close`):
+            # one future instead of asyncio.wait's callbacks on every task in flight.
             if self._wake is None or self._wake.done():
                 self._wake = asyncio.get_running_loop().create_future()
-            await asyncio.wait([*self._tasks, self._wake], return_when=asyncio.FIRST_COMPLETED)
+            await self._wake
 
     def take_errors(self) -> list[JSError]:
         errs, self.errors = self.errors, []
@@ -368,6 +379,7 @@ class Realm:
             fut.cancel()
         self._tasks.clear()
         self._detached.clear()
+        self._wake_drain()
         # Families holding live resources (open sockets, §5) release them with the process.
         for hook in self.ctx.hooks.pop("close", []):
             hook()
