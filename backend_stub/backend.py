@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import deque
 from collections.abc import Coroutine
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import aiohttp
 
 from ._http import ApiError
-from .config import BackendConfig, MerchantKeys
+from .config import AdjustableClock, BackendConfig, MerchantKeys
 from .db import Database
 from .wechatpay import WeChatPayClient
 
@@ -42,6 +43,18 @@ class Backend:
 
     def now(self) -> float:
         return float(self.config.clock())
+
+    def notification_now(self) -> float:
+        """What a notification's Wechatpay-Timestamp is checked against.
+
+        A shared clock (the simulator's virtual clock, which the embedded platform also signs with) is used
+        as it is. The stub's own `AdjustableClock` is real time plus what test-mode admin calls added; a
+        platform in another process never sees those moves and signs with its own (real) time, so the
+        check uses real time there.
+        """
+        if isinstance(self.config.clock, AdjustableClock):
+            return time.time()
+        return self.now()
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:

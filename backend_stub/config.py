@@ -85,6 +85,8 @@ class BackendConfig:
     moderation_words: tuple[str, ...] = ("傻逼", "fuck", "spam-link", "加微信", "代购")
     journal_size: int = 5000
     platform_timeout_seconds: float = 5.0
+    #: refuse notifications whose Wechatpay-Timestamp is further than this from now (None: no check)
+    notify_max_skew_seconds: float | None = 300.0
     #: Send `time_expire` with each prepay (§4). Only safe when the platform reads the same clock; a stub
     #: started apart from its platform closes unpaid orders through the close API instead.
     send_time_expire: bool = True

@@ -134,8 +134,14 @@ class WeChatPayClient:
         return data if isinstance(data, dict) else {}
 
     # -- notifications ------------------------------------------------------------------------
-    def open_notification(self, headers: Mapping[str, str], body: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Verify the platform signature and decrypt the resource; returns (envelope, resource)."""
+    def open_notification(self, headers: Mapping[str, str], body: bytes, *, now: float | None = None,
+                          max_skew: float | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Verify the platform signature and decrypt the resource; returns (envelope, resource).
+
+        With `now` and `max_skew`, a `Wechatpay-Timestamp` more than `max_skew` seconds away from `now` is
+        refused before anything else is checked, as the v3 SDKs do (a replayed notification goes stale;
+        the platform signs every retry afresh, so retries pass).
+        """
         serial = headers.get("Wechatpay-Serial", "")
         ts, nonce = headers.get("Wechatpay-Timestamp", ""), headers.get("Wechatpay-Nonce", "")
         signature = headers.get("Wechatpay-Signature", "")
@@ -143,6 +149,15 @@ class WeChatPayClient:
             raise NotificationError(f"unknown platform certificate serial {serial!r}")
         if not (ts and nonce and signature):
             raise NotificationError("missing Wechatpay-Timestamp/Nonce/Signature")
+        if now is not None and max_skew is not None:
+            try:
+                skew = int(ts) - now
+            except ValueError as exc:
+                raise NotificationError(f"Wechatpay-Timestamp {ts!r} is not epoch seconds") from exc
+            if abs(skew) > max_skew:
+                raise NotificationError(f"Wechatpay-Timestamp {ts} is {abs(skew):.0f} s "
+                                        f"{'ahead of' if skew > 0 else 'behind'} this server's clock "
+                                        f"(at most {max_skew:g} s allowed)")
         try:
             self._platform_key.verify(base64.b64decode(signature), f"{ts}\n{nonce}\n".encode() + body + b"\n",
                                       padding.PKCS1v15(), hashes.SHA256())

@@ -117,7 +117,8 @@ async def _notification(ctx: Ctx, apply: Any) -> web.Response:
         return _fail(503, "no merchant credentials configured")
     raw = await ctx.request.read()
     try:
-        envelope, resource = pay.open_notification(ctx.request.headers, raw)
+        envelope, resource = pay.open_notification(ctx.request.headers, raw, now=ctx.backend.notification_now(),
+                                                   max_skew=ctx.backend.config.notify_max_skew_seconds)
     except NotificationError as exc:
         log.warning("rejected notification: %s", exc)
         return _fail(401, str(exc))

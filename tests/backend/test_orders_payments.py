@@ -251,3 +251,80 @@ async def test_a_refund_a_year_after_payment_is_refused_and_a_closed_refund_fail
     assert apply_refund(seeded.backend, closed, seeded.backend.now()) == "refund_closed"
     got = await alice.ok("GET", f"/api/orders/{row['id']}")
     assert got["status"] == "refund_failed" and got["refundError"].startswith("REFUND.CLOSED")
+
+
+async def _post_notification(shop: Shop, body: str, headers: dict[str, str]) -> tuple[int, dict]:
+    async with shop.session.post(shop.url + "/api/pay/notify", data=body.encode(),
+                                 headers={**headers, "Content-Type": "application/json"}) as resp:
+        return resp.status, (await resp.json() if resp.status != 204 else {})
+
+
+async def test_a_stale_or_replayed_notification_is_rejected(seeded: Shop) -> None:
+    alice = await seeded.login("alice")
+    data = await _order(seeded, alice)
+    order = seeded.backend.db.one("SELECT * FROM orders WHERE id=?", data["order"]["id"])
+    notifier = seeded.platform.notifier
+    resource = {"trade_state": "SUCCESS", "out_trade_no": order["out_trade_no"], "transaction_id": "4200z",
+                "mchid": seeded.platform.merchant.mchid, "appid": seeded.platform.appid,
+                "amount": {"total": order["amount"]}}
+    delivery = notifier.build(seeded.url + "/api/pay/notify", "TRANSACTION.SUCCESS", "支付成功", "transaction",
+                              resource)
+    now = seeded.clock.time()
+    for offset in (-301, 301):  # signed more than 5 minutes before or after the backend's now
+        notifier.header_time = lambda offset=offset: now + offset
+        status, body = await _post_notification(seeded, delivery.body, notifier.headers(delivery.body))
+        assert (status, body["code"]) == (401, "FAIL")
+        assert "Wechatpay-Timestamp" in body["message"] and "300 s" in body["message"]
+    notifier.header_time = lambda: now + 60
+    headers = notifier.headers(delivery.body)
+    bad_ts = {**headers, "Wechatpay-Timestamp": "soon"}
+    assert (await _post_notification(seeded, delivery.body, bad_ts))[0] == 401
+    assert (await alice.ok("GET", f"/api/orders/{order['id']}"))["status"] == "created"
+    # Within the window it is accepted; the very same request replayed (signed at +60 s) at +7 min is not.
+    assert (await _post_notification(seeded, delivery.body, headers))[0] == 204
+    await seeded.clock.advance(7 * 60)
+    status, body = await _post_notification(seeded, delivery.body, headers)
+    assert (status, body["code"]) == (401, "FAIL")
+    assert seeded.scalar("SELECT COUNT(*) FROM payments") == 1
+
+
+async def test_retries_long_after_the_payment_pass_the_freshness_check(seeded: Shop) -> None:
+    """The platform signs each retry when it sends it, so one 14 minutes after the payment is still fresh."""
+    alice = await seeded.login("alice")
+    await seeded.admin.ok("POST", "/__admin/faults", {"path": "/api/pay/notify", "status": 503, "count": 5})
+    data = await _order(seeded, alice)
+    await seeded.pay(data["payment"])
+    for step in (15, 15, 30, 180, 600):  # the retry schedule (§4): 15 s, 15 s, 30 s, 3 min, 10 min
+        await seeded.advance(step)
+    [delivery] = seeded.platform.pay.deliveries
+    assert [a.status for a in delivery.attempts] == [503] * 5 + [204]
+    assert delivery.attempts[-1].at - delivery.created == 840
+    assert (await alice.ok("GET", f"/api/orders/{data['order']['id']}"))["status"] == "paid"
+
+
+async def test_a_stub_on_its_own_clock_checks_freshness_against_real_time() -> None:
+    """`wxsim backend`: the stub's AdjustableClock moves through /__admin/clock, the platform beside it does not."""
+    import time
+
+    import aiohttp
+
+    from backend_stub import BackendConfig, BackendServer
+    from mock_wx.clock import VirtualClock
+    from mock_wx.platform import WeChatPlatform
+
+    from .conftest import Shop as _Shop
+
+    clock = VirtualClock(start=time.time(), realtime=True)
+    async with WeChatPlatform(clock) as platform:
+        config = BackendConfig(test_mode=True, platform_url=platform.base_url, send_time_expire=False)
+        async with BackendServer(config) as server, aiohttp.ClientSession() as session:
+            shop = _Shop(server, platform, clock, session)
+            await shop.seed()
+            await shop.admin.ok("POST", "/__admin/clock/advance", {"seconds": 3600})
+            alice = await shop.login("alice")
+            data = await _order(shop, alice)
+            await shop.pay(data["payment"])
+            [delivery] = platform.pay.deliveries
+            assert [a.status for a in delivery.attempts] == [204]
+            assert (await alice.ok("GET", f"/api/orders/{data['order']['id']}"))["status"] == "paid"
+            await platform.pay.idle()
