@@ -22,7 +22,7 @@ from yarl import URL
 from ._base import Fail, WxContext, api
 from ._urls import Target, resolve_url
 
-__all__ = ["MAX_CONCURRENT", "METHODS", "encode_form"]
+__all__ = ["MAX_CONCURRENT", "METHODS", "JSONBody", "encode_form"]
 
 MAX_CONCURRENT = 10  # request + uploadFile + downloadFile share it (§1)
 METHODS = ("OPTIONS", "GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "CONNECT")
@@ -282,13 +282,21 @@ def _prepare(args: dict[str, Any], target: Target, headers: dict[str, str], meth
     return target, _stringify(data).encode()
 
 
-def _parse_body(raw: bytes, args: dict[str, Any]) -> Any:
+class JSONBody(str):
+    """A response body (BOM stripped) that the realm hands to JS as text, for the page's own `JSON.parse`
+    (a body that does not parse stays a string, §1): one parse in JS instead of `json.loads` here, then
+    `json.dumps` and a `JSON.parse` in JS. Only used when no mock or hook of `wx.request` can see the result."""
+
+
+def _parse_body(raw: bytes, args: dict[str, Any], to_js: bool = False) -> Any:
     if args.get("responseType") == "arraybuffer":
         return raw
     text = raw.decode("utf-8", errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]  # one BOM is stripped (§1)
     if args.get("dataType", "json") == "json":
+        if to_js:
+            return JSONBody(text)
         try:
             return json.loads(text)
         except ValueError:
@@ -325,6 +333,8 @@ def request(ctx: WxContext, args: dict[str, Any]) -> Any:
     _cookie_header(ctx, target, headers)
     call = _new_call(ctx, task_id, "request")
     started = time.perf_counter()
+    # A mock or hook of wx.request (ctx.mocks) sees the result in Python, parsed; otherwise only JS does.
+    to_js = ctx.host is not None and "request" not in ctx.mocks
 
     async def work() -> dict[str, Any]:
         http = _session(ctx)
@@ -354,7 +364,7 @@ def request(ctx: WxContext, args: dict[str, Any]) -> Any:
         profile = {**call.profile, "peerIP": "127.0.0.1", "protocol": "http/1.1", "port": 443,
                    "socketReused": True, "sendBytesCount": len(body or b""), "receivedBytedCount": size,
                    "estimate_nettype": 5, "rtt": round((time.perf_counter() - started) * 1000)}
-        return {"data": _parse_body(raw, args), "statusCode": status, "header": header, "cookies": cookies,
+        return {"data": _parse_body(raw, args, to_js), "statusCode": status, "header": header, "cookies": cookies,
                 "profile": profile}
 
     return _run(ctx, call, _timeout_ms(ctx, args, "request"), target.logical, work)

@@ -16,6 +16,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..api import REGISTRY, Fail, WxContext, kinds
+from ..api.network import JSONBody
 from ..clock import Timer
 from ..errors import JSError, WxApiError
 from .engine import QuickJSEngine
@@ -74,7 +75,8 @@ class Realm:
         self.clock = ctx.clock
         self.engine = QuickJSEngine(time_limit=time_limit)
         self.errors: list[JSError] = []
-        self._queue: deque[tuple[int, str, bool]] = deque()
+        # (callback id, result JSON, ok, response body text for JS to parse into `data` or None)
+        self._queue: deque[tuple[int, str, bool, str | None]] = deque()
         self._tasks: set[asyncio.Future[Any]] = set()
         self._detached: set[asyncio.Future[Any]] = set()
         self._wake: asyncio.Future[None] | None = None
@@ -182,7 +184,7 @@ class Realm:
         if isinstance(exc, Fail):
             self._fail(cb_id, err_name, exc)
         elif isinstance(exc, WxApiError):
-            self._queue.append((cb_id, _json({"errMsg": exc.errMsg}), False))
+            self._queue.append((cb_id, _json({"errMsg": exc.errMsg}), False, None))
             self._schedule_pump()
         else:
             self.ctx.record("internal-error", api=err_name, error=repr(exc))
@@ -191,7 +193,12 @@ class Realm:
     def _ok(self, cb_id: int, err_name: str, result: Any) -> None:
         res = dict(result or {})
         res.setdefault("errMsg", f"{err_name}:ok")
-        self._queue.append((int(cb_id), _json(res), True))
+        body = res.get("data")
+        if type(body) is JSONBody:
+            res["data"] = None  # keeps `data` the first key; JS puts the parsed body there
+            self._queue.append((int(cb_id), _json(res), True, str(body)))
+        else:
+            self._queue.append((int(cb_id), _json(res), True, None))
         self._schedule_pump()
 
     def _fail(self, cb_id: int, err_name: str, f: Fail) -> None:
@@ -202,7 +209,7 @@ class Realm:
             res["errCode"] = f.errCode
         res.update(f.extra)
         self.ctx.record("wx-fail", api=err_name, errMsg=res["errMsg"])
-        self._queue.append((int(cb_id), _json(res), False))
+        self._queue.append((int(cb_id), _json(res), False, None))
         self._schedule_pump()
 
     def _invoke_sync(self, name: str, args_json: str) -> str:
@@ -328,8 +335,11 @@ class Realm:
         while True:
             progressed = False
             while self._queue:
-                cb_id, payload, ok = self._queue.popleft()
-                self._js_resolve(cb_id, payload, ok)
+                cb_id, payload, ok, body = self._queue.popleft()
+                if body is None:
+                    self._js_resolve(cb_id, payload, ok)
+                else:
+                    self._js_resolve(cb_id, payload, ok, body)
                 engine.run_jobs()
                 progressed = True
             if engine.run_jobs():

@@ -5,12 +5,16 @@
     try { return { ok: true, value: fn() }; } catch (e) { reportError(e, 'page'); return { ok: false }; }
   }
   var api = {
-    resolve: function (id, json, ok) {
+    resolve: function (id, json, ok, body) {
       currentPageId = null;  // top of the stack: nothing of an interrupted call's state carries over
       var pending = callbacks[id];
       if (!pending) return;
       delete callbacks[id];
       var res = parse(json);
+      // A response body (dataType json) comes as text: parsed here, and a body that is not JSON stays a string (§1).
+      if (body !== undefined) {
+        try { res.data = JSON.parse(body); } catch (e) { res.data = body; }
+      }
       if (pending.task) {
         // A request/upload/download task is over once it resolves; a socket lives on until onClose (§5).
         if (pending.api !== 'connectSocket') delete tasks[id];
