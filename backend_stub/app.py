@@ -143,9 +143,12 @@ def create_app(config: BackendConfig) -> web.Application:
         if op.path.startswith("/__admin") and not config.test_mode:
             continue
         app.router.add_route(op.method, op.path, _handler(op))
-    app.router.add_get("/api/live-stream/{id}/ws", backend.live.websocket)
+    from .domains import live
+
+    app.router.add_get(live.WEBSOCKET_PATH, backend.live.websocket)
     app.router.add_get("/openapi.json", _openapi)
-    app[OPENAPI] = build_document(operations)
+    app[OPENAPI] = build_document(operations, {live.WEBSOCKET_PATH: {"get": live.WEBSOCKET_OPERATION}},
+                                  live.WEBSOCKET_SCHEMAS)
 
     async def startup(_: web.Application) -> None:
         await backend.start()

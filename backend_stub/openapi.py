@@ -190,13 +190,16 @@ def _op_id(op: Operation) -> str:
     return op.method.lower() + "_" + "_".join(w for w in words if w != "api")
 
 
-def build_document(operations: list[Operation]) -> dict[str, Any]:
-    """The OpenAPI 3.0 document for every public (non-admin) route."""
+def build_document(operations: list[Operation], extra_paths: dict[str, dict[str, Any]] | None = None,
+                   extra_schemas: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The OpenAPI 3.0 document for every public (non-admin) route, plus routes declared by hand (the socket)."""
     paths: dict[str, dict[str, Any]] = {}
     for op in operations:
         if op.path.startswith("/__admin"):
             continue
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op)
+    for path, methods in (extra_paths or {}).items():
+        paths.setdefault(path, {}).update(methods)
     return {
         "openapi": "3.0.3",
         "info": {"title": "wxsim backend_stub", "version": "0.1.0",
@@ -204,7 +207,7 @@ def build_document(operations: list[Operation]) -> dict[str, Any]:
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
-            "schemas": COMPONENTS,
+            "schemas": {**COMPONENTS, **(extra_schemas or {})},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

@@ -13,9 +13,85 @@ from .._http import ApiError, Ctx, Router, dumps
 from ..openapi import arr, obj, ref
 from .products import product_json
 
-__all__ = ["LiveHub", "router"]
+__all__ = ["WEBSOCKET_OPERATION", "WEBSOCKET_PATH", "WEBSOCKET_SCHEMAS", "LiveHub", "router"]
 
 router = Router("live")
+
+WEBSOCKET_PATH = "/api/live-stream/{id}/ws"
+
+_S, _I = {"type": "string"}, {"type": "integer"}
+
+
+def _msg(kind: str, description: str, required: tuple[str, ...] = (), **props: Any) -> dict[str, Any]:
+    return {"type": "object", "description": description, "required": ["type", *required],
+            "properties": {"type": {"type": "string", "enum": [kind]}, **props}}
+
+
+#: Frames of the live-room socket: JSON text, one object each, told apart by `type`.
+WEBSOCKET_SCHEMAS: dict[str, dict[str, Any]] = {
+    "LiveClientMessage": {"oneOf": [
+        _msg("comment", "Post a comment (1-200 characters; 5 per 10 s per user; moderated)", ("comment",),
+             comment={"type": "object", "required": ["content"],
+                      "properties": {"content": {"type": "string", "minLength": 1, "maxLength": 200}}}),
+        _msg("ping", "Keep-alive; answered with pong"),
+    ]},
+    "LiveServerMessage": {"oneOf": [
+        _msg("comment", "A comment, to everyone in the room (userId/username from the sender's session)",
+             ("comment",), comment={"type": "object", "required": ["id", "userId", "username", "content", "timestamp"],
+                                    "properties": {"id": _S, "userId": _S, "username": _S, "content": _S,
+                                                   "timestamp": {"type": "integer", "description": "epoch ms"}}}),
+        _msg("viewer_count", "Distinct users in the room: to a joiner at once, to the room at most every 0.5 s",
+             ("count",), count=_I),
+        _msg("product_highlight", "The anchor highlights a product", ("productId",), productId=_S),
+        _msg("stream_start", "The stream went live"),
+        _msg("stream_end", "The stream ended (also sent at once, then closed, on joining an ended stream)"),
+        _msg("pong", "Answer to ping"),
+        _msg("error", "A client message was refused", ("error", "message"),
+             error={"type": "string", "enum": ["rate_limited", "moderated", "not_live", "invalid_comment",
+                                               "bad_message", "unknown_type"]}, message=_S),
+    ]},
+}
+
+_ERROR = {"application/json": {"schema": ref("Error")}}
+
+#: The socket route in the OpenAPI document (OpenAPI 3.0 has no WebSocket object: a GET answered 101,
+#: with the frames under `x-websocket`).
+WEBSOCKET_OPERATION: dict[str, Any] = {
+    "summary": "Live room WebSocket: comments, viewer counts, highlights, start and end",
+    "description": (
+        "An HTTP/1.1 GET with `Upgrade: websocket` (RFC 6455), answered `101 Switching Protocols`. The session "
+        "token goes in the query (`?token=`), as `wx.connectSocket` clients send it. Every frame either way is "
+        "a JSON text frame, one object with a `type`: the client sends `LiveClientMessage`, the server "
+        "`LiveServerMessage` (see `x-websocket`). Refused before the upgrade: 401 without a valid token, 404 for "
+        "an unknown stream, 400 for a plain GET without the upgrade headers. The server closes with 1012 "
+        "when it restarts; a joiner of an ended stream gets `stream_end` and the socket is closed."),
+    "tags": ["live"],
+    "operationId": "get_live_stream_id_ws",
+    "parameters": [
+        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+        {"name": "token", "in": "query", "required": True, "schema": {"type": "string"},
+         "description": "the session token from /api/auth/login"},
+        {"name": "Upgrade", "in": "header", "required": True, "schema": {"type": "string", "enum": ["websocket"]}},
+        {"name": "Connection", "in": "header", "required": True, "schema": {"type": "string", "enum": ["Upgrade"]}},
+        {"name": "Sec-WebSocket-Key", "in": "header", "required": True, "schema": {"type": "string"}},
+        {"name": "Sec-WebSocket-Version", "in": "header", "required": True,
+         "schema": {"type": "string", "enum": ["13"]}},
+    ],
+    "responses": {
+        "101": {"description": "Switching Protocols: the WebSocket is open",
+                "headers": {"Upgrade": {"schema": {"type": "string", "enum": ["websocket"]}},
+                            "Sec-WebSocket-Accept": {"schema": {"type": "string"}}}},
+        "400": {"description": "not a WebSocket upgrade", "content": _ERROR},
+        "401": {"description": "no or unknown token", "content": _ERROR},
+        "404": {"description": "no such stream", "content": _ERROR},
+    },
+    "x-websocket": {
+        "frames": "text, one JSON object each",
+        "clientMessages": ref("LiveClientMessage"),
+        "serverMessages": ref("LiveServerMessage"),
+        "closeCodes": {"1000": "normal close", "1012": "server restart (reconnect)"},
+    },
+}
 
 
 class LiveHub:
