@@ -299,6 +299,8 @@ async def _journey(fn: Any, user: Any, name: str) -> bool:
     try:
         await fn(user)
     except Exception as exc:
+        if getattr(user, "_wxsim_stopping", False):
+            return False  # the run ended under it (Locust stopped the user): not a failure of the journey
         _runtime.recorder.record("journey", name, (time.perf_counter() - t0) * 1000.0, ok=False,
                                  error=error_message(exc))
         return False
@@ -307,6 +309,7 @@ async def _journey(fn: Any, user: Any, name: str) -> bool:
 
 
 async def _close(user: Any) -> None:
+    user._wxsim_stopping = True  # a journey still running on it ends now, without counting as failed
     res = user.close()
     if asyncio.iscoroutine(res):
         await res
