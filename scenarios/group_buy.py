@@ -11,6 +11,7 @@ from _helpers import (
     orders_of,
     product_with_group_size,
     toast_titles,
+    user_id,
     wait_for_refunds,
 )
 
@@ -277,4 +278,43 @@ async def the_last_two_members_pay_at_the_same_moment(sim, alice, bob, carol):
         assert modal_titles(friend).count("拼团成功") == 1
     group = await sim.backend.get(f"/api/group-buy/{group_id}", as_user=alice)
     assert group["status"] == "complete" and all(p["paid"] for p in group["participants"])
+    assert sim.trace.findings == []
+
+
+@journey(area="group-buy")
+async def the_creator_watches_a_friend_join(sim, alice, bob):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 3)
+    page = await start_group(alice, product["id"])
+    card = await alice.share()
+    assert [p["nickname"] for p in page.data["participants"]] == [page.data["participants"][0]["nickname"]]
+
+    # Bob joins and pays while alice keeps her group page open: she sees him within 5 seconds.
+    bob_page = await bob.open(card, chat="group")
+    await bob_page.tap("joinGroup")
+    assert "支付成功" in toast_titles(bob)
+    assert len(page.data["participants"]) == 1, "nothing moves before the page asks again"
+    await sim.clock.advance(seconds=5)
+    assert len(page.data["participants"]) == 2
+    assert page.data["participants"][1]["paid"]
+    assert len(page.data["emptySlots"]) == 1
+    assert page.data["status"] == "open"
+    assert not {"拼团成功", "拼团未成功"} & set(modal_titles(alice))
+
+    # A hidden page stops asking; leaving it is clean (no timer outlives the page).
+    group_path = f"/api/group-buy/{page.data['groupId']}"
+
+    async def alices_polls() -> int:
+        entries = await sim.backend.journal(path=group_path)
+        return sum(1 for e in entries if e["userId"] == user_id(alice))
+
+    polls = await alices_polls()
+    await alice.hide()
+    await sim.clock.advance(seconds=30)
+    assert await alices_polls() == polls
+    await alice.show()
+    await alice.back()
+    await bob.hide()
+    await sim.clock.advance(seconds=30)
+    assert await alices_polls() == polls + 1, "one refresh when shown again, then nothing after leaving"
     assert sim.trace.findings == []

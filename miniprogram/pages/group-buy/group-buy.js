@@ -1,4 +1,6 @@
 // Group buy: members, countdown to endTime, join + pay, pay a pending membership, share.
+// While the page is shown and the group open, it asks the server again every 5 s, so others joining and
+// paying show up without a refresh (a mini program has no push for this; polling stops when hidden).
 // Query: groupId (required), ref (referral code of the sharer).
 // Written with ES module imports (compiled to CommonJS by WeChat's "es6" build setting).
 import format from '../../utils/format'
@@ -7,6 +9,8 @@ import { get, post, errorText } from '../../utils/request'
 import { payWithFeedback } from '../../utils/pay'
 import { referral as trackReferral } from '../../utils/track'
 import { getUserId } from '../../utils/auth'
+
+const POLL_MS = 5000
 
 const JOIN_ERRORS = {
   group_full: '拼团已满',
@@ -36,6 +40,7 @@ Page({
     this.setData({ groupId: decodeURIComponent(options.groupId || '') })
     if (options.ref) trackReferral(decodeURIComponent(options.ref))
     this.timer = null
+    this.pollTimer = null
     this.notified = {}   // which status modal was already shown
     this.refresh()
   },
@@ -48,7 +53,8 @@ Page({
 
   onHide() {
     this.hidden = true
-    this.stopCountdown() // no ticking while another page covers this one
+    this.stopCountdown() // no ticking (and no polling) while another page covers this one
+    this.stopPolling()
   },
 
   onPullDownRefresh() {
@@ -58,16 +64,40 @@ Page({
   onUnload() {
     this.unloaded = true
     this.stopCountdown()
+    this.stopPolling()
   },
 
+  // also the 刷新 button's handler (its tap event is ignored)
   refresh() {
+    return this.load(false)
+  },
+
+  // quiet: a background poll, whose failures wait for the next poll instead of showing a toast
+  load(quiet) {
     return get('/api/group-buy/' + this.data.groupId).then((group) => {
       if (this.unloaded) return
       this.applyGroup(group)
     }, (err) => {
+      if (this.unloaded) return
       this.setData({ loading: false })
-      wx.showToast({ title: errorText(err), icon: 'none' })
+      if (!quiet) wx.showToast({ title: errorText(err), icon: 'none' })
     })
+  },
+
+  // One poll at a time: the next is set only once the previous answer is in.
+  schedulePoll() {
+    if (this.pollTimer || this.unloaded || this.hidden) return
+    if (this.data.status !== 'open' || this.expiredLocally) return
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null
+      if (this.unloaded || this.hidden) return
+      this.load(true).then(() => this.schedulePoll())
+    }, POLL_MS)
+  },
+
+  stopPolling() {
+    if (this.pollTimer) clearTimeout(this.pollTimer)
+    this.pollTimer = null
   },
 
   applyGroup(group) {
@@ -90,8 +120,10 @@ Page({
     if (group.status === 'open') {
       // once the countdown has hit zero, wait for the server to close the group (no loop)
       if (!this.expiredLocally && !this.hidden) this.startCountdown()
+      this.schedulePoll()
     } else {
       this.stopCountdown()
+      this.stopPolling()
       this.setData({ timeLeft: 0, countdownText: format.formatCountdown(0) })
       if (group.status === 'complete') this.notifyComplete()
       if (group.status === 'failed') this.notifyFailed()
