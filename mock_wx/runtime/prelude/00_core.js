@@ -77,6 +77,9 @@
       return super.then(onFulfilled, onRejected);
     }
     static [Symbol.hasInstance](v) { return v instanceof NativePromise; }
+    // The observer's own derived promise (below and in watchPromise) is never seen by the app: a plain
+    // native one, instead of a second WxPromise with its own state per promise.
+    static get [Symbol.species]() { return observing ? NativePromise : this; }
   }
   global.Promise = WxPromise;
   // Async page and App methods return the engine's intrinsic promises, which the subclass never sees. Their
