@@ -7,6 +7,7 @@ through (relative URLs, plain http, 127.0.0.1) and records a finding for each.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,7 @@ class Target:
     real: str
 
 
+@functools.lru_cache(maxsize=256)
 def _is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host.strip("[]"))

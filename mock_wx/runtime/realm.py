@@ -342,7 +342,8 @@ class Realm:
                     self._js_resolve(cb_id, payload, ok, body)
                 engine.run_jobs()
                 progressed = True
-            if engine.run_jobs():
+            # After a delivered result the job queue was just drained: ask the engine again only otherwise.
+            if not progressed and engine.run_jobs():
                 progressed = True
             if self._renders:
                 self._renders = 0
