@@ -49,14 +49,14 @@ def _load_prelude() -> tuple[str, list[tuple[int, str]]]:
 _PRELUDE, _PRELUDE_PARTS = _load_prelude()
 
 
-def _json(v: Any) -> str:
-    return json.dumps(v, ensure_ascii=False, separators=(",", ":"), default=_default)
-
-
 def _default(v: Any) -> Any:
     if isinstance(v, bytes | bytearray | memoryview):
         return {"__arraybuffer": list(bytes(v))}
     raise TypeError(f"{type(v).__name__} is not JSON serialisable")
+
+
+# One encoder for every answer to JS (json.dumps with options builds a new JSONEncoder per call).
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default).encode
 
 
 def _obj(v: Any) -> Any:
