@@ -90,6 +90,11 @@
     return parts;
   }
   function setPath(obj, key, value) {
+    key = String(key);
+    if (key !== '' && key.indexOf('.') < 0 && key.indexOf('[') < 0 && key.indexOf(']') < 0) {
+      obj[key] = value;  // a plain key, as parsePath would split it: no regex
+      return;
+    }
     var parts = parsePath(key);
     var cur = obj;
     for (var i = 0; i < parts.length - 1; i++) {
