@@ -58,7 +58,6 @@
       q.forEach(function (item) { if (item) safeCall(item.cb, item.self, [], 'setData callback'); });
       return q.length;
     },
-    pendingRenders: function () { return renderQueue.length; },
     flushRejections: function () {
       var c = rejectionCandidates; rejectionCandidates = [];
       var n = 0;
