@@ -95,6 +95,29 @@ async def test_handled_rejections_not_reported(user: VirtualUser) -> None:
     assert js(user, "getApp().globalData.rejections") == []
 
 
+async def test_rejections_through_every_path_reported_once(user: VirtualUser) -> None:
+    """§6: a rejection reaches onUnhandledRejection whichever way the promise was rejected (executor throw,
+    a throwing then-handler, adopting a rejected promise, Promise.all), once each; handled ones and a throw
+    after resolve are not reported; a non-function resolver throws a TypeError at once."""
+    await user.launch("/pages/probe/probe")
+    await user.evaluate("""
+      new Promise(function () { throw new Error('executor') });
+      Promise.resolve(1).then(function () { throw new Error('handler') });
+      new Promise(function (resolve) { resolve(Promise.reject(new Error('adopted'))) });
+      Promise.all([1, Promise.reject(new Error('all'))]);
+      Promise.resolve(1).then(function () { return Promise.reject(new Error('returned')) });
+      new Promise(function (resolve) { resolve(1); throw new Error('after resolve') });
+      new Promise(function (resolve) { resolve(Promise.reject(new Error('adopted, handled'))) }).catch(function () {});
+      Promise.reject(new Error('caught later')).then(null, function () {});
+      var typeError = '';
+      try { new Promise(42) } catch (e) { typeError = e.name };
+      getApp().globalData.typeError = typeError;
+    """)
+    reasons = sorted(r["reason"] for r in js(user, "getApp().globalData.rejections"))
+    assert reasons == ["adopted", "all", "executor", "handler", "returned"]
+    assert js(user, "getApp().globalData.typeError") == "TypeError"
+
+
 async def test_promise_instanceof_still_works(user: VirtualUser) -> None:
     """§6 (onUnhandledRejection support): rejection tracking keeps `instanceof Promise` true for async functions' promises and wx promises."""
     await user.launch("/pages/probe/probe")

@@ -52,33 +52,59 @@
    * whether a handler was ever attached (`then`, and so `catch`/`finally`/`await`, mark it handled).
    * Python calls __wx.flushRejections() once the job queue is empty; what is still unhandled then is
    * reported. Not seen: promises made by `async` functions (the engine uses its intrinsic Promise), except
-   * those returned by page methods and hooks, which the driver watches itself. */
+   * those returned by page methods and hooks, which the driver watches itself.
+   * A rejection is seen through the resolving functions the constructor hands out (the executor's, and so
+   * also the capability `then`, `Promise.all`... use): no extra reaction and job per promise. Only a promise
+   * resolved with a thenable, which may reject it later through the engine's own functions, gets an observer. */
   var NativePromise = Promise;
   var rejectionCandidates = [];
   var observing = false;
+  function isThenable(v) {
+    if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return false;
+    try { return typeof v.then === 'function'; } catch (e) { return true; }  // a throwing getter rejects: observe
+  }
+  function observe(p, state) {
+    observing = true;
+    try {
+      NativePromise.prototype.then.call(p, undefined, function (reason) {
+        if (state.noted) return;
+        state.noted = true; state.reason = reason; host.rejected(); rejectionCandidates.push(state);
+      });
+    } finally { observing = false; }
+  }
   class WxPromise extends NativePromise {
     constructor(executor) {
-      var state = { handled: false, reason: undefined, promise: null };
-      super(executor);
+      if (typeof executor !== 'function') throw new TypeError('Promise resolver ' + String(executor) + ' is not a function');
+      var state = { handled: false, reason: undefined, promise: null, noted: false };
+      var settled = false, adopted = false;
+      super(function (resolve, reject) {
+        var res = function (v) {
+          if (!settled) {
+            settled = true;
+            if (isThenable(v)) { if (state.promise) observe(state.promise, state); else adopted = true; }
+          }
+          return resolve(v);
+        };
+        var rej = function (reason) {
+          if (!settled) {
+            settled = true;
+            state.noted = true; state.reason = reason; host.rejected(); rejectionCandidates.push(state);
+          }
+          return reject(reason);
+        };
+        try { executor(res, rej); } catch (e) { rej(e); }
+      });
       state.promise = this;
       Object.defineProperty(this, '__wxState', { value: state });
-      if (!observing) {
-        observing = true;
-        try {
-          NativePromise.prototype.then.call(this, undefined, function (reason) {
-            state.reason = reason;
-            host.rejected(); rejectionCandidates.push(state);
-          });
-        } finally { observing = false; }
-      }
+      if (adopted) observe(this, state);
     }
     then(onFulfilled, onRejected) {
       if (this.__wxState) this.__wxState.handled = true;
       return super.then(onFulfilled, onRejected);
     }
     static [Symbol.hasInstance](v) { return v instanceof NativePromise; }
-    // The observer's own derived promise (below and in watchPromise) is never seen by the app: a plain
-    // native one, instead of a second WxPromise with its own state per promise.
+    // The observer's own derived promise (in observe and watchPromise) is never seen by the app: a plain
+    // native one, instead of a second WxPromise with its own state.
     static get [Symbol.species]() { return observing ? NativePromise : this; }
   }
   global.Promise = WxPromise;
