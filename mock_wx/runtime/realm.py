@@ -102,6 +102,7 @@ class Realm:
         e.expose("__host_clearTimer", self._clear_timer)
         e.expose("__host_log", self._log)
         e.expose("__host_render", self._render)
+        e.expose("__host_renderData", self._render_data)
         e.expose("__host_finding", self._finding)
         e.expose("__host_error", self._error)
         e.expose("__host_require", self._require)
@@ -244,10 +245,14 @@ class Realm:
     def _log(self, level: str, text: str) -> None:
         self.ctx.record("console", level=level, text=text)
 
-    def _render(self, page_id: int, payload_json: str) -> None:
-        self._renders += 1  # setData queues its render (and callback) right after this call
-        if self.ctx.trace.enabled:
-            self.ctx.record("setData", page=self.router.route_of(int(page_id)), data=json.loads(payload_json))
+    def _render(self, page_id: int) -> bool:
+        """setData queued a render (and its callback); True asks for the payload, for the trace only
+        (a few KiB of string crossing into Python costs ~10 us, which a load run does not pay)."""
+        self._renders += 1
+        return self.ctx.trace.enabled
+
+    def _render_data(self, page_id: int, payload_json: str) -> None:
+        self.ctx.record("setData", page=self.router.route_of(int(page_id)), data=json.loads(payload_json))
 
     def _rejected(self) -> None:
         self._rejections_maybe = True
