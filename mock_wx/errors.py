@@ -38,14 +38,25 @@ class NavigationError(WxApiError):
 class JSError(WxError):
     """An exception thrown by the app's JavaScript, with its JS stack mapped to file:line."""
 
-    def __init__(self, message: str, stack: str = "", location: str | None = None) -> None:
-        text = message if not location else f"{message} ({location})"
+    def __init__(self, message: str, stack: str = "", location: str | None = None, *, source: str = "",
+                 callee: str | None = None) -> None:
+        where = location or ""
+        if callee:
+            # QuickJS says only "not a function"; V8 (WeChat on Android, DevTools) names the callee.
+            where = f"{callee} is not a function" + (f", {where}" if where else "")
+        text = message if not where else f"{message} ({where})"
+        if source:
+            text = f"{text}\n{source}"
         if stack:
             text = f"{text}\n{stack}"
         super().__init__(text)
         self.js_message = message
         self.js_stack = stack
         self.location = location
+        #: The app's source line the error points at, with a caret under the column ("" when unknown).
+        self.source = source
+        #: What a "not a function" error tried to call (`wx.shareAppMessage`), from the source line.
+        self.callee = callee
 
 
 class AppLoadError(WxError):

@@ -29,11 +29,20 @@ __all__ = ["JSEngine", "QuickJSEngine", "SourceMap"]
 _FRAME = re.compile(r"<input>:(\d+)(?::(\d+))?")
 
 
-class SourceMap:
-    """Maps the engine's `<input>:LINE` to `file:line`: every file is evaluated at its own line offset."""
+_CALLEE = re.compile(r"((?:[A-Za-z_$][\w$]*|\[[^\[\]]*\])(?:\s*\.\s*[A-Za-z_$][\w$]*|\s*\[[^\[\]]*\])*)\s*$")
 
-    def __init__(self) -> None:
+
+class SourceMap:
+    """Maps the engine's `<input>:LINE` to `file:line`: every file is evaluated at its own line offset.
+
+    With `sources` (file name -> the text the engine ran, line for line) it can also quote the line an
+    error points at (`excerpt`), and name what QuickJS's bare "not a function" tried to call.
+    """
+
+    def __init__(self, sources: dict[str, str] | None = None) -> None:
         self._starts: list[tuple[int, str]] = []
+        self.sources: dict[str, str] = sources if sources is not None else {}
+        self._lines: dict[str, list[str]] = {}
 
     def add(self, start_line: int, name: str) -> None:
         self._starts.append((start_line, name))
@@ -56,11 +65,52 @@ class SourceMap:
         return _FRAME.sub(repl, text)
 
     def first_location(self, text: str) -> str | None:
+        frame = self.first_frame(text)
+        return f"{frame[0]}:{frame[1]}" if frame else None
+
+    def first_frame(self, text: str) -> tuple[str, int, int | None] | None:
+        """(file, line, column or None) of the first frame in the app's own code."""
         for m in _FRAME.finditer(text):
             name, line = self.locate(int(m.group(1)))
             if not name.startswith("wxsim/"):
-                return f"{name}:{line}"
+                return name, line, int(m.group(2)) if m.group(2) else None
         return None
+
+    def excerpt(self, message: str, text: str) -> tuple[str | None, str]:
+        """(what was called, when `message` is QuickJS's bare "not a function"; the quoted source line with
+        a caret under the column, or "") for the first app frame of the stack `text`."""
+        frame = self.first_frame(text)
+        if frame is None:
+            return None, ""
+        name, line, col = frame
+        source = self.sources.get(name)
+        if source is None:
+            return None, ""
+        lines = self._lines.get(name)
+        if lines is None:
+            lines = self._lines[name] = source.split("\n")
+        if not 1 <= line <= len(lines):
+            return None, ""
+        code = lines[line - 1]
+        if line == 1 and code.startswith("__wx_define("):
+            # The loader's wrapper shares the first line with the file: quote (and count columns in) the file's part.
+            cut = code.index(") {") + 3
+            code, col = code[cut:], (col - cut if col is not None and col > cut else None)
+        callee = None
+        if col is not None and message.endswith("not a function") and 0 < col <= len(code) + 1:
+            m = _CALLEE.search(code[:col - 1])
+            if m:
+                callee = re.sub(r"\s*([.\[\]])\s*", r"\1", m.group(1))
+                if m.start() > 0 and code[:m.start()].rstrip()[-1:] in (".", ")", "]"):
+                    callee = "…" + callee
+        stripped = code.lstrip()
+        if len(stripped) > 160:
+            stripped = stripped[:157] + "..."
+        gutter = f"  {line} | "
+        quote = gutter + stripped
+        if col is not None and 0 < col - (len(code) - len(code.lstrip())) <= len(stripped):
+            quote += "\n" + " " * (len(gutter) + col - 1 - (len(code) - len(code.lstrip()))) + "^"
+        return callee, quote
 
 
 class JSEngine(Protocol):
@@ -167,4 +217,5 @@ class QuickJSEngine:
                       "Simulator(time_limit=...) sets it)")
         stack = self.source_map.rewrite(rest)
         location = self.source_map.first_location(text)
-        return JSError(first, stack.rstrip(), location)
+        callee, source = self.source_map.excerpt(first, text)
+        return JSError(first, stack.rstrip(), location, source=source, callee=callee)

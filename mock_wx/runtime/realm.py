@@ -114,6 +114,7 @@ class Realm:
         e.eval(_PRELUDE)
         for name, start in bundle.offsets.items():
             e.source_map.add(start, name)
+        e.source_map.sources = bundle.files  # shared by every realm: quoted in JSError.source
         self._fns: dict[str, Any] = {}
         self._js_resolve = e.function("__wx.resolve")
         self._js_emit = e.function("__wx.emit")
@@ -264,7 +265,8 @@ class Realm:
         info = json.loads(payload)
         stack = self.engine.source_map.rewrite(info.get("stack", ""))
         location = self.engine.source_map.first_location(info.get("stack", ""))
-        err = JSError(info["message"], stack.rstrip(), location)
+        callee, source = self.engine.source_map.excerpt(info["message"], info.get("stack", ""))
+        err = JSError(info["message"], stack.rstrip(), location, source=source, callee=callee)
         self.errors.append(err)
         self.ctx.record("js-error", message=info["message"], where=info.get("where"), location=location, stack=stack)
         return f"{info['message']}\n{stack.rstrip()}"  # what App.onError receives

@@ -24,6 +24,29 @@ async def test_handler_exception_is_jserror_with_file_line(user: VirtualUser) ->
     assert err.location is not None and err.location.startswith("pages/probe/probe.js:")
     assert "at boom (pages/probe/probe.js:" in err.js_stack
     assert "<input>" not in str(err)
+    # The line it points at is quoted, with a caret under the engine's column (the property access).
+    quote, caret = err.source.split("\n")
+    assert quote.endswith("| return obj.field")
+    assert quote[len(caret) - 1] == "." and caret.strip() == "^"
+    assert err.callee is None
+
+
+def test_source_excerpt_names_the_callee_and_skips_the_loader_wrapper() -> None:
+    """Issue 2 item 9: "not a function" gets its callee from the source line, first lines included (where the
+    loader's wrapper shares the line), and a call on a call's result is marked as partial."""
+    from mock_wx.runtime.engine import SourceMap
+
+    sm = SourceMap({"utils/a.js": '__wx_define("utils/a.js", function (require, module) {wx.shareAppMessage({})\n'
+                                  "  load().then(x)\n  getApp() [ 'go' ](1)\n});"})
+    sm.add(1000, "utils/a.js")
+    wrapper = len('__wx_define("utils/a.js", function (require, module) {')
+    callee, quote = sm.excerpt("TypeError: not a function", f"at f (<input>:1000:{wrapper + 19})")
+    assert callee == "wx.shareAppMessage"
+    assert quote.split("\n")[0] == "  1 | wx.shareAppMessage({})"
+    assert sm.excerpt("TypeError: not a function", "at f (<input>:1001:14)")[0] == "…then"
+    assert sm.excerpt("TypeError: not a function", "at f (<input>:1002:20)")[0] == "…['go']"
+    assert sm.excerpt("TypeError: x is undefined", "at f (<input>:1001:14)")[0] is None
+    assert sm.excerpt("TypeError: not a function", "at f (wxsim/prelude.js:3:1)") == (None, "")
 
 
 async def test_handler_exception_calls_app_onerror(user: VirtualUser) -> None:

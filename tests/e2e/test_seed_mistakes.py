@@ -146,8 +146,12 @@ async def test_static_setdata_strict_is_not_a_function(strict: Simulator) -> Non
     user = strict.user()
     page = await user.launch("/pages/static_helper/static_helper")
     # The TypeError is thrown in showModal's success callback: the platform reports it to App.onError.
-    with pytest.raises(JSError, match="not a function"):
+    with pytest.raises(JSError, match="not a function") as info:
         await page.tap("levelUp")
+    # QuickJS's bare "not a function" is completed from the source line, which the error quotes.
+    assert info.value.callee == "this.setData"
+    assert "(this.setData is not a function, utils/celebration.js:" in str(info.value)
+    assert "| this.setData({ celebration" in info.value.source
     assert page.data["level"] == 2
     assert page.data["celebration"] is None
     errors = _app_errors(user)
