@@ -1,6 +1,8 @@
 """Gamification: idempotent point awards keyed by (action, object), daily caps, levels and badges.
 
 Points are decided here, never by the client: a `points` value in the request is ignored and recorded.
+A refunded order's purchase points are taken back by a negative `purchase_refund` row (`revoke_purchase`);
+badges already earned are kept.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from .._http import Ctx, Router
 from .._util import day_of, iso
 from ..openapi import B, I, S, arr, obj, ref
 
-__all__ = ["award", "award_purchase", "badges_of", "check_badges", "level_of", "points_of", "router"]
+__all__ = ["PURCHASE_REFUND", "award", "award_purchase", "badges_of", "check_badges", "level_of", "points_of",
+           "revoke_purchase", "router"]
 
 router = Router("gamification")
 
@@ -27,6 +30,9 @@ ACTIONS: dict[str, tuple[int, int | None, bool]] = {
     "referral": (100, None, False),  # to the referrer, by the server, when a referred friend first pays
 }
 LEVELS = (0, 100, 300, 600, 1000, 1500, 2500, 4000, 6000, 10000)
+#: The claw-back of a refunded order's purchase points: a negative point_awards row keyed by the order. Not in
+#: ACTIONS, so no reward call can make (or undo) one; only a successful refund does (`revoke_purchase`).
+PURCHASE_REFUND = "purchase_refund"
 
 _N = "SELECT COUNT(*) FROM "
 BADGES: dict[str, tuple[str, str, str, int]] = {
@@ -127,6 +133,30 @@ def award(db: Any, user_id: str, action: str, object_id: str | None, now: float,
 def award_purchase(db: Any, order: dict[str, Any], now: float) -> int:
     """The buyer's purchase points, when WeChat Pay's notification proves the payment (once per order)."""
     return award(db, order["user_id"], "purchase", order["id"], now, by_server=True)[0]
+
+
+def revoke_purchase(db: Any, order: dict[str, Any], now: float) -> int:
+    """Take back the points this order's purchase earned, when its refund succeeds (once per order).
+
+    The award row stays and a negative `purchase_refund` row keyed by the order joins it, so the history is
+    auditable and a duplicate or late refund notification inserts nothing (UNIQUE user, action, object_key),
+    like the commission's once-only `clawed_back`. An order that earned nothing (refunded before its payment was
+    recorded, or paid after it closed) loses nothing. Totals and levels are sums over point_awards, so the
+    level can go down. Badges already earned stay: a badge marks something the user did (their first paid
+    order, for one, still has its paid_at), and `check_badges` never takes one back.
+    Returns the points taken back now (0 if none were awarded or they were already taken back).
+    """
+    with db.tx():
+        row = db.one("SELECT id, points FROM point_awards WHERE user_id=? AND action='purchase' AND object_key=?",
+                     order["user_id"], order["id"])
+        if row is None or row["points"] <= 0:
+            return 0
+        cur = db.run("INSERT OR IGNORE INTO point_awards (user_id, action, object_key, points, day, at, reported) "
+                     "VALUES (?,?,?,?,?,?,1)", order["user_id"], PURCHASE_REFUND, order["id"], -row["points"],
+                     day_of(now), now)
+        # An award the app has not reported yet is never celebrated once it has been taken back (`_claim`).
+        db.run("UPDATE point_awards SET reported=1 WHERE id=?", row["id"])
+        return int(row["points"]) if cur.rowcount else 0
 
 
 def _claim(db: Any, user_id: str, action: str, object_id: str) -> tuple[int, int] | None:

@@ -3,7 +3,10 @@
 Both notification handlers are idempotent: the `payments` row is keyed by order and the `refunds` row
 by order and out_refund_no, so a duplicate or late notification is acknowledged without effect, and a
 payment notification arriving after its refund's never turns the order back into `paid`. The buyer's
-purchase points are awarded here, with the payment, keyed by (purchase, order) like any award.
+purchase points are awarded here, with the payment, keyed by (purchase, order) like any award, and taken
+back here, with the refund's success, keyed by (purchase_refund, order): every refund path (the buyer's
+request, a failed group's expiry, a late payment for a closed order, retries) ends in `apply_refund`, and a
+refund that fails for good never reaches its success branch, so it takes nothing back.
 """
 
 from __future__ import annotations
@@ -77,7 +80,8 @@ def apply_payment(backend: Any, res: dict[str, Any], now: float) -> str:
 
 
 def apply_refund(backend: Any, res: dict[str, Any], now: float) -> str:
-    """Record a REFUND.* resource; the order becomes `refunded` once, stock returns once."""
+    """Record a REFUND.* resource; the order becomes `refunded` once: stock returns, purchase points go, once."""
+    from .gamification import revoke_purchase
     from .orders import refund_failed
 
     db = backend.db
@@ -104,6 +108,9 @@ def apply_refund(backend: Any, res: dict[str, Any], now: float) -> str:
         db.run("UPDATE orders SET status='refunded' WHERE id=?", order["id"])
         db.run("UPDATE commissions SET status='clawed_back', settled_at=? WHERE order_id=? AND status!='clawed_back'",
                now, order["id"])
+        # Only on success (not when the refund is requested, as the commission is): a refund that ends
+        # refund_failed keeps the points. Once per order, however often the notification comes.
+        revoke_purchase(db, order, now)
         if order["closed_reason"] is None:
             # Closed orders gave their stock back when they closed; paid ones give it back now.
             db.run("UPDATE products SET stock = stock + ?, sales = MAX(0, sales - ?) WHERE id=?",
