@@ -3,7 +3,7 @@ and hands out badges; the app celebrates with modals, one after another."""
 
 from __future__ import annotations
 
-from _helpers import modal_titles, open_shop, toast_titles, user_id
+from _helpers import modal_titles, open_shop, order_of, toast_titles, user_id
 
 from mock_wx.rig.journeys import journey
 
@@ -133,4 +133,60 @@ async def points_sent_by_a_client_are_ignored(sim, alice):
     assert purchase["points"] == 0 and purchase["reason"] == "not_verified"
     me = await alice.launch("/pages/user/user")
     assert me.data["points"] == 10
+    assert sim.trace.findings == []
+
+
+async def purchase_reports_of(sim) -> list[dict]:
+    """What the backend answered to each report of a purchase, oldest first."""
+    return [e["responseBody"] for e in await sim.backend.journal(path="/api/user/reward")
+            if (e.get("requestBody") or {}).get("action") == "purchase"]
+
+
+@journey(area="gamification", embedded=True)  # WeChat Pay's retry runs on the shared virtual clock
+async def a_late_payment_notification_still_levels_up_on_the_order_page(sim, alice):
+    await open_shop(sim)
+    await alice.launch("/pages/index/index")
+    for _ in range(5):  # 50 points: the purchase's 50 make level 2
+        await alice.share()
+        await sim.clock.advance(seconds=MODAL_GAP * 3)
+    assert "Level Up!" not in modal_titles(alice)
+
+    # The backend is down when WeChat Pay first notifies it; WeChat Pay tries again 15 s later.
+    await sim.backend.fault("/api/pay/notify", status=500, count=1)
+    detail = await alice.launch("/pages/product/detail?id=p001")
+    await detail.tap("buyNow")
+    assert "支付成功" in toast_titles(alice)
+    page = alice.current_page
+    assert page.route == "pages/order/detail"
+    order_id = page.data["orderId"]
+    [early] = await purchase_reports_of(sim)
+    assert (early["awarded"], early["reason"]) == (False, "pending_payment")
+    # Paid, waiting for the points: no pay button (the order is still unpaid on the server) and no pop-up.
+    assert page.data["order"]["status"] == "created" and page.data["confirming"]
+    assert page.data["statusText"] == "支付确认中"
+    assert page.data["rewardNote"] == "已支付，积分确认中"
+    await sim.clock.advance(seconds=5)
+    assert page.data["rewardNote"] == "已支付，积分确认中"
+    assert "Level Up!" not in modal_titles(alice)
+
+    # The notification lands; the page's next look finds the order paid and the points with it.
+    await sim.clock.advance(seconds=30)
+    assert page.data["order"]["status"] == "paid" and page.data["statusText"] == "已支付"
+    assert not page.data["confirming"]
+    assert page.data["rewardNote"] == "本单获得 50 积分"
+    assert modal_titles(alice).count("Level Up!") == 1
+    level_up = next(d for d in alice.dialogs.shown if d.get("title") == "Level Up!")
+    assert level_up["content"] == "恭喜升级到 Lv.2！"
+    assert sum("首单达成" in d.get("content", "") for d in alice.dialogs.shown) == 1
+
+    # Once: more time, no more reports and no second pop-up.
+    await sim.clock.advance(minutes=2)
+    reports = await purchase_reports_of(sim)
+    assert [(r["awarded"], r["points"], r["levelUp"]) for r in reports] == [(False, 0, False), (True, 50, True)]
+    assert modal_titles(alice).count("Level Up!") == 1
+    level = await sim.backend.get(f"/api/user/{user_id(alice)}/level", as_user=alice)
+    assert (level["points"], level["level"]) == (100, 2)
+    assert (await order_of(sim, alice, order_id))["status"] == "paid"
+    me = await alice.launch("/pages/user/user")
+    assert me.data["points"] == 100 and me.data["level"] == 2
     assert sim.trace.findings == []

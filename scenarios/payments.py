@@ -185,7 +185,7 @@ async def a_lost_payment_notification_is_delivered_again(sim, alice):
     assert "支付成功" in toast_titles(alice)
     page = alice.current_page
     assert page.route == ORDER_DETAIL
-    # The order page checks three times, a second apart, and still sees it unpaid.
+    # The order page checks again after 1 s and 2 s (then 4, 8, 16) and still sees it unpaid.
     await sim.clock.advance(seconds=4)
     assert page.data["order"]["status"] == "created"
 
@@ -246,6 +246,69 @@ async def a_late_payment_notification_still_earns_the_purchase_points(sim, alice
     await me.pull_down()
     assert me.data["points"] == 50
     assert sim.trace.findings == []
+
+
+@journey(area="payments", embedded=True)
+async def the_order_page_rests_while_hidden_and_shows_the_late_points_on_return(sim, alice):
+    await open_shop(sim)
+    await sim.backend.fault("/api/pay/notify", status=500, count=1)  # WeChat Pay retries 15 s later
+    await buy_now(alice)
+    page = alice.current_page
+    order_id = page.data["orderId"]
+    assert page.data["statusText"] == "支付确认中"
+    assert page.data["rewardNote"] == "已支付，积分确认中"
+
+    # Alice looks at the product again: the order page underneath stops checking.
+    await page.tap("goProduct")
+    assert alice.current_page.route == "pages/product/detail"
+    looks = f"/api/orders/{order_id}"
+    before = len(await sim.backend.journal(path=looks, method="GET"))
+    await sim.clock.advance(seconds=40)
+    assert len(await sim.backend.journal(path=looks, method="GET")) == before, "no checks while hidden"
+    assert "获得新徽章" not in modal_titles(alice)
+    assert (await order_of(sim, alice, order_id))["status"] == "paid", "the retried notification landed"
+
+    # Back on the order page: one look finds it paid, and the points (and first-order badge) show once.
+    page = await alice.navigate_back()
+    assert page.route == ORDER_DETAIL
+    await sim.clock.advance(seconds=1)
+    assert page.data["statusText"] == "已支付"
+    assert page.data["rewardNote"] == "本单获得 50 积分"
+    assert modal_titles(alice).count("获得新徽章") == 1
+    assert "首单达成" in latest_modal(alice)["content"]
+    reports = [e["responseBody"] for e in await sim.backend.journal(path="/api/user/reward")]
+    assert [(r["points"], r.get("reason")) for r in reports] == [(0, "pending_payment"), (50, None)]
+
+    # Leaving afterwards is quiet: no timer of the order page outlives it, nothing is celebrated twice.
+    await alice.navigate_back()
+    await sim.clock.advance(minutes=1)
+    assert modal_titles(alice).count("获得新徽章") == 1
+    level = await sim.backend.get(f"/api/user/{user_id(alice)}/level", as_user=alice)
+    assert level["points"] == 50
+    assert sim.trace.findings == []
+
+
+@journey(area="payments", embedded=True)
+async def leaving_the_order_page_while_the_payment_confirms_ends_its_checks(sim, alice):
+    await open_shop(sim)
+    await sim.backend.fault("/api/pay/notify", status=500, count=1)  # WeChat Pay retries 15 s later
+    await buy_now(alice)
+    page = alice.current_page
+    order_id = page.data["orderId"]
+    assert page.data["rewardNote"] == "已支付，积分确认中"
+    await sim.clock.advance(seconds=2)  # one more look; the next is due in 2 s
+
+    back = await alice.navigate_back()  # the order page closes with a check still to come
+    assert back.route == "pages/product/detail"
+    looks = f"/api/orders/{order_id}"
+    before = len(await sim.backend.journal(path=looks, method="GET"))
+    await sim.clock.advance(minutes=1)
+    assert len(await sim.backend.journal(path=looks, method="GET")) == before
+    # The points arrive with the payment all the same; nobody was on the page to celebrate them.
+    level = await sim.backend.get(f"/api/user/{user_id(alice)}/level", as_user=alice)
+    assert level["points"] == 50
+    assert "获得新徽章" not in modal_titles(alice)
+    assert sim.trace.findings == [], "no timer of the closed order page fired"
 
 
 @journey(area="payments", embedded=True)

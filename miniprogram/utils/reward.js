@@ -4,6 +4,29 @@
 const { post } = require('./request.js')
 
 const MODAL_GAP_MS = 300
+const KEPT_PURCHASE_REPORTS = 10
+
+// The latest report of each purchase, by order id (a Promise of its answer), so that the order page opened
+// right after paying can tell whether the server answered `pending_payment` (WeChat Pay's notification
+// not in yet) and re-check until the points follow. Only the last few are kept.
+const purchaseReports = {}
+const purchaseReportIds = []
+
+function keepPurchaseReport(orderId, promise) {
+  if (!(orderId in purchaseReports)) purchaseReportIds.push(orderId)
+  purchaseReports[orderId] = promise
+  while (purchaseReportIds.length > KEPT_PURCHASE_REPORTS) delete purchaseReports[purchaseReportIds.shift()]
+}
+
+// The report of this order's purchase made on another page (then forgotten), or null if none was made.
+function takePurchaseReport(orderId) {
+  const key = String(orderId)
+  const promise = purchaseReports[key] || null
+  delete purchaseReports[key]
+  const i = purchaseReportIds.indexOf(key)
+  if (i >= 0) purchaseReportIds.splice(i, 1)
+  return promise
+}
 
 function showModalsInTurn(modals, index) {
   if (index >= modals.length) return
@@ -35,11 +58,14 @@ function celebrate(result) {
   if (modals.length) setTimeout(() => showModalsInTurn(modals, 0), MODAL_GAP_MS)
 }
 
-// action: 'share' | 'like' | 'comment' | 'post' | 'purchase'. Never rejects.
+// action: 'share' | 'like' | 'comment' | 'post' | 'purchase'. Never rejects (null on failure).
+// A purchase made before WeChat Pay's notification reached the server answers reason 'pending_payment'
+// (nothing awarded yet): the server awards the points with the verified payment, and the next report of
+// that order then answers the award (once, with its levelUp and badges), so report it again once paid.
 function reward(action, objectId) {
   const data = { action }
   if (objectId) data.objectId = String(objectId)
-  return post('/api/user/reward', data).then((result) => {
+  const answer = post('/api/user/reward', data).then((result) => {
     const app = getApp()
     if (app && app.globalData && result) {
       app.globalData.points = result.totalPoints
@@ -51,6 +77,8 @@ function reward(action, objectId) {
     console.warn('[reward] ' + action + ' failed: ' + err.message)
     return null
   })
+  if (action === 'purchase' && objectId) keepPurchaseReport(String(objectId), answer)
+  return answer
 }
 
-module.exports = { reward, celebrate }
+module.exports = { reward, celebrate, takePurchaseReport }
