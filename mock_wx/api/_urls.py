@@ -18,6 +18,7 @@ from ._base import Fail, WxContext
 __all__ = ["DOMAIN_ERRNO", "Target", "resolve_url"]
 
 DOMAIN_ERRNO = 600002  # §0: url not in domain list
+NETWORK_ERRNO = 600000  # §0: unknown network error
 
 
 @dataclass(slots=True)
@@ -39,6 +40,19 @@ def _is_ip(host: str) -> bool:
 
 def _loopback(host: str) -> bool:
     return host in ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+@functools.lru_cache(maxsize=256)
+def _lan_ip(host: str) -> bool:
+    """A LAN address other than the device's own: the one kind of IP the client accepts (2.4.0+, §1)."""
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return ip.is_private and not (ip.is_loopback or ip.is_unspecified or ip.is_multicast or ip.is_reserved)
+
+
+FORBIDDEN_HOSTS = ("api.weixin.qq.com",)  # can never be a configured domain (§1)
 
 
 def resolve_url(ctx: WxContext, url: Any, *, socket: bool = False) -> Target:
@@ -70,6 +84,9 @@ def resolve_url(ctx: WxContext, url: Any, *, socket: bool = False) -> Target:
     if real_base is None:
         if _loopback(host):
             real_base = f"http://{parts.netloc}"
+        elif _lan_ip(host):
+            # An allowed LAN address no simulated device answers at: a transport error, not a domain one.
+            raise Fail("net::ERR_ADDRESS_UNREACHABLE", errno=NETWORK_ERRNO)
         else:
             raise Fail("url not in domain list", errno=DOMAIN_ERRNO)
     real = real_base.rstrip("/") + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -83,6 +100,10 @@ def _domain_problem(scheme: str, host: str, port: int | None, allowed: list[str]
     """Why a URL breaks §1's rules (https/wss only, no IP or localhost, exact domain, port rules), or None."""
     if scheme != secure:
         return f"only {secure}:// URLs are allowed"
+    if host in FORBIDDEN_HOSTS:
+        return f"{host} can never be a configured domain"
+    if _lan_ip(host):
+        return None  # LAN IPs are allowed since 2.4.0; the device's own address is not (§1)
     if _loopback(host) or _is_ip(host):
         return "IP addresses and localhost are not allowed"
     for entry in allowed:

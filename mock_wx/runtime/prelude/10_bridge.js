@@ -34,11 +34,13 @@
       }
     } finally { currentPageId = prev; }
   }
+  // Sync APIs documented as returning nothing (§2 setStorageSync …): undefined in JS, not the host's null.
+  var VOID_SYNC = { setStorageSync: true, removeStorageSync: true, clearStorageSync: true };
   function callSync(api, args) {
     if (jsMocks[api]) return runJsMockSync(api, args);
     var out = parse(host.invokeSync(api, stringify(args)));
     if (out && out.__throw) throw new Error(out.__throw);
-    return out;
+    return VOID_SYNC[api] ? undefined : out;
   }
 
   /* Task objects: request/uploadFile/downloadFile/connectSocket return these, never a Promise (§0, §1, §5). */
