@@ -27,5 +27,7 @@ async def check_session(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
     channel = getattr(ctx.services, "wechat", None)
     ok = await channel.check_session(ctx.user_key) if channel is not None else ctx.state.get("logged_in", False)
     if not ok:
-        raise Fail("session time out, need relogin")
+        # Observed as "checkSession:fail session time out, need relogin" and, in newer clients, with
+        # "系统错误，错误码：-13001," before it (§9); apps test the text or errCode -13001.
+        raise Fail("session time out, need relogin", errCode=-13001)
     return {}

@@ -102,7 +102,15 @@ class Router:
                 "forwardMaterials": [], **options}
         self.launch_options = self.enter_options = opts
         realm = self.realm
-        realm.ctx.state["launch_options"] = realm.ctx.state["enter_options"] = opts
+        state = realm.ctx.state
+        state["launch_options"] = state["enter_options"] = opts
+        # A shareTicket is valid for the app lifetime that received it (§3): a cold start keeps only its own,
+        # and the group a previous lifetime was entered from is forgotten unless this start is a group open.
+        tickets = state.get("share_tickets") or {}
+        own = opts.get("shareTicket")
+        state["share_tickets"] = {own: tickets[own]} if own in tickets else {}
+        if opts.get("scene") not in (1008, 1044):
+            state.pop("group_enter", None)
         realm.call("requireModule", "app.js")
         realm.call("launchApp", json.dumps(opts))
         self.app_launched = True
@@ -178,6 +186,9 @@ class Router:
 
     def switch_tab(self, route: str) -> None:
         """Keep only tab pages: pop non-tab pages (onUnload), hide the old tab, show or load the new one."""
+        if self.realm.ctx.state.get("single_page_mode"):
+            # Timeline single-page mode (1154) renders no tab bar and disables routing (§3).
+            raise NavigationError("the tab bar is not rendered in single-page mode (scene 1154)")
         cur = self.current()
         if cur and cur.route == route:
             return

@@ -59,9 +59,15 @@
   var loadingRoute = null;
   var pages = {};       // id -> page instance
   var stack = [];       // ids, bottom first
+  var defaultApp = null;  // getApp({allowDefault: true}) before App() (§6)
   function App(def) {
     if (appDef) { host.log('warn', 'App() called more than once'); return; }
-    appDef = def || {};
+    def = def || {};
+    if (defaultApp) {
+      // App() merges its definition into the default implementation handed out earlier, its fields winning.
+      Object.keys(def).forEach(function (k) { defaultApp[k] = def[k]; });
+      appDef = defaultApp;
+    } else appDef = def;
   }
   function Page(def) {
     if (!loadingRoute) throw new Error('Page() must be called in a page file registered in app.json');
@@ -72,7 +78,12 @@
     pageDefs[loadingRoute] = { kind: 'component', def: def || {} };
   }
   function Behavior(def) { return def || {}; }
-  function getApp() { return appInstance || (appDef ? appDef : undefined); }
+  function getApp(opts) {
+    if (appInstance || appDef) return appInstance || appDef;
+    // Before App(): undefined, or with allowDefault a default implementation App() will merge into (§6).
+    if (opts && opts.allowDefault) return defaultApp || (defaultApp = {});
+    return undefined;
+  }
   function getCurrentPages() { return stack.map(function (id) { return pages[id]; }); }
   function currentPage() { return stack.length ? pages[stack[stack.length - 1]] : null; }
   global.App = App; global.Page = Page; global.Component = Component; global.Behavior = Behavior;
