@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from ..clock import VirtualClock
 from ..errors import PlatformError
 
-__all__ = ["CODE_TTL", "TOKEN_TTL", "LoginError", "LoginService", "Session", "openid_for"]
+__all__ = ["CODE2SESSION_PER_MINUTE", "CODE_TTL", "TOKEN_TTL", "LoginError", "LoginService", "Session", "openid_for"]
 
 #: A wx.login code is valid 5 minutes (§9).
 CODE_TTL = 300.0
 #: /cgi-bin/token answers expires_in 7200.
 TOKEN_TTL = 7200
+#: code2Session answers 45011 past 100 calls per user per minute (§9).
+CODE2SESSION_PER_MINUTE = 100
 
 
 class LoginError(PlatformError):
@@ -68,6 +70,7 @@ class LoginService:
         self._sessions: dict[str, Session] = {}  # by user_key
         self._logged_in_at: dict[str, float] = {}
         self._tokens: dict[str, float] = {}  # access_token -> expiry
+        self._exchanges: dict[str, list[float]] = {}  # user_key -> code2Session times in the last minute
 
     # -- client side (wx.login / wx.checkSession) ----------------------------------------------
     def issue_code(self, user_key: str) -> str:
@@ -106,12 +109,14 @@ class LoginService:
 
     # -- server side ---------------------------------------------------------------------------
     def code2session(self, appid: str, secret: str, js_code: str) -> Session:
-        """`/sns/jscode2session`; raises LoginError 40013/40125/40029/40163 (§9)."""
+        """`/sns/jscode2session`; raises LoginError 40013/40125/45011/40029/40163 (§9)."""
         if appid != self.appid:
             raise LoginError(40013, "invalid appid")
         if secret != self.secret:
             raise LoginError(40125, "invalid appsecret")
         entry = self._codes.get(js_code)
+        if entry is not None:
+            self._count_exchange(entry.user_key)
         # An expired code answers like an unknown one: 40029 (§9 lists no separate errcode).
         if entry is None or self.clock.time() >= entry.expires:
             raise LoginError(40029, "invalid code")
@@ -122,6 +127,17 @@ class LoginService:
         session = Session(self.openid(entry.user_key), key, entry.user_key, self.clock.time())
         self._sessions[entry.user_key] = session
         return session
+
+    def _count_exchange(self, user_key: str) -> None:
+        """At most 100 code2Session calls per user per minute of virtual time; a refused call does not count."""
+        now = self.clock.time()
+        recent = [t for t in self._exchanges.get(user_key, ()) if t > now - 60.0]
+        if len(recent) >= CODE2SESSION_PER_MINUTE:
+            self._exchanges[user_key] = recent
+            # errcode 45011 is documented (§9); the errmsg text is the one backends commonly see (UNCONFIRMED).
+            raise LoginError(45011, "api minute-quota reach limit")
+        recent.append(now)
+        self._exchanges[user_key] = recent
 
     def session(self, user_key: str) -> Session | None:
         """The latest code2Session result for this user."""
