@@ -318,7 +318,7 @@ async def test_download_and_upload_cannot_set_referer(server: AuditServer) -> No
     assert [r["headers"]["referer"] for r in server.requests] == [referer, referer]
 
 
-async def test_success_profile_and_cookies(server: AuditServer) -> None:
+async def test_profile_filled_by_default(server: AuditServer) -> None:
     """§1: enableProfile defaults to true: res.profile carries the timings (queueStart/End) and peerIP, protocol."""
     async with net_user(server.url) as (_, user):
         out = await call(user, "request", {"url": URL + "/echo"})
@@ -470,8 +470,8 @@ async def test_per_message_deflate_defaults_to_false(ws_server: NetServer) -> No
 
 
 async def test_wss_domains_accept_any_port(ws_server: NetServer) -> None:
-    """§1/§5: a wss domain configured without a port accepts any port (https would refuse even :443); ws:// and a
-    LAN-less public IP are still refused."""
+    """§1/§5: a wss domain configured without a port accepts any port (https would refuse even :443); a public IP
+    is still refused."""
     async with net_user(ws_server.url) as (_, user):
         ported = await user.evaluate(OPEN, f"wss://{API_DOMAIN}:8443/ws")
         bad = await call(user, "connectSocket", {"url": "wss://8.8.8.8/ws"})
