@@ -71,6 +71,8 @@ class LoginService:
         self._logged_in_at: dict[str, float] = {}
         self._tokens: dict[str, float] = {}  # access_token -> expiry
         self._exchanges: dict[str, list[float]] = {}  # user_key -> code2Session times in the last minute
+        self.high_risk: set[str] = set()  # user_keys whose logins code2Session blocks with 40226 (§9)
+        self._busy = 0  # code2Session calls still to answer -1 "system busy" (§9)
 
     # -- client side (wx.login / wx.checkSession) ----------------------------------------------
     def issue_code(self, user_key: str) -> str:
@@ -96,6 +98,17 @@ class LoginService:
         self._logged_in_at.pop(user_key, None)
         self._sessions.pop(user_key, None)
 
+    def block_high_risk(self, user_key: str, blocked: bool = True) -> None:
+        """Test hook: WeChat rates this user high-risk; code2Session answers 40226 for their codes (§9)."""
+        if blocked:
+            self.high_risk.add(user_key)
+        else:
+            self.high_risk.discard(user_key)
+
+    def busy(self, times: int = 1) -> None:
+        """Test hook: the next `times` code2Session calls answer errcode -1 "system busy" (§9); codes stay unused."""
+        self._busy = max(0, times)
+
     def openid(self, user_key: str) -> str:
         """This user's openid in this app."""
         return openid_for(user_key, self.appid)
@@ -109,14 +122,20 @@ class LoginService:
 
     # -- server side ---------------------------------------------------------------------------
     def code2session(self, appid: str, secret: str, js_code: str) -> Session:
-        """`/sns/jscode2session`; raises LoginError 40013/40125/45011/40029/40163 (§9)."""
+        """`/sns/jscode2session`; raises LoginError 40013/40125/-1/45011/40226/40029/40163 (§9)."""
         if appid != self.appid:
             raise LoginError(40013, "invalid appid")
         if secret != self.secret:
             raise LoginError(40125, "invalid appsecret")
+        if self._busy > 0:
+            self._busy -= 1
+            raise LoginError(-1, "system error")  # errcode -1 "系统繁忙" (§9); the errmsg text is UNCONFIRMED
         entry = self._codes.get(js_code)
         if entry is not None:
             self._count_exchange(entry.user_key)
+            if entry.user_key in self.high_risk:
+                # errcode 40226 "高风险等级用户，小程序登录拦截" (§9); the errmsg text is UNCONFIRMED.
+                raise LoginError(40226, "high risk user, login blocked")
         # An expired code answers like an unknown one: 40029 (§9 lists no separate errcode).
         if entry is None or self.clock.time() >= entry.expires:
             raise LoginError(40029, "invalid code")

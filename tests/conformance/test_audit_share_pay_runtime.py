@@ -335,3 +335,15 @@ async def test_login_returns_a_fresh_code_each_time(sim: Simulator) -> None:
     first, second = (await invoke(user, "login"))["res"], (await invoke(user, "login"))["res"]
     assert set(first) == {"code", "errMsg"} and first["errMsg"] == "login:ok"
     assert isinstance(first["code"], str) and first["code"] != second["code"]
+
+
+async def test_rejected_share_promise_uses_sync_fields(sim: Simulator) -> None:
+    """§3 `promise`: only a value it resolves with (within 3 s) is used; one that rejects leaves the
+    synchronous fields."""
+    user = sim.user()
+    page = await user.launch(AUDIT)
+    await page.set_data({"shareMode": "reject"})
+    t0 = sim.clock.time()
+    card = await user.share()
+    assert card is not None and (card.title, card.path) == ("Audit sync", "/pages/spr_audit/spr_audit?from=sync")
+    assert not card.used_promise and sim.clock.time() - t0 <= 3.0

@@ -4,10 +4,15 @@ limits and window, which notification answers count as an acknowledgement, grant
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import json
 from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from wxpay_helpers import MerchantClient, NotifyReceiver
 
 from mock_wx.clock import VirtualClock
@@ -210,3 +215,75 @@ async def test_code2session_rate_limit_100_per_user_per_minute(
     assert "openid" in await code2session(http, platform, platform.login.issue_code("bob"))
     await clock.advance(seconds=60)
     assert "openid" in await code2session(http, platform, code)
+
+
+async def test_code2session_high_risk_user_40226(platform: WeChatPlatform, http: aiohttp.ClientSession) -> None:
+    """§9 errcode 40226: a high-risk user's login is blocked (test hook `login.block_high_risk`); others log in."""
+    platform.login.block_high_risk("mallory")
+    blocked = await code2session(http, platform, platform.login.issue_code("mallory"))
+    assert blocked["errcode"] == 40226 and "openid" not in blocked
+    assert "openid" in await code2session(http, platform, platform.login.issue_code("alice"))
+    platform.login.block_high_risk("mallory", False)
+    assert "openid" in await code2session(http, platform, platform.login.issue_code("mallory"))
+
+
+async def test_code2session_system_busy_minus_1(platform: WeChatPlatform, http: aiohttp.ClientSession) -> None:
+    """§9 errcode -1: system busy (test hook `login.busy`); the code is not spent, so a retry succeeds."""
+    code = platform.login.issue_code("alice")
+    platform.login.busy()
+    busy = await code2session(http, platform, code)
+    assert busy["errcode"] == -1 and "openid" not in busy
+    assert "openid" in await code2session(http, platform, code)
+
+
+# -- §4 notification delivery details ---------------------------------------------------------------------
+async def test_notification_resource_is_aes_256_gcm_with_the_apiv3_key(
+    platform: WeChatPlatform, merchant: MerchantClient, receiver: NotifyReceiver
+) -> None:
+    """§4 decryption: key = the 32-byte APIv3 key, a 12-byte nonce, associated_data as sent, and the base64
+    ciphertext ends with a 16-byte GCM tag — decryptable with any standard AES-GCM implementation."""
+    await pay(platform, merchant, await merchant.order("ORDER_0001", receiver.url(), attach="g=1"))
+    resource = receiver.received[0].json["resource"]
+    key = merchant.creds.apiv3_key.encode()
+    assert len(key) == 32 and len(resource["nonce"].encode()) == 12
+    raw = base64.b64decode(resource["ciphertext"])
+    plain = AESGCM(key).decrypt(resource["nonce"].encode(), raw, resource["associated_data"].encode())
+    assert len(raw) == len(plain) + 16
+    assert json.loads(plain)["out_trade_no"] == "ORDER_0001"
+
+
+async def test_notification_must_be_answered_within_the_timeout(
+    clock: VirtualClock, http: aiohttp.ClientSession
+) -> None:
+    """§4 acknowledge: the merchant must respond within 5 s (the sandbox's default `notify_timeout`); a
+    notify endpoint that does not answer in time counts as a failed delivery and is retried. The timeout
+    is scaled down here so the test does not wait 5 s."""
+    assert WeChatPlatform(clock, seed=7).notifier.timeout == 5.0
+    never = asyncio.Event()
+
+    async def hang(request: web.Request) -> web.Response:
+        await never.wait()
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/notify", hang)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/notify"  # type: ignore[union-attr]
+    try:
+        async with WeChatPlatform(clock, seed=7, notify_timeout=0.2) as platform:
+            order = platform.pay.create_jsapi({
+                "appid": platform.appid, "mchid": platform.merchant.mchid, "description": "Tea",
+                "out_trade_no": "ORDER_0001", "notify_url": url, "amount": {"total": 100},
+                "payer": {"openid": "oUser0000000000000000000000A"},
+            })
+            t0 = clock.time()
+            await platform.pay.settle(order.prepay_id, "confirm")
+            [delivery] = platform.pay.deliveries
+            assert delivery.attempts[0].status is None and "Timeout" in (delivery.attempts[0].error or "")
+            assert not delivery.acknowledged and delivery.next_attempt_at == t0 + 15
+    finally:
+        never.set()
+        await runner.cleanup()
