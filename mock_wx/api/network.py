@@ -28,6 +28,7 @@ MAX_CONCURRENT = 10  # request + uploadFile + downloadFile share it (§1)
 METHODS = ("OPTIONS", "GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "CONNECT")
 DEFAULT_TIMEOUT_MS = 60000
 NETWORK_ERRNO = 600000
+INTERRUPTED_ERRNO = 600003  # §0: "interrupted" (the app spent 5 s in the background)
 
 
 @dataclass
@@ -177,7 +178,7 @@ async def _run(ctx: WxContext, call: _Call, timeout_ms: float, label: str,
     call.task = me
     if call.reason is not None:
         _forget(ctx, call)
-        raise Fail(call.reason)
+        raise _stopped(call.reason)
 
     async def expire() -> None:
         # Fired by the clock: stop the call, then let it hand its result to the realm before the
@@ -207,13 +208,18 @@ async def _run(ctx: WxContext, call: _Call, timeout_ms: float, label: str,
                 raise Fail(_transport_text(exc), errno=NETWORK_ERRNO) from exc
     except asyncio.CancelledError:
         if call.reason is not None:
-            raise Fail(call.reason) from None  # abort() or timeout: the call fails, the task does not vanish
+            raise _stopped(call.reason) from None  # abort() or timeout: the call fails, the task does not vanish
         raise
     finally:
         timer.cancel()
         if stall is not None:
             stall.cancel()
         _forget(ctx, call)
+
+
+def _stopped(reason: str) -> Fail:
+    """The fail of a call stopped by abort(), its timeout, or the background ("interrupted": errno 600003, §0)."""
+    return Fail(reason, errno=INTERRUPTED_ERRNO if reason == "interrupted" else None)
 
 
 def _transport_text(exc: BaseException) -> str:

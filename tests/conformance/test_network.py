@@ -313,7 +313,7 @@ async def test_interrupted_after_five_seconds_in_background(net_server: NetServe
         await user.hide()
         await sim.clock.advance(seconds=5)
         res = page.data["results"]["short"]
-    assert res == {"ok": False, "res": {"errMsg": "request:fail interrupted"}}
+    assert res == {"ok": False, "res": {"errMsg": "request:fail interrupted", "errno": 600003}}  # §0 errno
 
 
 async def test_transport_error_goes_to_fail(net_server: NetServer) -> None:
