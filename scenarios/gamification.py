@@ -3,7 +3,7 @@ and hands out badges; the app celebrates with modals, one after another."""
 
 from __future__ import annotations
 
-from _helpers import modal_titles, open_shop, order_of, toast_titles, user_id
+from _helpers import modal_titles, open_shop, order_of, orders_of, toast_titles, user_id
 
 from mock_wx.rig.journeys import journey
 
@@ -188,5 +188,62 @@ async def a_late_payment_notification_still_levels_up_on_the_order_page(sim, ali
     assert (level["points"], level["level"]) == (100, 2)
     assert (await order_of(sim, alice, order_id))["status"] == "paid"
     me = await alice.launch("/pages/user/user")
+    assert me.data["points"] == 100 and me.data["level"] == 2
+    assert sim.trace.findings == []
+
+
+@journey(area="gamification", embedded=True)  # WeChat Pay's retry runs on the shared virtual clock
+async def a_late_payment_notification_still_levels_up_on_the_group_page(sim, alice, bob):
+    await open_shop(sim)
+    detail = await alice.launch("/pages/product/detail?id=p001")  # groups of two
+    await detail.tap("startGroup")
+    card = await alice.share()
+    await alice.hide()  # alice's group page stops ticking meanwhile
+    await bob.launch("/pages/index/index")
+    for _ in range(5):  # 50 points: the purchase's 50 make level 2
+        await bob.share()
+        await sim.clock.advance(seconds=MODAL_GAP * 3)
+    assert "Level Up!" not in modal_titles(bob)
+
+    async def bobs_purchase_reports() -> list[dict]:
+        return [e["responseBody"] for e in await sim.backend.journal(path="/api/user/reward")
+                if e["userId"] == user_id(bob) and (e.get("requestBody") or {}).get("action") == "purchase"]
+
+    # Bob takes the last place; the backend is down when WeChat Pay first notifies it (retried 15 s later).
+    await sim.backend.fault("/api/pay/notify", status=500, count=1)
+    page = await bob.open(card, chat="group")
+    await page.tap("joinGroup")
+    assert "支付成功" in toast_titles(bob)
+    [early] = await bobs_purchase_reports()
+    assert (early["awarded"], early["reason"]) == (False, "pending_payment")
+    # Paid, waiting for the server: no second pay button, his slot says 确认中, no pop-up yet.
+    assert page.data["status"] == "open" and page.data["confirming"]
+    assert not page.data["needPay"]
+    assert page.data["participants"][1]["confirming"] and not page.data["participants"][1]["paid"]
+    assert page.data["rewardNote"] == "已支付，积分确认中"
+    await sim.clock.advance(seconds=5)
+    assert page.data["rewardNote"] == "已支付，积分确认中"
+    assert "Level Up!" not in modal_titles(bob)
+
+    # The notification lands: the page's next look finds his slot paid, the group complete, the points in.
+    await sim.clock.advance(seconds=30)
+    assert page.data["status"] == "complete" and page.data["participants"][1]["paid"]
+    assert not page.data["confirming"]
+    assert page.data["rewardNote"] == "本单获得 50 积分"
+    assert modal_titles(bob).count("Level Up!") == 1
+    assert modal_titles(bob).count("拼团成功") == 1
+    level_up = next(d for d in bob.dialogs.shown if d.get("title") == "Level Up!")
+    assert level_up["content"] == "恭喜升级到 Lv.2！"
+
+    # Once: more time, no more reports and no second pop-up.
+    await sim.clock.advance(minutes=2)
+    reports = await bobs_purchase_reports()
+    assert [(r["awarded"], r["points"], r["levelUp"]) for r in reports] == [(False, 0, False), (True, 50, True)]
+    assert modal_titles(bob).count("Level Up!") == 1
+    level = await sim.backend.get(f"/api/user/{user_id(bob)}/level", as_user=bob)
+    assert (level["points"], level["level"]) == (100, 2)
+    [order] = await orders_of(sim, bob)
+    assert order["status"] == "paid"
+    me = await bob.launch("/pages/user/user")
     assert me.data["points"] == 100 and me.data["level"] == 2
     assert sim.trace.findings == []

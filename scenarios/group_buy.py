@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from _helpers import (
+    latest_modal,
     modal_titles,
     open_shop,
     order_of,
@@ -318,3 +319,142 @@ async def the_creator_watches_a_friend_join(sim, alice, bob):
     await sim.clock.advance(seconds=30)
     assert await alices_polls() == polls + 1, "one refresh when shown again, then nothing after leaving"
     assert sim.trace.findings == []
+
+
+async def group_looks(sim, user, group_id: str) -> int:
+    """How many times `user`'s app asked for the group."""
+    entries = await sim.backend.journal(path=f"/api/group-buy/{group_id}", method="GET")
+    return sum(1 for e in entries if e["userId"] == user_id(user))
+
+
+async def purchase_reports(sim, user) -> list[dict]:
+    """What the backend answered to each of `user`'s purchase reports, oldest first."""
+    return [e["responseBody"] for e in await sim.backend.journal(path="/api/user/reward")
+            if e["userId"] == user_id(user) and (e.get("requestBody") or {}).get("action") == "purchase"]
+
+
+@journey(area="group-buy", embedded=True)  # WeChat Pay's retry runs on the shared virtual clock
+async def a_group_paid_before_its_notification_shows_it_confirming_then_the_points(sim, alice):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 3)
+    # The backend is down when WeChat Pay first notifies it; WeChat Pay tries again 15 s later.
+    await sim.backend.fault("/api/pay/notify", status=500, count=1)
+    page = await start_group(alice, product["id"])
+    group_id = page.data["groupId"]
+    assert "支付成功" in toast_titles(alice)
+    [early] = await purchase_reports(sim, alice)
+    assert early["reason"] == "pending_payment"
+    # Paid in the app, still unpaid on the server: 支付确认中, and no 去支付 to pay twice.
+    assert page.data["isMember"] and page.data["confirming"] and not page.data["needPay"]
+    assert page.data["rewardNote"] == "已支付，积分确认中"
+    assert page.data["status"] == "open"
+
+    # Meanwhile the page asks sooner than its usual 5 s (after 1, 2 and 4 s), on the same poll.
+    looks = await group_looks(sim, alice, group_id)
+    await sim.clock.advance(seconds=7)
+    assert await group_looks(sim, alice, group_id) == looks + 3
+    assert page.data["confirming"] and "获得新徽章" not in modal_titles(alice)
+
+    # The retried notification lands: a look finds the slot paid, the first-order badge shows once.
+    await sim.clock.advance(seconds=30)
+    assert page.data["participants"][0]["paid"] and not page.data["confirming"]
+    assert page.data["rewardNote"] == "本单获得 50 积分"
+    assert modal_titles(alice).count("获得新徽章") == 1
+    assert any("首单达成" in d.get("content", "") for d in alice.dialogs.shown)
+    [order] = await orders_of(sim, alice)
+    assert order["status"] == "paid"
+
+    # Back to the usual poll, every 5 s while the group is open; nothing is celebrated twice.
+    looks = await group_looks(sim, alice, group_id)
+    await sim.clock.advance(seconds=20)
+    assert await group_looks(sim, alice, group_id) == looks + 4
+    assert [(r["points"], r.get("reason")) for r in await purchase_reports(sim, alice)] == [
+        (0, "pending_payment"), (50, None)]
+    assert modal_titles(alice).count("获得新徽章") == 1
+    level = await sim.backend.get(f"/api/user/{user_id(alice)}/level", as_user=alice)
+    assert level["points"] == 50
+    await alice.back()
+    assert sim.trace.findings == []
+
+
+@journey(area="group-buy", embedded=True)
+async def a_group_page_in_the_background_shows_the_late_points_when_back(sim, alice, bob):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 3)
+    group_page = await start_group(alice, product["id"])
+    group_id = group_page.data["groupId"]
+    card = await alice.share()
+    await alice.back()
+
+    # Bob joins but closes the payment sheet, then pays from the group page; the notification is late.
+    bob.payments.next("cancel")
+    page = await bob.open(card, chat="group")
+    await page.tap("joinGroup")
+    assert page.data["needPay"]
+    await sim.backend.fault("/api/pay/notify", status=500, count=1)  # WeChat Pay retries 15 s later
+    await page.tap("payMembership")
+    assert "支付成功" in toast_titles(bob)
+    assert page.data["confirming"] and not page.data["needPay"]
+    assert page.data["rewardNote"] == "已支付，积分确认中"
+
+    # Bob switches to another app: the page stops asking (no backoff, no poll, no countdown).
+    await bob.hide()
+    looks = await group_looks(sim, bob, group_id)
+    await sim.clock.advance(seconds=40)
+    assert await group_looks(sim, bob, group_id) == looks, "no looks while hidden"
+    [order] = await orders_of(sim, bob)
+    assert order["status"] == "paid", "the retried notification landed"
+    assert "获得新徽章" not in modal_titles(bob)
+
+    # Back in the app: one look finds the slot paid; the points (and first-order badge) show once.
+    await bob.show()
+    assert await group_looks(sim, bob, group_id) == looks + 1
+    assert not page.data["confirming"] and page.data["participants"][1]["paid"]
+    assert page.data["rewardNote"] == "本单获得 50 积分"
+    await sim.clock.advance(seconds=1)
+    assert modal_titles(bob).count("获得新徽章") == 1
+    assert "首单达成" in latest_modal(bob)["content"]
+    assert [(r["points"], r.get("reason")) for r in await purchase_reports(sim, bob)] == [
+        (0, "pending_payment"), (50, None)]
+
+    # Leaving afterwards is quiet: no timer of the group page outlives it, nothing is celebrated twice.
+    home = await bob.relaunch("/pages/index/index")  # the group page unloads
+    assert home.route == "pages/index/index"
+    await sim.clock.advance(minutes=1)
+    assert modal_titles(bob).count("获得新徽章") == 1
+    level = await sim.backend.get(f"/api/user/{user_id(bob)}/level", as_user=bob)
+    assert level["points"] == 50
+    assert sim.trace.findings == []
+
+
+@journey(area="group-buy", embedded=True)
+async def leaving_the_group_page_while_the_payment_confirms_ends_its_looks(sim, alice, bob):
+    await open_shop(sim)
+    product = await product_with_group_size(sim, 3)
+    group_page = await start_group(alice, product["id"])
+    group_id = group_page.data["groupId"]
+    await alice.back()
+
+    # Bob joins from the product page; the notification is late, the group page says so.
+    await sim.backend.fault("/api/pay/notify", status=500, count=1)  # WeChat Pay retries 15 s later
+    detail = await bob.launch(f"/pages/product/detail?id={product['id']}")
+    await detail.tap("joinGroup", dataset={"id": group_id})
+    assert "支付成功" in toast_titles(bob)
+    page = bob.current_page
+    assert page.route == GROUP_PAGE
+    assert page.data["confirming"] and page.data["rewardNote"] == "已支付，积分确认中"
+    await sim.clock.advance(seconds=2)  # one more look; the next is due in 1 s
+
+    back = await bob.back()  # the group page closes with a look still to come
+    assert back.route == "pages/product/detail"
+    looks = await group_looks(sim, bob, group_id)
+    await sim.clock.advance(minutes=1)
+    assert await group_looks(sim, bob, group_id) == looks
+    # The points arrive with the payment all the same; nobody was on the page to celebrate them.
+    [order] = await orders_of(sim, bob)
+    assert order["status"] == "paid"
+    level = await sim.backend.get(f"/api/user/{user_id(bob)}/level", as_user=bob)
+    assert level["points"] == 50
+    assert "获得新徽章" not in modal_titles(bob)
+    assert [r.get("reason") for r in await purchase_reports(sim, bob)] == ["pending_payment"]
+    assert sim.trace.findings == [], "no timer of the closed group page fired"

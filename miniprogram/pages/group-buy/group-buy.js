@@ -1,12 +1,18 @@
 // Group buy: members, countdown to endTime, join + pay, pay a pending membership, share.
 // While the page is shown and the group open, it asks the server again every 5 s, so others joining and
 // paying show up without a refresh (a mini program has no push for this; polling stops when hidden).
-// Query: groupId (required), ref (referral code of the sharer).
+// Right after paying for my slot (here, or on the product page: from=pay&orderId=) the server may not have
+// WeChat Pay's notification yet: my slot shows as confirming, the poll comes sooner (1, 2, 4, 8, 16 s, see
+// utils/purchase-watch.js) and once the slot is paid the purchase is reported again, so its level-up and
+// badges still show, once.
+// Query: groupId (required), ref (referral code of the sharer), from ('pay') and orderId (the order paid).
 // Written with ES module imports (compiled to CommonJS by WeChat's "es6" build setting).
 import format from '../../utils/format'
 import share from '../../utils/share'
 import { get, post, errorText } from '../../utils/request'
 import { payWithFeedback } from '../../utils/pay'
+import { takePurchaseReport } from '../../utils/reward'
+import { PurchaseWatch } from '../../utils/purchase-watch'
 import { referral as trackReferral } from '../../utils/track'
 import { getUserId } from '../../utils/auth'
 
@@ -17,6 +23,18 @@ const JOIN_ERRORS = {
   already_joined: '你已在团中',
   group_closed: '拼团已结束',
   already_in_group: '你已有进行中的团'
+}
+
+function mySlot(group) {
+  const me = String(getUserId())
+  return (group.participants || []).filter((p) => String(p.userId) === me)[0]
+}
+
+// My slot as the server has it: 'paid', 'unpaid' (still payable) or 'over' (the group closed without it).
+function slotState(group) {
+  const mine = mySlot(group)
+  if (mine && mine.paid) return 'paid'
+  return mine && group.status === 'open' ? 'unpaid' : 'over'
 }
 
 Page({
@@ -31,6 +49,8 @@ Page({
     countdownText: '',
     isMember: false,
     needPay: false,
+    confirming: false,   // I paid in the app, the server has not seen WeChat Pay's notification yet
+    rewardNote: '',      // the purchase points of my slot: waiting for them, or what it earned
     canJoin: false,
     busy: false,
     loading: true
@@ -42,6 +62,10 @@ Page({
     this.timer = null
     this.pollTimer = null
     this.notified = {}   // which status modal was already shown
+    this.watch = null    // my slot's payment, until the server has it
+    const orderId = decodeURIComponent(options.orderId || '')
+    // the product page paid and reported the purchase: its answer says whether the points are still to come
+    if (options.from === 'pay' && orderId) this.watchPurchase(orderId)
     this.refresh()
   },
 
@@ -65,6 +89,7 @@ Page({
     this.unloaded = true
     this.stopCountdown()
     this.stopPolling()
+    if (this.watch) this.watch.end()
   },
 
   // also the 刷新 button's handler (its tap event is ignored)
@@ -92,7 +117,40 @@ Page({
       this.pollTimer = null
       if (this.unloaded || this.hidden) return
       this.load(true).then(() => this.schedulePoll())
-    }, POLL_MS)
+    }, this.nextPollDelay())
+  },
+
+  // Every 5 s; sooner while my payment confirms (the watch's backoff, in steps of at most 5 s).
+  nextPollDelay() {
+    const watch = this.watch
+    if (!watch || !watch.waiting()) return POLL_MS
+    const delay = watch.nextDelay(POLL_MS)
+    if (delay) return delay
+    // Still unconfirmed after the backoff: show the slot as the server has it (the points follow the
+    // payment on the server all the same); the usual poll goes on.
+    if (this.data.group) this.setData(this.membershipView(this.data.group))
+    return POLL_MS
+  },
+
+  // A payment of my slot made here or on the product page (which reported the purchase).
+  watchPurchase(orderId) {
+    if (this.watch) this.watch.end()
+    this.watch = new PurchaseWatch(orderId, {
+      onNote: (rewardNote) => this.setData({ rewardNote }),
+      onPending: () => {
+        // paid meanwhile: claim now; otherwise the looks go on
+        if (this.data.group) this.seePurchase(this.data.group)
+        this.schedulePoll()
+      }
+    })
+    this.watch.follow(takePurchaseReport(orderId))
+    this.stopPolling()   // the next look comes with the backoff, not in 5 s
+  },
+
+  // Tell the watch what a look at the group found: once my slot is paid it reports the purchase again (and
+  // reward() celebrates the points). Not while hidden: onShow looks again first.
+  seePurchase(group) {
+    if (this.watch && !this.unloaded && !this.hidden) this.watch.seen(slotState(group))
   },
 
   stopPolling() {
@@ -101,22 +159,13 @@ Page({
   },
 
   applyGroup(group) {
-    const me = String(getUserId())
-    const participants = group.participants || []
-    const mine = participants.filter((p) => String(p.userId) === me)[0]
-    const missing = Math.max(0, group.maxParticipants - participants.length)
-    const open = group.status === 'open' && !this.expiredLocally
-    this.setData({
+    this.seePurchase(group)
+    this.setData(Object.assign({
       group,
-      participants,
-      emptySlots: new Array(missing).fill(0),
       status: group.status,
       priceText: format.formatPrice(group.price),
-      isMember: !!mine,
-      needPay: !!mine && !mine.paid && open,
-      canJoin: !mine && open && missing > 0,
       loading: false
-    })
+    }, this.membershipView(group)))
     if (group.status === 'open') {
       // once the countdown has hit zero, wait for the server to close the group (no loop)
       if (!this.expiredLocally && !this.hidden) this.startCountdown()
@@ -127,6 +176,24 @@ Page({
       this.setData({ timeLeft: 0, countdownText: format.formatCountdown(0) })
       if (group.status === 'complete') this.notifyComplete()
       if (group.status === 'failed') this.notifyFailed()
+    }
+  },
+
+  // Members, empty slots and what I can do; my slot shows as confirming while my payment is on its way.
+  membershipView(group) {
+    const mine = mySlot(group)
+    const confirming = !!mine && !mine.paid && !!this.watch && this.watch.confirming()
+    const participants = (group.participants || []).map((p) => (p === mine && confirming
+      ? Object.assign({}, p, { confirming: true }) : p))
+    const missing = Math.max(0, group.maxParticipants - participants.length)
+    const open = group.status === 'open' && !this.expiredLocally
+    return {
+      participants,
+      emptySlots: new Array(missing).fill(0),
+      isMember: !!mine,
+      confirming,
+      needPay: !!mine && !mine.paid && open && !confirming,
+      canJoin: !mine && open && missing > 0
     }
   },
 
@@ -175,7 +242,7 @@ Page({
     post('/api/group-buy/' + this.data.groupId + '/join', {}).then((res) => {
       wx.hideLoading()
       if (res.group) this.applyGroup(res.group)
-      return payWithFeedback(res.payment, res.order && res.order.id)
+      return this.paySlot(res)
     }, (err) => {
       wx.hideLoading()
       wx.showToast({ title: JOIN_ERRORS[err.code] || errorText(err), icon: 'none' })
@@ -185,11 +252,17 @@ Page({
   payMembership() {
     if (this.data.busy || !this.data.needPay) return
     this.setData({ busy: true })
-    post('/api/group-buy/' + this.data.groupId + '/payment', {}).then((res) => {
-      return payWithFeedback(res.payment, res.order && res.order.id)
-    }, (err) => {
+    post('/api/group-buy/' + this.data.groupId + '/payment', {}).then((res) => this.paySlot(res), (err) => {
       wx.showToast({ title: errorText(err), icon: 'none' })
     }).then(() => this.finishAction())
+  },
+
+  // res: the server's {payment, order} for my slot. Paid: follow the purchase until the server has it.
+  paySlot(res) {
+    const orderId = res.order && res.order.id
+    return payWithFeedback(res.payment, orderId).then((status) => {
+      if (status === 'paid' && orderId && !this.unloaded) this.watchPurchase(orderId)
+    })
   },
 
   finishAction() {

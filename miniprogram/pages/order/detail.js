@@ -4,16 +4,15 @@ const { get, post, errorText } = require('../../utils/request.js')
 const { formatPrice, formatTime, orderStatusText } = require('../../utils/format.js')
 const { requestPayment, showPayFailed } = require('../../utils/pay.js')
 const { reward, takePurchaseReport } = require('../../utils/reward.js')
+const { PurchaseWatch } = require('../../utils/purchase-watch.js')
 const nav = require('../../utils/nav.js')
 
 // The server marks the order paid, and awards the purchase points, when WeChat Pay's notification
 // arrives, which can be late (WeChat Pay retries a failed one 15 s later): right after a payment the page
-// re-checks with backoff, 1 + 2 + 4 + 8 + 16 s, while it is shown, then leaves it to the next visit.
-const RECHECK_DELAYS_MS = [1000, 2000, 4000, 8000, 16000]
+// re-checks with backoff, 1 + 2 + 4 + 8 + 16 s, while it is shown, then leaves it to the next visit
+// (utils/purchase-watch.js keeps the count and reports the purchase again once it is paid).
 const PAID = ['paid', 'shipped', 'completed']
 const CONFIRMING_TEXT = '支付确认中'
-const NOTE_WAITING = '已支付，积分确认中'
-const NOTE_LATER = '支付结果确认中，积分将在确认后到账'
 
 Page({
   data: {
@@ -33,14 +32,12 @@ Page({
     const orderId = decodeURIComponent(options.id || '')
     this.setData({ orderId })
     this.timer = null
-    this.attempt = 0
     this.paused = false
     this.unloaded = false
-    this.awaitingPayment = options.from === 'pay'
-    this.rewardPending = false   // the purchase report answered pending_payment: report again once paid
-    this.refresh()
+    this.watch = null   // a payment made right before (from=pay) or on this page, until the server has it
     // the page that paid reported the purchase: its answer says whether the points are still to come
-    if (this.awaitingPayment) this.followReport(takePurchaseReport(orderId))
+    if (options.from === 'pay') this.watchPurchase(takePurchaseReport(orderId))
+    this.refresh()
   },
 
   onShow() {
@@ -52,12 +49,13 @@ Page({
 
   onHide() {
     this.stopRechecks()
-    this.paused = this.awaitingPayment || this.rewardPending
+    this.paused = !!this.watch && this.watch.waiting()
   },
 
   onUnload() {
     this.stopRechecks()
     this.unloaded = true
+    if (this.watch) this.watch.end()
   },
 
   stopRechecks() {
@@ -80,65 +78,42 @@ Page({
     })
   },
 
-  // After each look at the order: once it is paid, report the purchase again (the server answers the
-  // points it awarded with the payment, and reward() celebrates them); until then, look again later.
+  // report: a Promise of this payment's purchase report, or null
+  watchPurchase(report) {
+    if (this.watch) this.watch.end()
+    this.watch = new PurchaseWatch(this.data.orderId, {
+      onNote: (rewardNote) => this.setData({ rewardNote }),
+      onPending: () => this.afterCheck()   // paid meanwhile: claim now; otherwise the re-checks go on
+    })
+    this.watch.follow(report)
+  },
+
+  // After each look at the order: once it is paid, the watch reports the purchase again (the server
+  // answers the points it awarded with the payment, and reward() celebrates them); until then, look again.
   afterCheck() {
-    if (this.unloaded || this.paused) return
+    const watch = this.watch
+    if (this.unloaded || this.paused || !watch) return
     const order = this.data.order
     if (order && order.status !== 'created') {
-      this.awaitingPayment = false
-      if (this.rewardPending) {
-        this.rewardPending = false
-        if (PAID.indexOf(order.status) >= 0) this.claimReward()
-        else this.setData({ rewardNote: '' })
-      }
+      watch.seen(PAID.indexOf(order.status) >= 0 ? 'paid' : 'over')
       return
     }
-    if (!this.awaitingPayment && !this.rewardPending) return
-    if (this.timer) return
-    if (this.attempt >= RECHECK_DELAYS_MS.length) {
+    if (order) watch.seen('unpaid')
+    if (!watch.waiting() || this.timer) return
+    const delay = watch.nextDelay()
+    if (!delay) {
       // Still unconfirmed: stop asking. The points follow the payment on the server all the same.
-      this.awaitingPayment = false
-      if (this.rewardPending) this.setData({ rewardNote: NOTE_LATER })
-      this.rewardPending = false
       if (order) this.showOrder(order)
       return
     }
-    const delay = RECHECK_DELAYS_MS[this.attempt]
-    this.attempt += 1
     this.timer = setTimeout(() => {
       this.timer = null
       this.refresh()
     }, delay)
   },
 
-  // report: a Promise of the purchase report's answer (reward() never rejects), or null
-  followReport(report) {
-    if (!report) return
-    report.then((result) => {
-      if (this.unloaded) return
-      if (result && result.reason === 'pending_payment') {
-        this.rewardPending = true
-        this.setData({ rewardNote: NOTE_WAITING })
-        this.afterCheck()   // paid meanwhile: claim now; otherwise the re-checks go on
-      } else {
-        this.showReward(result)
-      }
-    })
-  },
-
-  claimReward() {
-    reward('purchase', this.data.orderId).then((result) => {
-      if (!this.unloaded) this.showReward(result)
-    })
-  },
-
-  showReward(result) {
-    this.setData({ rewardNote: result && result.awarded ? '本单获得 ' + result.points + ' 积分' : '' })
-  },
-
   showOrder(order) {
-    const confirming = order.status === 'created' && this.awaitingPayment
+    const confirming = order.status === 'created' && !!this.watch && this.watch.confirming()
     this.setData({
       order,
       confirming,
@@ -157,9 +132,7 @@ Page({
     post('/api/orders/' + id + '/pay', {}).then((res) => requestPayment(res.payment)).then((status) => {
       if (status === 'paid') {
         wx.showToast({ title: '支付成功', icon: 'success' })
-        this.awaitingPayment = true
-        this.attempt = 0
-        this.followReport(reward('purchase', id))
+        this.watchPurchase(reward('purchase', id))
       } else {
         wx.showToast({ title: '支付已取消', icon: 'none' })
       }

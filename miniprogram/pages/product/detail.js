@@ -7,6 +7,13 @@ const track = require('../../utils/track.js')
 const share = require('../../utils/share.js').default
 const nav = require('../../utils/nav.js')
 
+// The group page after paying for a slot (or not): a paid one tells it the order, whose purchase report
+// (utils/reward.js) it follows until the server has WeChat Pay's notification and the points with it.
+function groupPageUrl(groupId, orderId, status) {
+  const url = '/pages/group-buy/group-buy?groupId=' + groupId
+  return status === 'paid' ? url + '&from=pay&orderId=' + encodeURIComponent(orderId) : url
+}
+
 const GROUP_ERRORS = {
   group_full: '拼团已满',
   already_joined: '你已在团中',
@@ -97,9 +104,9 @@ Page({
     wx.showLoading({ title: '开团中', mask: true })
     post('/api/group-buy/create', { productId: this.data.productId }).then((res) => {
       wx.hideLoading()
-      return payWithFeedback(res.payment, res.order.id).then(() => {
+      return payWithFeedback(res.payment, res.order.id).then((status) => {
         // paid or cancelled: the group page shows the members and lets the creator pay later
-        nav.open('/pages/group-buy/group-buy?groupId=' + res.groupId)
+        nav.open(groupPageUrl(res.groupId, res.order.id, status))
       })
     }).catch((err) => this.showError(err)).then(() => this.setData({ paying: false }))
   },
@@ -111,8 +118,8 @@ Page({
     wx.showLoading({ title: '参团中', mask: true })
     post('/api/group-buy/' + groupId + '/join', {}).then((res) => {
       wx.hideLoading()
-      return payWithFeedback(res.payment, res.order.id).then(() => {
-        nav.open('/pages/group-buy/group-buy?groupId=' + groupId)
+      return payWithFeedback(res.payment, res.order.id).then((status) => {
+        nav.open(groupPageUrl(groupId, res.order.id, status))
       })
     }).catch((err) => {
       if (err.code === 'already_joined') {
