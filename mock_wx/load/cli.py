@@ -43,14 +43,27 @@ def parse_think_time(text: str | None) -> float | tuple[float, float] | None:
 def run_load_command(args: argparse.Namespace) -> int:
     """Run `wxsim load` from parsed arguments; returns the process exit code."""
     thresholds = [parse_threshold(t) for t in args.threshold or []]  # bad syntax fails before anything starts
+    for t in thresholds:
+        if t.metric == "errors" and t.value >= 1 and "%" not in t.text:
+            raise ValueError(f"bad threshold {t.text!r}: a bare errors value is a ratio ({t.value:g} = "
+                             f"{t.value * 100:g}%); write e.g. 'errors<1%' or 'errors<0.01'")
     duration = parse_duration(args.duration)
+    if duration <= 0:
+        raise ValueError(f"bad duration {args.duration!r}: the run needs some time, e.g. 30s, 2m")
     think = parse_think_time(getattr(args, "think_time", None))
-    if args.users is not None and args.users < 0:
-        raise ValueError("--users must be >= 0")
+    if args.users is not None and args.users < 1:
+        raise ValueError(f"--users must be at least 1, got {args.users}")
     if args.users is None and args.model == "closed":
         args.users = 10
     if args.model == "open" and not args.arrival_rate:
         raise ValueError("--model open needs --arrival-rate (journeys started per second)")
+    if args.model == "open" and args.arrival_rate < 0:
+        raise ValueError(f"--arrival-rate must be more than 0, got {args.arrival_rate:g}")
+    if args.model == "closed" and args.arrival_rate is not None:
+        raise ValueError("--arrival-rate is for --model open; the closed model (default) starts --users users "
+                         "at --spawn-rate")
+    if args.spawn_rate is not None and args.spawn_rate < 0:
+        raise ValueError(f"--spawn-rate must be 0 (all at once) or more, got {args.spawn_rate:g}")
     found = load_journeys(args.scenario)
     stats = asyncio.run(_run(args, found, duration, think, thresholds))
     results = evaluate(thresholds, stats)

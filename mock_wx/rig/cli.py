@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ..errors import AppLoadError, WxError
 from .paths import bundled_app_path, bundled_scenarios_path
@@ -21,8 +22,45 @@ class CliError(Exception):
     """A problem the user can fix; printed as `wxsim: error: <message>` with exit code 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage mistakes (a bad --users, a misspelt choice) are one line too, with exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _users(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of users >= 1, got {text!r}")
+    return n
+
+
+def _rate(text: str) -> float:
+    try:
+        n = float(text)
+    except ValueError:
+        n = -1.0
+    if not n >= 0:  # also NaN
+        raise argparse.ArgumentTypeError(f"expected a number per second >= 0, got {text!r}")
+    return n
+
+
+def _port(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if not 0 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535 (0: any free port), got {text!r}")
+    return n
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="wxsim", description="Headless WeChat mini program simulator and test rig.")
+    p = _Parser(prog="wxsim", description="Headless WeChat mini program simulator and test rig.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     def common(sp: argparse.ArgumentParser) -> None:
@@ -41,27 +79,28 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--backend", default=None, help="base URL of a running backend (default: embedded stub)")
     r.add_argument("--platform", default=None,
                    help="base URL of the WeChat platform that backend uses (printed by `wxsim backend`/`wxsim platform`)")
-    r.add_argument("--users", type=int, default=1, help="run each journey this many times at once (default 1)")
+    r.add_argument("--users", type=_users, default=1, help="run each journey this many times at once (default 1)")
     common(r)
     b = sub.add_parser("backend", help="run the merchant backend stub alone")
     b.add_argument("--db", default="wxsim-shop.sqlite", help="SQLite file (default wxsim-shop.sqlite)")
     b.add_argument("--host", default="127.0.0.1")
-    b.add_argument("--port", type=int, default=8080)
+    b.add_argument("--port", type=_port, default=8080)
     b.add_argument("--test-mode", action="store_true", help="enable /__admin/ (reset, seed, clock, faults, journal)")
     b.add_argument("--platform", default=None,
                    help="base URL of a running WeChat platform emulation (default: start one beside the stub)")
     pl = sub.add_parser("platform", help="run the WeChat platform sandbox alone (login, WeChat Pay v3)")
     pl.add_argument("--host", default="127.0.0.1")
-    pl.add_argument("--port", type=int, default=8790)
+    pl.add_argument("--port", type=_port, default=8790)
     pl.add_argument("--seed", type=int, default=0)
     lo = sub.add_parser("load", help="run journeys as a population of virtual users")
     lo.add_argument("scenario", help="journey file (its journeys with one user parameter are used)")
-    lo.add_argument("--users", type=int, default=None,
+    lo.add_argument("--users", type=_users, default=None,
                     help="closed model: users (default 10); open model: cap on journeys in flight (default none)")
-    lo.add_argument("--spawn-rate", type=float, default=10.0, help="closed model: users started per second")
+    lo.add_argument("--spawn-rate", type=_rate, default=10.0,
+                    help="closed model: users started per second (0: all at once)")
     lo.add_argument("--duration", default="30s", help="e.g. 60s, 5m")
     lo.add_argument("--model", choices=("closed", "open"), default="closed")
-    lo.add_argument("--arrival-rate", type=float, default=None, help="open model: journeys started per second")
+    lo.add_argument("--arrival-rate", type=_rate, default=None, help="open model: journeys started per second")
     lo.add_argument("--think-time", default="1s", help="closed model pause between journeys, e.g. 1s or 0.5s-2s")
     lo.add_argument("--threshold", action="append", default=[], help='e.g. "p95<300ms", "errors<1%%"')
     lo.add_argument("--abort-on-fail", action="store_true", help="stop as soon as a threshold fails")
@@ -82,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        _check_usage(args)
         if args.command in ("demo", "run"):
             return _write_results(args, *asyncio.run(_run_journeys(args)))
         if args.command == "backend":
@@ -96,13 +136,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wxsim: error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
     except OSError as exc:  # e.g. the port is taken
-        where = f" ({args.host}:{args.port})" if hasattr(args, "port") else ""
-        print(f"wxsim: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        if exc.errno == errno.EADDRINUSE and hasattr(args, "port"):
+            message = (f"port {args.port} on {args.host} is already in use (a wxsim backend or platform still "
+                       f"running?): stop it or pick another --port")
+        elif exc.filename:
+            message = f"{exc.strerror or exc}: {exc.filename}"
+        else:
+            message = str(exc.strerror or exc)
+        print(f"wxsim: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("wxsim: interrupted", file=sys.stderr)
         return 130
     return 2
+
+
+def _check_usage(args: argparse.Namespace) -> None:
+    """Mistakes that would otherwise show up late (after a whole run) or as a traceback."""
+    for flag, attr in (("--backend", "backend"), ("--platform", "platform")):
+        url = getattr(args, attr, None)
+        if url and not str(url).startswith(("http://", "https://")):
+            raise CliError(f"{flag} must be a URL starting with http:// or https://, got {url!r}")
+    for flag, attr in (("--report", "report"), ("--json", "json_out"), ("--html", "html"), ("--db", "db")):
+        value = getattr(args, attr, None)
+        if not value or (attr == "db" and value == ":memory:"):
+            continue
+        path = Path(value)
+        if path.is_dir():
+            raise CliError(f"{flag} {value} is a folder: give a file name")
+        if not path.resolve().parent.is_dir():
+            raise CliError(f"{flag} {value}: the folder {path.parent} does not exist")
 
 
 def _backend(args: argparse.Namespace) -> int:
@@ -111,6 +174,8 @@ def _backend(args: argparse.Namespace) -> int:
     except ImportError as exc:  # pragma: no cover - shipped in the same wheel
         raise CliError(f"the backend stub is not installed ({exc})") from None
     if args.platform:
+        # Without its platform the stub would start anyway, unable to log anyone in or take a payment.
+        asyncio.run(_check_reachable(args.platform.rstrip("/") + "/sandbox/merchant", "WeChat platform"))
         backend_stub.serve(db=args.db, host=args.host, port=args.port, test_mode=args.test_mode,
                            platform_url=args.platform)
         return 0
