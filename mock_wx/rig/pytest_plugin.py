@@ -13,7 +13,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
+
+try:
+    import pytest_asyncio
+except ImportError:  # the plugin loads in every pytest run of an environment with wxsim: never break those
+    pytest_asyncio = None  # type: ignore[assignment]
 
 from ..clock import VirtualClock
 from ..runtime import AppBundle
@@ -34,8 +38,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="strict behaves like a phone; lenient accepts common mistakes and reports findings")
 
 
+NEEDS_PYTEST_ASYNCIO = ("wxsim's fixtures are async and need pytest-asyncio (with asyncio_mode = \"auto\"): "
+                        "pip install 'wxsim[pytest]'")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "wxsim_app(path): run this test against another mini program folder")
+    if config.getoption("--wxsim-backend", None) and not config.getoption("--wxsim-platform", None):
+        # Its users would log in through another WeChat platform than the backend's: every code2Session fails.
+        raise pytest.UsageError("--wxsim-backend needs --wxsim-platform: the WeChat platform that backend logs users "
+                                "in and takes payments with (`wxsim backend` prints its URL)")
 
 
 def _bundle(path: str) -> AppBundle:
@@ -59,14 +71,22 @@ def wxsim_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     }
 
 
-@pytest_asyncio.fixture
-async def sim(request: pytest.FixtureRequest, wxsim_options: dict[str, Any]) -> AsyncIterator[Simulator]:
+async def _sim(request: pytest.FixtureRequest, wxsim_options: dict[str, Any]) -> AsyncIterator[Simulator]:
     """A simulation: the app, a virtual clock, the emulated platform and (by default) an embedded backend."""
     s = Simulator(_bundle(wxsim_options["app"]), fidelity=wxsim_options["fidelity"],
                   backend_url=wxsim_options["backend_url"], platform_url=wxsim_options["platform_url"])
     request.node._wxsim = s
     async with s:
         yield s
+
+
+if pytest_asyncio is not None:
+    sim = pytest_asyncio.fixture(_sim, name="sim")
+else:
+    @pytest.fixture(name="sim")
+    def _sim_unavailable() -> Simulator:
+        """Stands in for the async `sim` fixture when pytest-asyncio is missing: says so, in one line."""
+        pytest.fail(NEEDS_PYTEST_ASYNCIO, pytrace=False)
 
 
 @pytest.fixture
