@@ -239,6 +239,10 @@ def _report(ctx: WxContext, api_name: str, method: str, target: Target, status: 
     ms = round((time.perf_counter() - started) * 1000.0, 3)
     ctx.record("request", api=api_name, method=method, url=target.logical, status=status, ms=ms, size=size,
                ok=ok, **({"error": error} if error else {}))
+    if error == "abort" and getattr(ctx.host, "closed", False):
+        # Cut off because its user was closed (a load run ending, Locust stopping users): no answer to count,
+        # and not the server's failure. The trace above still has it.
+        return
     services = ctx.services
     if services is not None and getattr(services, "request_listeners", None):
         services.notify_request(target.logical.split("?", 1)[0], method, status, ms, ok, size)

@@ -279,6 +279,23 @@ async def test_trace_and_request_listeners(net_server: NetServer) -> None:
     assert seen and seen[0][:3] == (URL + "/status/404", "GET", 404) and seen[0][4] is False
 
 
+async def test_closing_a_user_mid_request_is_not_a_failed_request(net_server: NetServer) -> None:
+    """§1 abort, as load stats see it: a request cut off because its user was closed (a load run ending,
+    Locust stopping users) is traced as aborted but not reported to request listeners, so it never shows
+    as the server's failure; the user's other, finished request is reported."""
+    async with net_app(net_server) as (sim, page):
+        seen: list[tuple[Any, ...]] = []
+        sim.services.request_listeners.append(lambda *a: seen.append(a))
+        await page.call("req", {"url": URL + "/echo"})
+        await page.call("start", {"url": URL + "/hold"}, "cut")
+        await sim.wait_until(lambda: net_server.in_flight == 1)
+        page.user.close()
+        await asyncio.sleep(0)  # the cancelled request task runs its clean-up
+        requests = [e for e in sim.trace.events if e.kind == "request"]
+    assert [(s[0], s[4]) for s in seen] == [(URL + "/echo", True)]
+    assert [r.data.get("error") for r in requests] == [None, "abort"]
+
+
 async def test_download_and_upload(net_server: NetServer) -> None:
     """§1: downloadFile gives a tempFilePath; uploadFile posts it as multipart with formData."""
     async with net_app(net_server) as (_, page):
