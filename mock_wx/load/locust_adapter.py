@@ -119,11 +119,24 @@ class _Runtime:
                 self.failed = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 log.error("wxsim: %s", self.failed)
                 self.call(session.close())
+                self._fail_run(environment, self.failed)
                 raise StopUser() from None
             session.listen(self._on_request, self._on_socket)
             self.session = session
             self.journeys = {j.name: j for j in bound}
             self.flusher = gevent.spawn(self._flush_forever)
+
+    @staticmethod
+    def _fail_run(environment: Any, why: str) -> None:
+        """No virtual user can start here: make the run fail instead of ending quietly with nothing done."""
+        # A failed "wxsim start" entry reaches the master's stats (exit code 1 there, like any failure) ...
+        environment.events.request.fire(request_type="wxsim", name="start", response_time=0, response_length=0,
+                                        exception=WxsimFailure(why), context={})
+        environment.process_exit_code = 2  # ... and this process exits 2, as `wxsim load` does for a usage error
+        from locust.runners import LocalRunner  # type: ignore[import-untyped]
+
+        if isinstance(environment.runner, LocalRunner):
+            gevent.spawn(environment.runner.quit)  # one process: stop now rather than idle out the run
 
     # -- asyncio side (loop thread) ------------------------------------------------------------
     def _on_request(self, name: str, method: str, status: int, ms: float, ok: bool, size: int) -> None:

@@ -10,6 +10,7 @@ import csv
 import importlib.util
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -71,3 +72,22 @@ def test_master_and_two_workers_aggregate_wxsim_users(tmp_path: Path) -> None:
     # users may still be inside their first journey when the run ends, so journeys are counted overall.
     assert all(v["requests"] > 0 for v in per_worker.values()), per_worker
     assert sum(v["journeys"] for v in per_worker.values()) > 0, per_worker
+
+
+def test_a_run_whose_users_cannot_start_fails(tmp_path: Path) -> None:
+    """When no virtual user can start (here: the backend is unreachable), Locust must not idle out the run
+    and exit 0: the adapter logs why once, records a failed `wxsim start` and ends the run with exit code 2."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = _locust("--headless", "-u", "2", "-r", "2", "-t", "30s", "--host", f"http://127.0.0.1:{_free_port()}",
+                   "--only-summary", log=tmp_path / "one.log", env=env)
+    try:
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    log = (tmp_path / "one.log").read_text(errors="replace")
+    assert proc.returncode == 2, log[-3000:]
+    assert "wxsim: backend http://127.0.0.1:" in log and "unreachable" in log
+    # The summary's failures table (what a master aggregates from its workers) names it.
+    assert re.search(r"\d+\s+wxsim start: WxsimFailure\(.backend http://127\.0\.0\.1:\d+ is unreachable", log), log[-3000:]
