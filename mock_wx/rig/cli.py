@@ -197,9 +197,21 @@ async def _backend_with_platform(args: argparse.Namespace) -> None:
 
     async with WeChatPlatform(VirtualClock(start=time.time(), realtime=True)) as platform:
         print(f"WeChat platform sandbox on {platform.base_url}", flush=True)
-        config = backend_stub.BackendConfig(db=args.db, test_mode=args.test_mode, platform_url=platform.base_url,
-                                            appid=platform.appid, secret=platform.secret)
+        config = backend_config_beside(platform, db=args.db, test_mode=args.test_mode)
         await backend_stub.run_until_stopped(config, args.host, args.port)
+
+
+def backend_config_beside(platform: Any, *, db: str = ":memory:", test_mode: bool = False) -> Any:
+    """The stub's settings when it runs beside a platform sandbox on the platform's own (real) clock.
+
+    Test-mode clock moves (`/__admin/clock`, which every `wxsim run --backend` makes) shift only the stub's
+    clock, so it must not send `time_expire` computed from it: after ~90 virtual days the platform refused
+    every prepay ("time_expire must be within 90 days"). Unpaid orders close through the close API instead.
+    """
+    import backend_stub
+
+    return backend_stub.BackendConfig(db=db, test_mode=test_mode, platform_url=platform.base_url,
+                                      appid=platform.appid, secret=platform.secret, send_time_expire=False)
 
 
 def _platform(args: argparse.Namespace) -> int:

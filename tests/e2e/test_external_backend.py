@@ -14,9 +14,10 @@ from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
-from backend_stub import BackendConfig, BackendServer
+from backend_stub import BackendServer
 from mock_wx import Simulator, VirtualClock
 from mock_wx.platform import WeChatPlatform
+from mock_wx.rig.cli import backend_config_beside
 
 
 @pytest_asyncio.fixture
@@ -24,8 +25,7 @@ async def external() -> AsyncIterator[tuple[str, str]]:
     """A platform sandbox and a test-mode backend on their own clocks, as `wxsim backend` runs them."""
     platform = WeChatPlatform(VirtualClock(start=time.time(), realtime=True), seed=7)
     platform_url = await platform.start()
-    config = BackendConfig(test_mode=True, platform_url=platform_url, appid=platform.appid,
-                           secret=platform.secret, send_time_expire=False)
+    config = backend_config_beside(platform, test_mode=True)  # exactly what `wxsim backend` runs
     async with BackendServer(config) as server:
         yield server.url, platform_url
     await platform.close()
@@ -44,6 +44,21 @@ async def test_a_purchase_against_an_external_backend_and_platform(external: tup
         assert [o["status"] for o in orders] == ["paid"]        # paid via the external platform's notify
         assert alice.current_page.route == "pages/order/detail"
         assert sim.trace.findings == []
+
+
+async def test_purchases_still_work_after_the_backend_clock_moved_past_90_days(external: tuple[str, str]) -> None:
+    """Each `wxsim run --backend` moves a test-mode backend's clock forward (never back), while its platform
+    keeps real time: after enough runs the backend is months ahead. A purchase must still go through (the
+    backend beside its platform sends no time_expire from its own clock: wx-fidelity §4 caps it at 90 days)."""
+    backend_url, platform_url = external
+    async with Simulator(backend_url=backend_url, platform_url=platform_url) as sim:
+        await sim.backend.seed()
+        await sim.clock.advance(days=120)  # the external backend follows the virtual clock
+        alice = sim.user("alice")
+        detail = await alice.launch("/pages/product/detail?id=p001")
+        await detail.tap("buyNow")
+        orders = (await sim.backend.get("/api/orders", as_user=alice))["orders"]
+        assert [o["status"] for o in orders] == ["paid"]
 
 
 def _wxsim(*args: str) -> subprocess.CompletedProcess[str]:
