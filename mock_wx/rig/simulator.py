@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ class Simulator(SimTesting):
         api_domain: str = "api.wxsim-shop.example.com",
         time_limit: float = 10.0,
         isolated_idle: bool = False,
+        identity: str | None = None,
     ) -> None:
         if fidelity not in FIDELITY_MODES:
             raise ValueError(f"fidelity must be 'strict' or 'lenient', not {fidelity!r}")
@@ -50,6 +52,12 @@ class Simulator(SimTesting):
         self.fidelity = fidelity
         self.seed = seed
         self.appid = appid
+        #: Mixed into every user's WeChat identity (the platform's openid for "alice"). Empty for an embedded
+        #: backend (fresh each simulation: runs are reproducible). Against an external backend and platform,
+        #: which outlive the simulation, a fresh random one: every run meets new users, so a re-run neither
+        #: finds the last run's alice (her points, orders, badges) nor trips WeChat's 100 logins per user per
+        #: minute (errcode 45011, §9). Pass one to meet the same users again.
+        self.identity = identity if identity is not None else (secrets.token_hex(6) if backend_url else "")
         #: Seconds one call into a user's JS may run before it is interrupted (runaway `while (true) {}`).
         self.time_limit = time_limit
         #: Load runs: a user's action waits for its own page only, not for every user's (realtime clock),

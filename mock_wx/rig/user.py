@@ -26,7 +26,7 @@ class VirtualUser(UserTesting):
         self.sim = sim
         self.name = name
         self.index = index
-        key = hashlib.sha256(f"{sim.seed}:{name}".encode()).hexdigest()[:16]
+        key = hashlib.sha256(f"{sim.identity}{sim.seed}:{name}".encode()).hexdigest()[:16]
         self.ctx = WxContext(
             user=name, user_key=key, clock=sim.clock, trace=sim.trace, fidelity=sim.fidelity,
             app_config=sim.bundle.config, appid=sim.appid, services=sim.services,

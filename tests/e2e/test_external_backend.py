@@ -61,6 +61,25 @@ async def test_purchases_still_work_after_the_backend_clock_moved_past_90_days(e
         assert [o["status"] for o in orders] == ["paid"]
 
 
+async def test_each_run_against_an_external_backend_meets_new_users(external: tuple[str, str]) -> None:
+    """A persistent backend and platform outlive each run: by default every simulation's alice is a new WeChat
+    user there (no points, orders or badges from the last run; her own 45011 login quota, §9), and passing
+    the same `identity` meets the same users again."""
+    backend_url, platform_url = external
+
+    async def alice_id(**kw: str) -> str:
+        async with Simulator(backend_url=backend_url, platform_url=platform_url, **kw) as sim:
+            if not kw:
+                assert sim.identity  # a fresh one, since the backend is external
+            alice = sim.user("alice")
+            await alice.launch("/pages/user/user")
+            return str((await sim.backend.get("/api/user/me", as_user=alice))["id"])
+
+    first, second = await alice_id(), await alice_id()
+    assert first != second
+    assert await alice_id(identity="qa-7") == await alice_id(identity="qa-7")
+
+
 def _wxsim(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "mock_wx.rig.cli", *args], capture_output=True, text=True,
                           timeout=120)
