@@ -19,7 +19,7 @@ from .session import LoadSession, load_journeys
 from .stats import Stats
 from .thresholds import abort_on_fail, evaluate, parse_threshold
 
-__all__ = ["parse_think_time", "run_load_command"]
+__all__ = ["parse_stage", "parse_think_time", "run_load_command"]
 
 #: With --abort-on-fail, thresholds are first judged after this share of the run (at least 2 s), so
 #: the first slow requests of a cold start do not end it.
@@ -40,6 +40,20 @@ def parse_think_time(text: str | None) -> float | tuple[float, float] | None:
     return v or None
 
 
+def parse_stage(text: str) -> tuple[float, float]:
+    """`"30s:100"` → (30.0, 100.0): ramp linearly to 100 (users, or journeys/s in the open model) over 30 s."""
+    dur, sep, target = str(text).rpartition(":")
+    if not sep or not dur:
+        raise ValueError(f"bad stage {text!r}: write DURATION:TARGET, e.g. 30s:100")
+    try:
+        value = float(target)
+    except ValueError:
+        raise ValueError(f"bad stage {text!r}: the target after ':' is a number, e.g. 30s:100") from None
+    if not value >= 0:  # also NaN
+        raise ValueError(f"bad stage {text!r}: the target must be 0 or more")
+    return parse_duration(dur), value
+
+
 def run_load_command(args: argparse.Namespace) -> int:
     """Run `wxsim load` from parsed arguments; returns the process exit code."""
     thresholds = [parse_threshold(t) for t in args.threshold or []]  # bad syntax fails before anything starts
@@ -47,17 +61,27 @@ def run_load_command(args: argparse.Namespace) -> int:
         if t.metric == "errors" and t.value >= 1 and "%" not in t.text:
             raise ValueError(f"bad threshold {t.text!r}: a bare errors value is a ratio ({t.value:g} = "
                              f"{t.value * 100:g}%); write e.g. 'errors<1%' or 'errors<0.01'")
+    stages = [parse_stage(t) for t in getattr(args, "stage", None) or []]
+    if args.duration is None:
+        args.duration = f"{sum(d for d, _ in stages):g}s" if stages else "30s"
     duration = parse_duration(args.duration)
     if duration <= 0:
         raise ValueError(f"bad duration {args.duration!r}: the run needs some time, e.g. 30s, 2m")
     think = parse_think_time(getattr(args, "think_time", None))
     if args.users is not None and args.users < 1:
         raise ValueError(f"--users must be at least 1, got {args.users}")
-    if args.users is None and args.model == "closed":
+    if stages and args.model == "closed":
+        if args.users is not None or args.spawn_rate is not None:
+            raise ValueError("--stage sets the closed model's users and how fast they come: drop --users and "
+                             "--spawn-rate (or drop --stage)")
+    elif args.users is None and args.model == "closed":
         args.users = 10
-    if args.model == "open" and not args.arrival_rate:
-        raise ValueError("--model open needs --arrival-rate (journeys started per second)")
-    if args.model == "open" and args.arrival_rate < 0:
+    if args.spawn_rate is None and not stages:
+        args.spawn_rate = 10.0
+    args.stages = stages
+    if args.model == "open" and not args.arrival_rate and not stages:
+        raise ValueError("--model open needs --arrival-rate (journeys started per second) or --stage")
+    if args.model == "open" and args.arrival_rate is not None and args.arrival_rate < 0:
         raise ValueError(f"--arrival-rate must be more than 0, got {args.arrival_rate:g}")
     if args.model == "closed" and args.arrival_rate is not None:
         raise ValueError("--arrival-rate is for --model open; the closed model (default) starts --users users "
@@ -97,7 +121,8 @@ async def _run(args: argparse.Namespace, found: list[Any], duration: float,
             await run_population(
                 [(j.weight, j.fn) for j in journeys], session.make_user, model=args.model,
                 users=args.users, spawn_rate=args.spawn_rate or None, duration=duration, think_time=think,
-                arrival_rate=args.arrival_rate, seed=args.seed, stats=stats, on_tick=on_tick,
+                stages=args.stages or None, arrival_rate=args.arrival_rate, seed=args.seed, stats=stats,
+                on_tick=on_tick,
                 stop_timeout=2.0, tick_interval=0.5,
             )
     finally:

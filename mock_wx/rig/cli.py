@@ -96,9 +96,13 @@ def _parser() -> argparse.ArgumentParser:
     lo.add_argument("scenario", help="journey file (its journeys with one user parameter are used)")
     lo.add_argument("--users", type=_users, default=None,
                     help="closed model: users (default 10); open model: cap on journeys in flight (default none)")
-    lo.add_argument("--spawn-rate", type=_rate, default=10.0,
-                    help="closed model: users started per second (0: all at once)")
-    lo.add_argument("--duration", default="30s", help="e.g. 60s, 5m")
+    lo.add_argument("--spawn-rate", type=_rate, default=None,
+                    help="closed model: users started per second (default 10; 0: all at once)")
+    lo.add_argument("--duration", default=None, help="e.g. 60s, 5m (default 30s, or the stages' total)")
+    lo.add_argument("--stage", action="append", default=[], metavar="DURATION:TARGET",
+                    help='ramp linearly to TARGET over DURATION, e.g. --stage 1m:200 --stage 5m:200 --stage 1m:0 '
+                         '(closed model: users; open model: journeys started per second); repeat for ramp up, '
+                         'hold and ramp down')
     lo.add_argument("--model", choices=("closed", "open"), default="closed")
     lo.add_argument("--arrival-rate", type=_rate, default=None, help="open model: journeys started per second")
     lo.add_argument("--think-time", default="1s", help="closed model pause between journeys, e.g. 1s or 0.5s-2s")

@@ -63,6 +63,47 @@ def test_passing_thresholds_exit_0_and_reports(tmp_path: Path, capsys: pytest.Ca
     assert "<svg" in out_html.read_text()
 
 
+def test_stages_ramp_up_hold_and_ramp_down(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--stage DURATION:TARGET` from the command line: users ramp 0 -> 4, hold, ramp to 0; the run lasts
+    the stages' total; the users series shows the shape."""
+    scenario = _scenario(tmp_path, HOME)
+    out_json = tmp_path / "r.json"
+    rc = main(["load", scenario, "--stage", "1s:4", "--stage", "1s:4", "--stage", "1s:0", "--think-time", "0.1s",
+               "--json", str(out_json)])
+    assert rc == 0, capsys.readouterr().out
+    report = json.loads(out_json.read_text())
+    meta = report["meta"]
+    assert meta["stages"] == [[1.0, 4.0], [1.0, 4.0], [1.0, 0.0]] and meta["duration"] == 3.0
+    assert meta["peak_users"] == 4
+    users = [pt["users"] for pt in report["series"]["journey"]]
+    assert max(users) == 4 and users[-1] < 4, users  # up, then down again
+
+
+def test_open_model_stages_ramp_the_arrival_rate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Open model: the stages' targets are journeys started per second (here up to 10/s, then 0)."""
+    scenario = _scenario(tmp_path, HOME)
+    out_json = tmp_path / "r.json"
+    rc = main(["load", scenario, "--model", "open", "--stage", "1s:10", "--stage", "1s:0", "--json", str(out_json)])
+    assert rc == 0, capsys.readouterr().out
+    report = json.loads(out_json.read_text())
+    assert report["meta"]["stages"] == [[1.0, 10.0], [1.0, 0.0]] and report["meta"]["duration"] == 2.0
+    journeys = {r["name"]: r for r in report["summary"] if r["kind"] == "journey"}
+    assert 3 <= journeys["browse"]["count"] <= 15, journeys  # ~10 arrivals: 5 ramping up, 5 ramping down
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["--stage", "30s"], "write DURATION:TARGET"),
+    (["--stage", "30s:many"], "the target after ':' is a number"),
+    (["--stage", "soon:10"], "bad duration"),
+    (["--stage", "1s:5", "--users", "5"], "drop --users and --spawn-rate"),
+    (["--model", "open"], "needs --arrival-rate (journeys started per second) or --stage"),
+])
+def test_stage_mistakes_are_one_line(argv: list[str], words: str, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["load", LIVE, *argv])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and words in err and len(err.splitlines()) == 1, err
+
+
 def test_failing_threshold_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     scenario = _scenario(tmp_path, HOME)
     rc = main(["load", scenario, "--users", "3", "--spawn-rate", "30", "--duration", "1s", "--think-time", "0",
