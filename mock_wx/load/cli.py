@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .progress import Progress, print_summary
-from .report import write_html, write_json
+from .report import write_csv, write_html, write_json
 from .scheduler import parse_duration, run_population
 from .session import LoadSession, load_journeys
 from .stats import Stats
@@ -100,6 +100,9 @@ def run_load_command(args: argparse.Namespace) -> int:
         print(f"json: {write_json(args.json_out, stats, results, meta=meta).resolve()}")
     if args.html:
         print(f"html: {write_html(args.html, stats, results, title=title, meta=meta).resolve()}")
+    if getattr(args, "csv", None):
+        for path in write_csv(args.csv, stats):
+            print(f"csv: {path.resolve()}")
     failed = any(not r.ok for r in results) or bool(stats.meta.get("aborted_by"))
     return 1 if failed else 0
 

@@ -4,6 +4,7 @@ included) and one self-contained HTML page (inline CSS and SVG charts, nothing f
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
 import json
 import math
@@ -17,7 +18,7 @@ from .progress import summary_rows
 from .stats import KINDS, Stats
 from .thresholds import ThresholdResult
 
-__all__ = ["render_html", "to_json", "write_html", "write_json"]
+__all__ = ["render_html", "to_json", "write_csv", "write_html", "write_json"]
 
 
 def _clean(v: Any) -> Any:
@@ -63,6 +64,41 @@ def write_json(path: str | Path, stats: Stats, thresholds: Sequence[ThresholdRes
     p = Path(path)
     p.write_text(json.dumps(to_json(stats, thresholds, meta), indent=2, allow_nan=False), encoding="utf-8")
     return p
+
+
+_STATS_COLUMNS = ["Type", "Name", "Request Count", "Failure Count", "Average Response Time", "Min Response Time",
+                  "Max Response Time", "Requests/s", "Failures/s", "50%", "90%", "95%", "99%"]
+_HISTORY_COLUMNS = ["Timestamp", "User Count", "Type", "Requests/s", "Failures/s", "50%", "95%"]
+
+
+def write_csv(prefix: str | Path, stats: Stats) -> tuple[Path, Path]:
+    """`PREFIX_stats.csv` (a row per type and name, an aggregate per type: Locust's column names, times in
+    ms) and `PREFIX_stats_history.csv` (a row per second and type: users, rates, p50/p95), for the tools
+    that already read Locust's `--csv` output."""
+    base = Path(prefix)
+    stats_path = base.with_name(base.name + "_stats.csv")
+    history_path = base.with_name(base.name + "_stats_history.csv")
+
+    def num(v: Any, digits: int = 3) -> Any:
+        return "" if v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v))) else round(v, digits)
+
+    with stats_path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(_STATS_COLUMNS)
+        elapsed = max(stats.elapsed, 1e-9)
+        for r in summary_rows(stats):
+            w.writerow([r["kind"], r["name"], r["count"], r["failures"], num(r["avg"]), num(r["min"]),
+                        num(r["max"]), num(r["rps"]), num(float(r["failures"]) / elapsed),  # type: ignore[arg-type]
+                        num(r["p50"]), num(r["p90"]), num(r["p95"]), num(r["p99"])])
+    with history_path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(_HISTORY_COLUMNS)
+        for kind in KINDS:
+            if kind not in stats.series:
+                continue
+            for pt in stats.series_points(kind):
+                w.writerow([pt.t, pt.users, kind, pt.count, pt.failures, num(pt.p50), num(pt.p95)])
+    return stats_path, history_path
 
 
 _CSS = """

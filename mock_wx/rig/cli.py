@@ -115,6 +115,8 @@ def _parser() -> argparse.ArgumentParser:
     lo.add_argument("--seed", type=int, default=0, help="seed for identities and journey choices (default 0)")
     lo.add_argument("--json", dest="json_out", default=None, help="write the stats and thresholds as JSON")
     lo.add_argument("--html", default=None, help="write an HTML report with charts")
+    lo.add_argument("--csv", default=None, metavar="PREFIX",
+                    help="write PREFIX_stats.csv and PREFIX_stats_history.csv (Locust's columns)")
     return p
 
 
@@ -161,7 +163,8 @@ def _check_usage(args: argparse.Namespace) -> None:
         url = getattr(args, attr, None)
         if url and not str(url).startswith(("http://", "https://")):
             raise CliError(f"{flag} must be a URL starting with http:// or https://, got {url!r}")
-    for flag, attr in (("--report", "report"), ("--json", "json_out"), ("--html", "html"), ("--db", "db")):
+    for flag, attr in (("--report", "report"), ("--json", "json_out"), ("--html", "html"), ("--db", "db"),
+                       ("--csv", "csv")):
         value = getattr(args, attr, None)
         if not value or (attr == "db" and value == ":memory:"):
             continue

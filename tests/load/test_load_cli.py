@@ -63,6 +63,28 @@ def test_passing_thresholds_exit_0_and_reports(tmp_path: Path, capsys: pytest.Ca
     assert "<svg" in out_html.read_text()
 
 
+def test_csv_has_locusts_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--csv PREFIX` writes PREFIX_stats.csv (a row per type/name and an aggregate, Locust's column names)
+    and PREFIX_stats_history.csv (per second: users, rates, p50/p95), agreeing with the JSON report."""
+    import csv
+
+    scenario = _scenario(tmp_path, HOME)
+    rc = main(["load", scenario, "--users", "2", "--spawn-rate", "0", "--duration", "2s", "--think-time", "0.1s",
+               "--csv", str(tmp_path / "run"), "--json", str(tmp_path / "r.json")])
+    assert rc == 0, capsys.readouterr().out
+    with (tmp_path / "run_stats.csv").open() as f:
+        rows = {(r["Type"], r["Name"]): r for r in csv.DictReader(f)}
+    summary = {(r["kind"], r["name"]): r for r in json.loads((tmp_path / "r.json").read_text())["summary"]}
+    assert set(rows) == set(summary) and ("request", "/api/products") in rows
+    products = rows[("request", "/api/products")]
+    assert int(products["Request Count"]) == summary[("request", "/api/products")]["count"] > 0
+    assert int(products["Failure Count"]) == 0 and float(products["95%"]) > 0
+    with (tmp_path / "run_stats_history.csv").open() as f:
+        history = list(csv.DictReader(f))
+    assert history and {h["Type"] for h in history} >= {"request", "journey"}
+    assert max(int(h["User Count"]) for h in history) == 2
+
+
 def test_stages_ramp_up_hold_and_ramp_down(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`--stage DURATION:TARGET` from the command line: users ramp 0 -> 4, hold, ramp to 0; the run lasts
     the stages' total; the users series shows the shape."""
