@@ -133,6 +133,8 @@ class Backend:
             errmsg = data.get("errmsg") if isinstance(data, dict) else None
             if errcode == -1:  # "system busy" is the platform's trouble, not a bad code (§9)
                 raise ApiError(502, "platform_unavailable", f"code2Session: errcode -1 {errmsg}")
+            if errcode == 45011:  # WeChat's per-user login quota (§9): a throttle, the code itself was fine
+                raise ApiError(429, "login_rate_limited", f"code2Session: errcode 45011 {errmsg}")
             raise ApiError(401, "invalid_code", f"code2Session: errcode {errcode} {errmsg}")
         return data
 

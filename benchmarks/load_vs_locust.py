@@ -188,7 +188,7 @@ async def run_wxsim(sim: Simulator, seconds: float, concurrency: int) -> dict[st
     assert all(p.data["products"] for p in pages), "the home page listed products"
     seen = {"n": 0, "fails": 0}
 
-    def on_request(name: str, method: str, status: int, ms: float, ok: bool, size: int) -> None:
+    def on_request(name: str, method: str, status: int, ms: float, ok: bool, size: int, error: str | None) -> None:
         if name.endswith("/api/products"):
             seen["n"] += 1
             seen["fails"] += not ok

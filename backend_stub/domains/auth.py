@@ -35,7 +35,7 @@ def create_user(db: Any, openid: str, now: float, nickname: str | None = None,
                       refCode={"type": "string", "maxLength": 32}),
              response=obj(["token", "userId", "openid", "nickname", "isNew"], token=S, userId=S, openid=S,
                           nickname=S, isNew=B, referral=obj(bound=B, referrerId=S, reason=S)),
-             errors=(401, 502))
+             errors=(401, 429, 502))
 async def login(ctx: Ctx) -> dict[str, Any]:
     session = await ctx.backend.code2session(ctx.body["code"])
     openid, now, cfg = str(session["openid"]), ctx.now, ctx.backend.config

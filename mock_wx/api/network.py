@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -234,6 +235,26 @@ def _now_ms(ctx: WxContext) -> float:
     return float(ctx.clock.now_ms())
 
 
+_ERROR_CODE = re.compile(r"[A-Za-z0-9_.-]{1,48}")
+
+
+def http_error_text(status: int, raw: bytes) -> str:
+    """"HTTP 429 login_rate_limited": the status and, when a short JSON error body names one, its code
+    (`error`, WeChat's `errcode` or WeChat Pay's `code`), so load stats tell failures apart without
+    splitting them by free-text messages."""
+    text = f"HTTP {status}"
+    if len(raw) <= 4096 and raw[:1] == b"{":
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return text
+        for key in ("error", "errcode", "code"):
+            code = body.get(key) if isinstance(body, dict) else None
+            if code is not None and not isinstance(code, bool) and _ERROR_CODE.fullmatch(str(code)):
+                return f"{text} {code}"
+    return text
+
+
 def _report(ctx: WxContext, api_name: str, method: str, target: Target, status: int, started: float,
             ok: bool, size: int, error: str | None = None) -> None:
     ms = round((time.perf_counter() - started) * 1000.0, 3)
@@ -245,7 +266,7 @@ def _report(ctx: WxContext, api_name: str, method: str, target: Target, status: 
         return
     services = ctx.services
     if services is not None and getattr(services, "request_listeners", None):
-        services.notify_request(target.logical.split("?", 1)[0], method, status, ms, ok, size)
+        services.notify_request(target.logical.split("?", 1)[0], method, status, ms, ok, size, error)
 
 
 def _listening(ctx: WxContext, task_id: int, event: str) -> bool:
@@ -370,7 +391,8 @@ def request(ctx: WxContext, args: dict[str, Any]) -> Any:
                     "abort" if isinstance(exc, asyncio.CancelledError) else _transport_text(exc))
             raise
         call.profile["responseEnd"] = _now_ms(ctx)
-        _report(ctx, "request", method, target, status, started, status < 400, size)
+        _report(ctx, "request", method, target, status, started, status < 400, size,
+                http_error_text(status, raw) if status >= 400 else None)
         profile = {**call.profile, "peerIP": "127.0.0.1", "protocol": "http/1.1", "port": 443,
                    "socketReused": True, "sendBytesCount": len(body or b""), "receivedBytedCount": size,
                    "estimate_nettype": 5, "rtt": round((time.perf_counter() - started) * 1000)}

@@ -24,6 +24,7 @@ from .network import (
     _run,
     _session,
     _timeout_ms,
+    http_error_text,
 )
 
 __all__: list[str] = []
@@ -46,7 +47,8 @@ def download_file(ctx: WxContext, args: dict[str, Any]) -> Any:
             if ctx.host is not None and _listening(ctx, task_id, "headersReceived"):
                 ctx.host.emit(task_id, "headersReceived", {"header": header, "statusCode": status})
             raw = await resp.read()
-        _report(ctx, "downloadFile", "GET", target, status, started, status < 400, len(raw))
+        _report(ctx, "downloadFile", "GET", target, status, started, status < 400, len(raw),
+                http_error_text(status, raw) if status >= 400 else None)
         digest = hashlib.sha1(raw).hexdigest()[:16]
         ext = target.logical.split("?", 1)[0].rsplit(".", 1)[-1] if "." in target.logical.rsplit("/", 1)[-1] else "tmp"
         path = f"http://tmp/{digest}.{ext}"
@@ -85,7 +87,8 @@ def upload_file(ctx: WxContext, args: dict[str, Any]) -> Any:
         async with _session(ctx).post(target.real, data=form, headers=headers) as resp:
             status = resp.status
             text = await resp.text(errors="replace")
-        _report(ctx, "uploadFile", "POST", target, status, started, status < 400, len(content))
+        _report(ctx, "uploadFile", "POST", target, status, started, status < 400, len(content),
+                http_error_text(status, text.encode()) if status >= 400 else None)
         if ctx.host is not None and _listening(ctx, task_id, "progressUpdate"):
             ctx.host.emit(task_id, "progressUpdate", {"progress": 100, "totalBytesSent": len(content),
                                                       "totalBytesExpectedToSend": len(content)})

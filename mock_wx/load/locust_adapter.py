@@ -139,13 +139,14 @@ class _Runtime:
             gevent.spawn(environment.runner.quit)  # one process: stop now rather than idle out the run
 
     # -- asyncio side (loop thread) ------------------------------------------------------------
-    def _on_request(self, name: str, method: str, status: int, ms: float, ok: bool, size: int) -> None:
+    def _on_request(self, name: str, method: str, status: int, ms: float, ok: bool, size: int,
+                    error: str | None = None) -> None:
         route = self._routes.get(name)
         if route is None:
             route = route_template(name)
             if len(self._routes) < 10_000:
                 self._routes[name] = route
-        exc = None if ok else WxsimFailure(http_error(status))
+        exc = None if ok else WxsimFailure(error or http_error(status))
         self.queue.append((method, route, ms, size, exc))
 
     def _on_socket(self, url: str, data: str | bytes, ms: float) -> None:

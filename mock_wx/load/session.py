@@ -136,7 +136,7 @@ class LoadSession:
         return out
 
     # ------------------------------------------------------------------ listeners
-    def listen(self, on_request: Callable[[str, str, int, float, bool, int], Any] | None = None,
+    def listen(self, on_request: Callable[[str, str, int, float, bool, int, str | None], Any] | None = None,
                on_socket: Callable[[str, str | bytes, float], Any] | None = None) -> None:
         """Call these for every wx.request (etc.) and every socket frame of every user."""
         if on_request is not None:
@@ -147,8 +147,9 @@ class LoadSession:
     def record_into(self, stats: Stats) -> None:
         """Record requests (by route template) and socket messages (by type) into `stats`."""
 
-        def on_request(name: str, method: str, status: int, ms: float, ok: bool, size: int) -> None:
-            stats.request(name, ms, ok, size, None if ok else http_error(status))
+        def on_request(name: str, method: str, status: int, ms: float, ok: bool, size: int,
+                       error: str | None = None) -> None:
+            stats.request(name, ms, ok, size, None if ok else (error or http_error(status)))
 
         def on_socket(url: str, data: str | bytes, ms: float) -> None:
             stats.record("socket", message_type(data), ms, size=len(data))

@@ -12,8 +12,9 @@ if TYPE_CHECKING:
 
 __all__ = ["RequestListener", "Services", "SocketListener"]
 
-#: `(name, method, status, latency_ms, ok, size)`: called once per finished wx.request/upload/download.
-RequestListener = Callable[[str, str, int, float, bool, int], Any]
+#: `(name, method, status, latency_ms, ok, size, error)`: called once per finished wx.request/upload/download;
+#: `error` is None when ok, else what went wrong ("HTTP 429 login_rate_limited", "net::ERR_CONNECTION_REFUSED").
+RequestListener = Callable[[str, str, int, float, bool, int, "str | None"], Any]
 #: `(url, data, handling_ms)`: called once per socket frame received, after the page's handlers ran on it
 #: (`handling_ms`: from the frame's arrival to the end of its delivery into JS).
 SocketListener = Callable[[str, "str | bytes", float], Any]
@@ -154,9 +155,10 @@ class Services:
     def is_local(self, url: str) -> bool:
         return urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1")
 
-    def notify_request(self, name: str, method: str, status: int, latency_ms: float, ok: bool, size: int) -> None:
+    def notify_request(self, name: str, method: str, status: int, latency_ms: float, ok: bool, size: int,
+                       error: str | None = None) -> None:
         for listener in list(self.request_listeners):
-            listener(name, method, status, latency_ms, ok, size)
+            listener(name, method, status, latency_ms, ok, size, error)
 
     def notify_socket(self, url: str, data: str | bytes, handling_ms: float) -> None:
         for listener in list(self.socket_listeners):

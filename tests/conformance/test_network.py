@@ -296,6 +296,20 @@ async def test_closing_a_user_mid_request_is_not_a_failed_request(net_server: Ne
     assert [r.data.get("error") for r in requests] == [None, "abort"]
 
 
+def test_http_error_text_names_the_error_code_not_the_message() -> None:
+    """What a failed request is called in load stats and the trace: the status, plus a short error code from
+    a JSON body (our backend's `error`, WeChat's `errcode`, WeChat Pay's `code`); never free text."""
+    from mock_wx.api.network import http_error_text
+
+    assert http_error_text(401, b'{"error":"invalid_code","message":"code2Session: errcode 40029"}') == \
+        "HTTP 401 invalid_code"
+    assert http_error_text(429, b'{"errcode":45011,"errmsg":"api minute-quota reach limit"}') == "HTTP 429 45011"
+    assert http_error_text(400, b'{"code":"PARAM_ERROR","message":"bad"}') == "HTTP 400 PARAM_ERROR"
+    assert http_error_text(500, b"<html>Internal Server Error</html>") == "HTTP 500"
+    assert http_error_text(502, b'{"error":"a sentence, not a code"}') == "HTTP 502"
+    assert http_error_text(503, b"{not json") == "HTTP 503"
+
+
 async def test_download_and_upload(net_server: NetServer) -> None:
     """§1: downloadFile gives a tempFilePath; uploadFile posts it as multipart with formData."""
     async with net_app(net_server) as (_, page):

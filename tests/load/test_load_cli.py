@@ -126,6 +126,21 @@ def test_stage_mistakes_are_one_line(argv: list[str], words: str, capsys: pytest
     assert rc == 2 and words in err and len(err.splitlines()) == 1, err
 
 
+def test_a_user_relaunching_too_fast_meets_wechats_login_quota(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """One user relaunching the app with no think time logs in far more than 100 times a minute: WeChat's
+    code2Session answers 45011 (§9), the sample backend 429, and the stats name the failure by its code."""
+    scenario = _scenario(tmp_path, HOME)
+    out_json = tmp_path / "r.json"
+    rc = main(["load", scenario, "--users", "1", "--spawn-rate", "0", "--duration", "2s", "--think-time", "0",
+               "--json", str(out_json)])
+    assert rc == 0, capsys.readouterr().out
+    rows = {(r["kind"], r["name"]): r for r in json.loads(out_json.read_text())["summary"]}
+    login = rows[("request", "/api/auth/login")]
+    assert login["count"] > 100 and login["failures"] == login["count"] - 100, login
+    assert list(login["errors"]) == ["HTTP 429 login_rate_limited"]
+
+
 def test_failing_threshold_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     scenario = _scenario(tmp_path, HOME)
     rc = main(["load", scenario, "--users", "3", "--spawn-rate", "30", "--duration", "1s", "--think-time", "0",
