@@ -6,15 +6,24 @@ from typing import Any
 
 from ._base import Fail, WxContext, api
 
-__all__ = ["MAX_TEMPLATES", "RESULTS"]
+__all__ = ["MAX_TEMPLATES", "RESULTS", "TAP_OR_PAYMENT_ONLY"]
 
 MAX_TEMPLATES = 5  # at most 5 ids per call (§10)
 RESULTS = ("accept", "reject", "ban", "filter", "acceptWithAlert", "acceptWithAudio", "acceptWithForcePush")
 
 
+#: [obs] the text getUserProfile / openSetting fail with outside a tap; §10 says only "needs a tap or a
+#: payment callback" for this API, so the same wording is used (its errCode, if any, is UNCONFIRMED).
+TAP_OR_PAYMENT_ONLY = "can only be invoked by user TAP gesture."
+
+
 @api("requestSubscribeMessage")
-async def request_subscribe_message(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
-    """`{[tmplId]: accept|reject|…}`; answers come from the user's policy (default accept)."""
+def request_subscribe_message(ctx: WxContext, args: dict[str, Any]) -> Any:
+    """`{[tmplId]: accept|reject|…}`; answers come from the user's policy (default accept).
+
+    Only from a tap's synchronous part or a requestPayment callback (§10, 2.8.2+): elsewhere (onLoad, after
+    an `await` in a tap handler) strict mode fails it as a phone does; lenient shows the dialog and says so.
+    """
     ids = args.get("tmplIds")
     if not isinstance(ids, list) or not ids:
         raise Fail("TmplIds can't be empty", errCode=10001)
@@ -22,6 +31,16 @@ async def request_subscribe_message(ctx: WxContext, args: dict[str, Any]) -> dic
         raise Fail("Templates count out of max bounds", errCode=20003)
     if not all(isinstance(t, str) and t for t in ids):
         raise Fail("Invalid template id", errCode=10004)
+    if not (ctx.state.get("user_gesture") or ctx.state.get("payment_callback")):
+        if not ctx.lenient:
+            raise Fail(TAP_OR_PAYMENT_ONLY)
+        ctx.finding("subscribe-without-tap", "wx.requestSubscribeMessage outside a tap or a payment callback: "
+                                             "a phone refuses it (" + TAP_OR_PAYMENT_ONLY + ")")
+    # Checked above while the call is made (the tap or payment callback is still running); answered below.
+    return _answer(ctx, ids)
+
+
+async def _answer(ctx: WxContext, ids: list[str]) -> dict[str, Any]:
     # One-shot answers first (`user.dialogs.next("subscribe", "reject")`), then the standing one.
     queued = ctx.dialogs.queue.get("subscribe")
     answer: Any = queued.pop(0) if queued else getattr(ctx.dialogs, "subscribe", ctx.state.get("subscribe_answer", "accept"))

@@ -91,6 +91,9 @@ class Realm:
         # rejection candidate since the last `flushRejections` (it says so through `__host_rejected`).
         self._renders = 0
         self._rejections_maybe = False
+        # requestPayment calls in flight: their callbacks (and the promise jobs right after) may do what
+        # needs a payment callback, like requestSubscribeMessage (§10).
+        self._payment_cbs: set[int] = set()
         self.closed = False
         ctx.host = self
         self.router = Router(self)
@@ -141,6 +144,8 @@ class Realm:
             self.ctx.record("wx", api=name, args=_summary(args))
         if spec is not None and spec.kind == "task" and isinstance(args, dict):
             args["__taskId"] = int(cb_id)  # task handlers emit events to this id (§1, §5)
+        elif name == "requestPayment":
+            self._payment_cbs.add(int(cb_id))
         try:
             result = self._dispatch(name, spec, args)
         except Exception as exc:
@@ -343,11 +348,14 @@ class Realm:
             progressed = False
             while self._queue:
                 cb_id, payload, ok, body = self._queue.popleft()
-                if body is None:
+                if self._payment_cbs and cb_id in self._payment_cbs:
+                    self._deliver_payment_result(cb_id, payload, ok)
+                elif body is None:
                     self._js_resolve(cb_id, payload, ok)
+                    engine.run_jobs()
                 else:
                     self._js_resolve(cb_id, payload, ok, body)
-                engine.run_jobs()
+                    engine.run_jobs()
                 progressed = True
             # After a delivered result the job queue was just drained: ask the engine again only otherwise.
             if not progressed and engine.run_jobs():
@@ -363,6 +371,17 @@ class Realm:
                     if self._js_rejections():
                         continue
                 break
+
+    def _deliver_payment_result(self, cb_id: int, payload: str, ok: bool) -> None:
+        """requestPayment's result: its callbacks, and the promise jobs they start, run as a payment callback."""
+        self._payment_cbs.discard(cb_id)
+        state = self.ctx.state
+        state["payment_callback"] = True
+        try:
+            self._js_resolve(cb_id, payload, ok)
+            self.engine.run_jobs()
+        finally:
+            state.pop("payment_callback", None)
 
     @property
     def busy(self) -> bool:

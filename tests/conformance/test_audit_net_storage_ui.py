@@ -667,7 +667,7 @@ async def test_subscribe_five_ids_allowed(user: VirtualUser) -> None:
     """§10: at most 5 template ids per call: exactly 5 succeeds, each answered in the result."""
     await user.launch("/pages/probe/probe")
     ids = [f"T{i}" for i in range(5)]
-    out = await user.evaluate("function (ids) { return wx.requestSubscribeMessage({ tmplIds: ids }); }", ids)
+    out = await user.call_wx("requestSubscribeMessage", {"tmplIds": ids}, gesture=True)  # from a tap (§10)
     assert out == {"errMsg": "requestSubscribeMessage:ok", **{i: "accept" for i in ids}}
 
 

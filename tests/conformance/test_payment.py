@@ -166,7 +166,7 @@ async def test_page_shows_cancel_path(pay_setup: Setup) -> None:
 async def test_subscribe_accept_registers_allowance(pay_setup: Setup) -> None:
     """§10: requestSubscribeMessage → `{[tmplId]: 'accept'}`; each accept allows one send."""
     sim, _, user, page = pay_setup
-    out = await page.call("subscribe", ["TPL_A", "TPL_B"])
+    out = await page.tap("subscribeTap", dataset={"ids": ["TPL_A", "TPL_B"]})
     assert out["res"] == {"errMsg": "requestSubscribeMessage:ok", "TPL_A": "accept", "TPL_B": "accept"}
     assert sim.services.platform.subscribe.allowance(user.ctx.user_key, "TPL_A") == 1
 
@@ -175,10 +175,36 @@ async def test_subscribe_reject_and_limits(pay_setup: Setup) -> None:
     """§10: answers per template; empty list → errCode 10001; more than 5 ids → 20003."""
     sim, _, user, page = pay_setup
     user.dialogs.next("subscribe", {"TPL_A": "reject"})
-    out = await page.call("subscribe", ["TPL_A", "TPL_B"])
+    out = await page.tap("subscribeTap", dataset={"ids": ["TPL_A", "TPL_B"]})
     assert out["res"]["TPL_A"] == "reject" and out["res"]["TPL_B"] == "accept"
     assert sim.services.platform.subscribe.allowance(user.ctx.user_key, "TPL_A") == 0
     empty = await page.call("subscribe", [])
     assert empty["res"]["errCode"] == 10001 and empty["res"]["errMsg"].startswith("requestSubscribeMessage:fail")
     many = await page.call("subscribe", [f"T{i}" for i in range(6)])
     assert many["res"]["errCode"] == 20003
+
+
+async def test_subscribe_only_from_a_tap_or_a_payment_callback(pay_setup: Setup) -> None:
+    """§10: requestSubscribeMessage needs a tap (its synchronous part) or a requestPayment callback (2.8.2+):
+    from page code (onLoad-like) or after an await in a tap handler it fails, as on a phone; after paying it
+    is asked and answered."""
+    sim, merchant, user, page = pay_setup
+    tap_only = "requestSubscribeMessage:fail can only be invoked by user TAP gesture."
+    assert (await page.call("subscribe", ["TPL_A"]))["res"]["errMsg"] == tap_only
+    late = await page.tap("subscribeAfterAwait", dataset={"ids": ["TPL_A"]})
+    assert late == {"ok": False, "res": {"errMsg": tap_only}}
+    paid = await page.call("payThenSubscribe", merchant.order(user), ["TPL_B"])
+    assert paid == {"ok": True, "res": {"errMsg": "requestSubscribeMessage:ok", "TPL_B": "accept"}}
+    assert sim.services.platform.subscribe.allowance(user.ctx.user_key, "TPL_A") == 0
+    assert sim.services.platform.subscribe.allowance(user.ctx.user_key, "TPL_B") == 1
+    assert sim.trace.findings == []
+
+
+async def test_subscribe_outside_a_tap_is_a_finding_in_lenient() -> None:
+    """§10 in lenient mode: the dialog is shown as DevTools would, and the mistake is reported once."""
+    async with Simulator(bundle("pay"), embedded_backend=False, fidelity="lenient") as sim:
+        page = await sim.user().launch("/pages/index/index")
+        out = await page.call("subscribe", ["TPL_A"])
+        assert out["res"] == {"errMsg": "requestSubscribeMessage:ok", "TPL_A": "accept"}
+        assert [f.kind for f in sim.trace.findings] == ["subscribe-without-tap"]
+
