@@ -40,7 +40,7 @@ DEFAULT_ADDRESS = {"userName": "张三", "postalCode": "510000", "provinceName":
                    "countyName": "海珠区", "streetName": "", "detailInfo": "新港中路397号", "detailInfoNew": "新港中路397号",
                    "nationalCode": "510000", "telNumber": "020-81167888"}
 
-_TAP_ONLY = "can only be invoked by user TAP gesture."  # [obs] getUserProfile / openSetting outside a tap
+TAP_ONLY = "can only be invoked by user TAP gesture."  # [obs] getUserProfile / openSetting outside a tap
 
 
 def _allowed(answer: Any) -> bool:
@@ -108,7 +108,7 @@ def get_setting(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
 @api("openSetting")
 def open_setting(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
     if not has_gesture(ctx):
-        raise Fail(_TAP_ONLY)
+        raise Fail(TAP_ONLY)
     changes = _one_shot(ctx, "settings", None)
     if changes is None:
         changes = {scope: True for scope in ctx.settings}
@@ -141,7 +141,7 @@ def get_user_profile(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(args.get("desc"), str) or not args["desc"]:
         raise Fail("parameter error: parameter.desc should be String instead of Undefined;")
     if not has_gesture(ctx):
-        raise Fail(_TAP_ONLY)
+        raise Fail(TAP_ONLY)
     granted = _allowed(ctx.dialogs.answer("authorize"))
     _show(ctx, "userProfile", {"desc": args["desc"], "answer": "allow" if granted else "deny"})
     if not granted:

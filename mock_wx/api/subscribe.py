@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from ._base import Fail, WxContext, api
+from .permissions import TAP_ONLY, has_gesture
 
-__all__ = ["MAX_TEMPLATES", "RESULTS", "TAP_OR_PAYMENT_ONLY"]
+__all__ = ["MAX_TEMPLATES", "RESULTS"]
 
 MAX_TEMPLATES = 5  # at most 5 ids per call (§10)
 RESULTS = ("accept", "reject", "ban", "filter", "acceptWithAlert", "acceptWithAudio", "acceptWithForcePush")
 
 
-#: [obs] the text getUserProfile / openSetting fail with outside a tap; §10 says only "needs a tap or a
-#: payment callback" for this API, so the same wording is used (its errCode, if any, is UNCONFIRMED).
-TAP_OR_PAYMENT_ONLY = "can only be invoked by user TAP gesture."
 
 
 @api("requestSubscribeMessage")
@@ -31,11 +29,13 @@ def request_subscribe_message(ctx: WxContext, args: dict[str, Any]) -> Any:
         raise Fail("Templates count out of max bounds", errCode=20003)
     if not all(isinstance(t, str) and t for t in ids):
         raise Fail("Invalid template id", errCode=10004)
-    if not (ctx.state.get("user_gesture") or ctx.state.get("payment_callback")):
+    if not (has_gesture(ctx) or ctx.state.get("payment_callback")):
+        # §10 says only "needs a tap or a payment callback": the text getUserProfile / openSetting fail with
+        # outside a tap is used (its errCode, if any, is UNCONFIRMED).
         if not ctx.lenient:
-            raise Fail(TAP_OR_PAYMENT_ONLY)
+            raise Fail(TAP_ONLY)
         ctx.finding("subscribe-without-tap", "wx.requestSubscribeMessage outside a tap or a payment callback: "
-                                             "a phone refuses it (" + TAP_OR_PAYMENT_ONLY + ")")
+                                             "a phone refuses it (" + TAP_ONLY + ")")
     # Checked above while the call is made (the tap or payment callback is still running); answered below.
     return _answer(ctx, ids)
 
