@@ -348,14 +348,20 @@ class Realm:
             progressed = False
             while self._queue:
                 cb_id, payload, ok, body = self._queue.popleft()
-                if self._payment_cbs and cb_id in self._payment_cbs:
-                    self._deliver_payment_result(cb_id, payload, ok)
-                elif body is None:
-                    self._js_resolve(cb_id, payload, ok)
+                # requestPayment's callbacks, and the promise jobs they start, run as a payment callback (§10).
+                paying = bool(self._payment_cbs) and cb_id in self._payment_cbs
+                if paying:
+                    self._payment_cbs.discard(cb_id)
+                    self.ctx.state["payment_callback"] = True
+                try:
+                    if body is None:
+                        self._js_resolve(cb_id, payload, ok)
+                    else:
+                        self._js_resolve(cb_id, payload, ok, body)
                     engine.run_jobs()
-                else:
-                    self._js_resolve(cb_id, payload, ok, body)
-                    engine.run_jobs()
+                finally:
+                    if paying:
+                        self.ctx.state.pop("payment_callback", None)
                 progressed = True
             # After a delivered result the job queue was just drained: ask the engine again only otherwise.
             if not progressed and engine.run_jobs():
@@ -371,17 +377,6 @@ class Realm:
                     if self._js_rejections():
                         continue
                 break
-
-    def _deliver_payment_result(self, cb_id: int, payload: str, ok: bool) -> None:
-        """requestPayment's result: its callbacks, and the promise jobs they start, run as a payment callback."""
-        self._payment_cbs.discard(cb_id)
-        state = self.ctx.state
-        state["payment_callback"] = True
-        try:
-            self._js_resolve(cb_id, payload, ok)
-            self.engine.run_jobs()
-        finally:
-            state.pop("payment_callback", None)
 
     @property
     def busy(self) -> bool:
