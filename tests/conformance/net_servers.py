@@ -25,6 +25,16 @@ def bundle(name: str) -> AppBundle:
     return _BUNDLES[name]
 
 
+async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    """Serve `app` on 127.0.0.1 on a free port: (its runner, to clean up; its base URL)."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, f"http://127.0.0.1:{port}"
+
+
 class NetServer:
     """An HTTP + WebSocket test server that records what it receives and can hold requests open."""
 
@@ -135,12 +145,7 @@ class NetServer:
         app.router.add_get("/ws", self._ws)
         app.router.add_get("/ws-reject", self._reject_ws)
         app.router.add_get("/ws-hang", self._hang_ws)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve(app)
         return self.url
 
     async def close(self) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest_asyncio
 from aiohttp import web
-from net_servers import API_DOMAIN, NetServer, bundle, until
+from net_servers import API_DOMAIN, NetServer, bundle, serve, until
 
 from mock_wx import Simulator, VirtualUser
 
@@ -57,12 +57,7 @@ class AuditServer:
         app.router.add_get("/two-boms", self._two_boms)
         app.router.add_get("/json-string", self._json_string)
         app.router.add_get("/redirect", self._redirect)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve(app)
 
     async def close(self) -> None:
         if self._runner is not None:
