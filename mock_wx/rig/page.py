@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..errors import JSError, WxError
+from .page_elements import ElementsPage
 from .testing import PageTesting
 
 if TYPE_CHECKING:
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["Page"]
 
 
-class Page(PageTesting):
+class Page(PageTesting, ElementsPage):
     """One page instance of one virtual user (like Minium's `Page`)."""
 
     def __init__(self, user: VirtualUser, page_id: int, route: str, query: dict[str, str]) -> None:
@@ -64,7 +65,8 @@ class Page(PageTesting):
         target_id: str = "",
         event_type: str = "tap",
     ) -> Any:
-        """Run the handler bound to a tap (`bindtap="handler"`) with a realistic event object."""
+        """Run the page method `handler` with a tap event, bypassing the view: nothing checks that an element
+        bound to it is on screen. For unit-level tests; journeys tap elements (`get_element(...).tap()`)."""
         return await self._call(handler, [self._event(event_type, dataset, detail, target_id)],
                                 gesture=event_type == "tap")
 

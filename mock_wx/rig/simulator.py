@@ -11,6 +11,7 @@ from ..clock import VirtualClock
 from ..errors import WaitTimeout
 from ..runtime import AppBundle
 from ..trace import Trace
+from ..view import ViewBundle
 from .backend_client import BackendClient
 from .paths import bundled_app_path
 from .services import Services
@@ -45,10 +46,13 @@ class Simulator(SimTesting):
         time_limit: float = 10.0,
         isolated_idle: bool = False,
         identity: str | None = None,
+        view: bool = True,
     ) -> None:
         if fidelity not in FIDELITY_MODES:
             raise ValueError(f"fidelity must be 'strict' or 'lenient', not {fidelity!r}")
         self.bundle = app if isinstance(app, AppBundle) else AppBundle.load(app or bundled_app_path())
+        #: The compiled WXML of the app (None with view=False: pages run their logic only, nothing renders).
+        self.view = ViewBundle.of(self.bundle) if view else None
         self.fidelity = fidelity
         self.seed = seed
         self.appid = appid

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..api import DialogPolicy, Fail, WxContext
 from ..errors import JSError, NavigationError, WxError
 from ..runtime import Realm
+from ..view import attach as attach_view
 from .page import Page
 from .payments import Payments
 from .share import ShareCard, apply_scene_mode, open_card, share
@@ -84,6 +85,8 @@ class VirtualUser(UserTesting):
             self.close()
         apply_scene_mode(self.ctx, scene)  # 1154 runs in single-page mode (§3)
         realm = Realm(self.sim.bundle, self.ctx, time_limit=self.sim.time_limit)
+        if self.sim.view is not None:
+            attach_view(realm, self.sim.view)
         self._realm = realm
         self._realm_started(realm)  # mocks, hooks and exposed functions, before the app's code runs
         self.launched_at_ms = self.ctx.clock.now_ms()

@@ -139,6 +139,8 @@ class AppBundle:
     files: dict[str, str] = field(default_factory=dict)          # path -> wrapped source
     offsets: dict[str, int] = field(default_factory=dict)        # path -> first line in the engine
     page_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: What layers above the runtime derive from the app once and share (the compiled view, ...).
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, root: str | Path) -> AppBundle:

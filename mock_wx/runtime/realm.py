@@ -95,6 +95,8 @@ class Realm:
         # needs a payment callback, like requestSubscribeMessage (§10).
         self._payment_cbs: set[int] = set()
         self.closed = False
+        #: The view layer attached to this realm (mock_wx.view sets it), or None: the runtime never needs one.
+        self.view: Any = None
         ctx.host = self
         self.router = Router(self)
         e = self.engine

@@ -189,7 +189,7 @@ Page({
     const open = group.status === 'open' && !this.expiredLocally
     return {
       participants,
-      emptySlots: new Array(missing).fill(0),
+      emptySlots: Array.from({ length: missing }, (_, i) => i),
       isMember: !!mine,
       confirming,
       needPay: !!mine && !mine.paid && open && !confirming,

@@ -73,8 +73,12 @@
     if (!loadingRoute) throw new Error('Page() must be called in a page file registered in app.json');
     pageDefs[loadingRoute] = { kind: 'page', def: def || {} };
   }
+  /* The view layer (mock_wx/view), when one is attached: it registers itself through __wx.attachView and
+   * is told of page creation, hooks, setData and unload. The runtime never needs it (DESIGN.md). */
+  var view = null;
   function Component(def) {
-    if (!loadingRoute) { host.log('warn', 'Component() outside a page is ignored (components are basic in wxsim)'); return; }
+    if (view && view.defining) { view.define(def || {}); return; }
+    if (!loadingRoute) { host.log('warn', 'Component() outside a page or a component file loaded by the view is ignored'); return; }
     pageDefs[loadingRoute] = { kind: 'component', def: def || {} };
   }
   function Behavior(def) { return def || {}; }
@@ -141,6 +145,7 @@
       }
       var copy = JSON.parse(json);
       Object.keys(copy).forEach(function (k) { setPath(self.data, k, copy[k]); });
+      if (view) view.changed(self, json, copy);  // observers now; the view's copy of the data; a render is due
       if (host.render(pageId)) host.renderData(pageId, json);  // the payload crosses only for the trace
       renderQueue.push(cb && typeof cb === 'function' ? { cb: cb, self: self } : null);
     };

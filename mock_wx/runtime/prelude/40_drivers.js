@@ -54,6 +54,7 @@
       return t.owner;
     },
     flushRenders: function () {
+      if (view) view.flush();  // setData renders, then calls its callback (§6)
       var q = renderQueue; renderQueue = [];
       q.forEach(function (item) { if (item) safeCall(item.cb, item.self, [], 'setData callback'); });
       return q.length;
@@ -94,6 +95,7 @@
     createPage: function (route, queryJson, channelId) {
       var id = instantiate(route, JSON.parse(queryJson));
       if (channelId && channels[channelId]) { pages[id].__eventChannel = channels[channelId].opened; delete channels[channelId]; }
+      if (view) view.pageCreated(id, pages[id]);  // first render: components created and attached before onLoad
       return id;
     },
     setStack: function (idsJson) { stack = JSON.parse(idsJson); },
@@ -102,9 +104,11 @@
       var page = pages[id];
       if (!page) return { ok: false, missing: true };
       if (name === 'onLoad' && page.__attached) drive(function () { page.__attached.call(page); });
-      if (typeof page[name] !== 'function') return { ok: true, missing: true };
       var arg = argJson === undefined ? undefined : JSON.parse(argJson);
+      if (view) view.pageHook(id, name, arg);  // components' pageLifetimes / ready come first
+      if (typeof page[name] !== 'function') { if (view) view.afterPageHook(id, name); return { ok: true, missing: true }; }
       var r = drive(function () { return hook(id, name, [arg]); });
+      if (view) view.afterPageHook(id, name);
       var v = r.value;
       if (v && typeof v.then === 'function') {
         // `async onLoad()` and friends: a rejection goes where an async handler's goes.
@@ -147,7 +151,7 @@
       return out;
     },
     result: function (key) { var o = results[key]; if (o && o.done) delete results[key]; return o ? stringify(o) : null; },
-    unloadPage: function (id) { delete pages[id]; },
+    unloadPage: function (id) { if (view) view.pageUnloaded(id); delete pages[id]; },
     pageData: function (id) { return pages[id] ? stringify(pages[id].data) : null; },
     pageSetData: function (id, json) { var p = pages[id]; if (!p) return false; p.setData(JSON.parse(json)); return true; },
     pageRoute: function (id) { return pages[id] ? pages[id].route : null; },
@@ -211,6 +215,17 @@
       wx[name] = kind === 'sync' ? function () { return callSync(name, Array.prototype.slice.call(arguments)); }
         : function (opts) { return callAsync(name, opts); };
       return true;
+    },
+    attachView: function () {
+      // What the view layer needs of the runtime; it hands back its hooks (see mock_wx/view/js).
+      return {
+        host: host, pages: pages, LENIENT: LENIENT, reportError: reportError, reportUnhandled: reportUnhandled,
+        safeCall: safeCall, watched: watched, makeSetData: makeSetData, deepCopy: deepCopy, load: load,
+        SelectorQuery: SelectorQuery, parsePath: parsePath,
+        setView: function (v) { view = v; },
+        withPage: function (id, fn) { var prev = currentPageId; currentPageId = id; try { return fn(); } finally { currentPageId = prev; } },
+        wx: wx,
+      };
     },
     callExposed: function (name, args) {
       return callAsync('__callExposed', { name: name, args: args }).then(function (r) { return r.value; });

@@ -1,0 +1,343 @@
+"""A parsed WXML file → the JS source of its render function (what WeChat's `wcc` does for the webview).
+
+Each file compiles once per app to
+
+    __wxView.def("pages/x/x.wxml", function (R) { ...; return {render, templates, imports}; })
+
+evaluated lazily in each user's realm. `render(s, o, c)` pushes the file's nodes for scope `s` into the
+array `o`; `c` is the render context of the page or component instance whose template it is. Control
+flow (`wx:if`, `wx:for`, `<block>`, `<template is>`, `<include>`) becomes JS control flow; each `{{ }}`
+is evaluated inside its own try/catch so that an expression that throws names its file, line and source
+(docs/view-fidelity.md §3). Nodes are plain objects made by `R.el` (see view.js).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from .expr import ExprError, split, to_js
+from .parser import Attr, Element, Node, Text, WxmlSyntaxError, parse
+
+__all__ = ["CompiledFile", "compile_wxml", "compile_wxs"]
+
+_EVENT = re.compile(r"^(capture-)?(bind|catch|mut-bind)(?::)?(.+)$")
+_CONTROL = {"wx:if", "wx:elif", "wx:else", "wx:for", "wx:for-items", "wx:for-item", "wx:for-index", "wx:key"}
+
+
+@dataclass
+class CompiledFile:
+    """One WXML file's JS, and what it refers to (so the bundle can compile those too)."""
+
+    path: str
+    js: str
+    imports: list[str] = field(default_factory=list)
+    includes: list[str] = field(default_factory=list)
+    wxs_files: list[str] = field(default_factory=list)
+    tags: set[str] = field(default_factory=set)
+
+
+def _q(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+class _Compiler:
+    def __init__(self, path: str, source: str) -> None:
+        self.path = path
+        self.source = source
+        self.exprs: list[tuple[int, int, str]] = []
+        self.n = 0
+        self.wxs: dict[str, str] = {}          # module name -> wxs id
+        self.inline_wxs: list[tuple[str, str, int]] = []  # (id, code, line)
+        self.out = CompiledFile(path, "")
+
+    def fresh(self, prefix: str) -> str:
+        self.n += 1
+        return f"{prefix}{self.n}"
+
+    def error(self, line: int, col: int, message: str) -> WxmlSyntaxError:
+        return WxmlSyntaxError(self.path, line, col, message)
+
+    def rel(self, src: str, ext: str) -> str:
+        """`src` of import/include/wxs, relative to this file or absolute from the app root."""
+        src = src.strip()
+        if src.startswith("/"):
+            p = src.lstrip("/")
+        else:
+            p = posixpath.normpath(posixpath.join(posixpath.dirname(self.path), src))
+        if not p.endswith(ext):
+            p += ext
+        return p
+
+    # ------------------------------------------------------------------ expressions
+    def expr(self, attr_or_text: Attr | Text, source: str, *, object_body: bool = False) -> str:
+        """The JS of one expression, recorded in the file's expression table (for error messages)."""
+        line, col = (attr_or_text.line, attr_or_text.col)
+        try:
+            js = to_js(source, frozenset(self.wxs), object_body=object_body)
+        except ExprError as exc:
+            raise self.error(line, col, f"bad expression {{{{{source.strip()}}}}}: {exc}") from None
+        self.exprs.append((line, col, source.strip()))
+        return js
+
+    def value(self, a: Attr, code: list[str], *, object_body: bool = False) -> str:
+        """JS for an attribute's value: a literal, one expression's raw value, or a joined string."""
+        if a.value is None:
+            return "true"
+        try:
+            parts = split(a.value)
+        except ExprError as exc:
+            raise self.error(a.line, a.col, f"attribute {a.name}: {exc}") from None
+        if not any(p.expr for p in parts):
+            return _q(a.value)
+        exprs = [p for p in parts if p.expr]
+        if len(parts) == 1:
+            return self.eval(a, exprs[0].text, code, object_body=object_body)
+        pieces = []
+        for p in parts:
+            pieces.append(f"R.s({self.eval(a, p.text, code)})" if p.expr else _q(p.text))
+        return " + ".join(pieces)
+
+    def eval(self, where: Attr | Text, source: str, code: list[str], *, object_body: bool = False) -> str:
+        js = self.expr(where, source, object_body=object_body)
+        idx = len(self.exprs) - 1
+        v = self.fresh("v")
+        code.append(f"var {v}; try {{ {v} = ({js}); }} catch (e) {{ {v} = R.err(e, X, {idx}, c); }}")
+        return v
+
+    # ------------------------------------------------------------------ nodes
+    def children(self, nodes: list[Node], out: str, code: list[str]) -> None:
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            if isinstance(node, Text):
+                self.text(node, out, code)
+                i += 1
+                continue
+            if node.tag == "template" and node.attr("name") is not None:
+                i += 1  # a definition (hoisted by `compile`), not output
+                continue
+            if node.tag in ("import", "wxs"):
+                i += 1
+                continue
+            if node.attr("wx:if") is not None and node.attr("wx:for") is None and node.attr("wx:for-items") is None:
+                chain = [node]
+                j = i + 1
+                while j < len(nodes):
+                    nx = nodes[j]
+                    if isinstance(nx, Text) and not nx.value.strip():
+                        j += 1
+                        continue
+                    if isinstance(nx, Element) and (nx.attr("wx:elif") is not None or nx.attr("wx:else") is not None):
+                        chain.append(nx)
+                        j += 1
+                        if nx.attr("wx:else") is not None:
+                            break
+                        continue
+                    break
+                self.if_chain(chain, out, code)
+                i = j
+                continue
+            if node.attr("wx:elif") is not None or node.attr("wx:else") is not None:
+                a = node.attr("wx:elif") or node.attr("wx:else")
+                assert a is not None
+                raise self.error(a.line, a.col, f"{a.name} without a preceding wx:if")
+            self.element(node, out, code)
+            i += 1
+
+    def text(self, node: Text, out: str, code: list[str]) -> None:
+        if not node.value.strip() and "\n" in node.value:
+            return  # formatting between tags
+        try:
+            parts = split(node.value)
+        except ExprError as exc:
+            raise self.error(node.line, node.col, str(exc)) from None
+        if not any(p.expr for p in parts):
+            code.append(f"{out}.push({_q(node.value)});")
+            return
+        pieces = [f"R.s({self.eval(node, p.text, code)})" if p.expr else _q(p.text) for p in parts]
+        code.append(f"{out}.push({' + '.join(pieces)});")
+
+    def if_chain(self, chain: list[Element], out: str, code: list[str]) -> None:
+        for k, el in enumerate(chain):
+            a = el.attr("wx:if") or el.attr("wx:elif")
+            if a is not None:
+                cond_code: list[str] = []
+                v = self.value(a, cond_code)
+                if k == 0:
+                    code.extend(cond_code)
+                    code.append(f"if ({v}) {{")
+                else:
+                    # The elif's condition is only evaluated when the earlier ones failed.
+                    code.append("} else {")
+                    code.extend(cond_code)
+                    code.append(f"if ({v}) {{")
+            else:
+                code.append("} else {")
+            self.element(el, out, code)
+        code.append("}" * (1 + sum(1 for el in chain[1:] if el.attr("wx:elif") is not None)))
+
+    def element(self, el: Element, out: str, code: list[str]) -> None:
+        fa = el.attr("wx:for") or el.attr("wx:for-items")
+        if fa is not None:
+            self.loop(el, fa, out, code)
+            return
+        self.single(el, out, code, "null")
+
+    def loop(self, el: Element, fa: Attr, out: str, code: list[str]) -> None:
+        fi, fx = el.attr("wx:for-item"), el.attr("wx:for-index")
+        item = (fi.value if fi is not None else None) or "item"
+        index = (fx.value if fx is not None else None) or "index"
+        ka = el.attr("wx:key")
+        key = ka.value.strip() if ka is not None and ka.value else ""
+        if key.startswith("{{") and key.endswith("}}"):
+            key = key[2:-2].strip()  # `wx:key="{{id}}"` names the same property (DevTools accepts it)
+        lst = self.value(fa, code)
+        loc = len(self.exprs)
+        self.exprs.append((fa.line, fa.col, fa.value or ""))
+        outer, it, ix, kv = self.fresh("so"), self.fresh("it"), self.fresh("ix"), self.fresh("k")
+        code.append(f"var {outer} = s;")
+        code.append(f"R.each({lst}, X, {loc}, c, {_q(key)}, function ({it}, {ix}) {{")
+        code.append(f"var s = R.scope({outer}); s[{_q(item)}] = {it}; s[{_q(index)}] = {ix};")
+        if key == "*this":
+            code.append(f"var {kv} = {it};")
+        elif key:
+            code.append(f"var {kv} = ({it} !== null && typeof {it} === 'object') ? {it}[{_q(key)}] : undefined;")
+        else:
+            code.append(f"var {kv} = undefined;")
+        cond = el.attr("wx:if")
+        if cond is not None:
+            # wx:for is applied before wx:if on the same element: the condition sees `item` (view-fidelity §2).
+            v = self.value(cond, code)
+            code.append(f"if ({v}) {{")
+        self.single(el, out, code, kv)
+        if cond is not None:
+            code.append("}")
+        code.append("});")
+
+    def single(self, el: Element, out: str, code: list[str], key: str) -> None:
+        tag = el.tag
+        if tag == "block":
+            self.children(el.children, out, code)
+        elif tag == "template":
+            self.template_use(el, out, code)
+        elif tag == "include":
+            src = el.attr("src")
+            if src is None or not src.value:
+                raise self.error(el.line, el.col, "<include> needs src")
+            target = self.rel(src.value, ".wxml")
+            self.out.includes.append(target)
+            code.append(f"R.include({_q(target)}, s, {out}, c);")
+        else:
+            self.out.tags.add(tag)
+            attrs, ev, marks = self.fresh("a"), "null", "null"
+            code.append(f"var {attrs} = {{}};")
+            evs: list[str] = []
+            mk: list[str] = []
+            for a in el.attrs:
+                if a.name in _CONTROL:
+                    continue
+                m = _EVENT.match(a.name)
+                if m and not a.name.startswith("bindingx"):
+                    v = self.value(a, code)
+                    flags = ("c" if m.group(1) else "") + {"bind": "b", "catch": "k", "mut-bind": "m"}[m.group(2)]
+                    evs.append(f"[{_q(m.group(3))}, {_q(flags)}, {v}]")
+                    continue
+                if a.name.startswith("mark:"):
+                    mk.append(f"{_q(a.name[5:])}: {self.value(a, code)}")
+                    continue
+                code.append(f"{attrs}[{_q(a.name)}] = {self.value(a, code)};")
+            if evs:
+                ev = "[" + ", ".join(evs) + "]"
+            if mk:
+                marks = "{" + ", ".join(mk) + "}"
+            kids = self.fresh("c")
+            code.append(f"var {kids} = [];")
+            self.children(el.children, kids, code)
+            code.append(f"{out}.push(R.el({_q(tag)}, {attrs}, {ev}, {marks}, {kids}, {key}, c, F, {el.line}));")
+
+    def template_use(self, el: Element, out: str, code: list[str]) -> None:
+        is_ = el.attr("is")
+        if is_ is None:
+            raise self.error(el.line, el.col, "<template> needs name (to define) or is (to use)")
+        name = self.value(is_, code)
+        da = el.attr("data")
+        data = self.value(da, code, object_body=True) if da is not None and da.value is not None else "{}"
+        code.append(f"R.tpl(F, T, {name}, {data}, {out}, c);")
+
+    # ------------------------------------------------------------------ the file
+    def compile(self) -> CompiledFile:
+        nodes = parse(self.source, self.path)
+        # <wxs> first: its module names are read from `W` by every expression of the file.
+        for node in _walk(nodes):
+            if node.tag != "wxs":
+                continue
+            mod = node.attr("module")
+            if mod is None or not mod.value:
+                raise self.error(node.line, node.col, "<wxs> needs a module name")
+            src = node.attr("src")
+            if src is not None and src.value:
+                wid = self.rel(src.value, ".wxs")
+                self.out.wxs_files.append(wid)
+            else:
+                wid = f"{self.path}#{mod.value}"
+                code = "".join(c.value for c in node.children if isinstance(c, Text))
+                self.inline_wxs.append((wid, code, node.line))
+            self.wxs[mod.value] = wid
+        for node in _walk(nodes):
+            if node.tag == "import":
+                src = node.attr("src")
+                if src is None or not src.value:
+                    raise self.error(node.line, node.col, "<import> needs src")
+                self.out.imports.append(self.rel(src.value, ".wxml"))
+        templates: list[str] = []
+        for node in _walk(nodes):
+            if node.tag == "template" and node.attr("name") is not None:
+                name = node.attr("name").value or ""  # type: ignore[union-attr]
+                body: list[str] = []
+                self.children(node.children, "o", body)
+                templates.append(f"T[{_q(name)}] = function (s, o, c) {{\n" + "\n".join(body) + "\n};")
+        main: list[str] = []
+        self.children(nodes, "o", main)
+        wmods = ", ".join(f"{_q(n)}: R.wxs({_q(w)})" for n, w in self.wxs.items())
+        parts = [
+            f"__wxView.def({_q(self.path)}, function (R) {{",
+            f"var F = {_q(self.path)};",
+            f"var X = {json.dumps(self.exprs, ensure_ascii=False)}; X.f = F;",
+            "var T = {};",
+            *(compile_wxs(wid, body) for wid, body, _line in self.inline_wxs),
+            f"var W = {{{wmods}}};",
+            *templates,
+            "return { render: function (s, o, c) {",
+            *main,
+            f"}}, templates: T, imports: {json.dumps(self.out.imports)}, file: F }};",
+            "});",
+        ]
+        self.out.js = "\n".join(parts)
+        return self.out
+
+
+def _walk(nodes: list[Node]):  # type: ignore[no-untyped-def]
+    for n in nodes:
+        if isinstance(n, Element):
+            yield n
+            yield from _walk(n.children)
+
+
+# Names of the logic layer a WXS module must not see (docs/view-fidelity.md §5): shadowed by parameters.
+_WXS_HIDDEN = ("wx", "App", "Page", "Component", "Behavior", "getApp", "getCurrentPages", "setTimeout",
+               "setInterval", "clearTimeout", "clearInterval", "requirePlugin", "globalThis", "__wx",
+               "__wxView", "__wx_define", "Promise")
+
+
+def compile_wxs(wid: str, code: str) -> str:
+    """A WXS module's definition: CommonJS-style, with its own `require` and `getRegExp`/`getDate`."""
+    params = ", ".join(("module", "exports", "require", "getRegExp", "getDate", *_WXS_HIDDEN))
+    return f"__wxView.defWxs({_q(wid)}, function ({params}) {{{code}\n}});"
+
+
+def compile_wxml(path: str, source: str) -> CompiledFile:
+    """Compile one WXML file; raises WxmlSyntaxError naming `path:line:col`."""
+    return _Compiler(path, source).compile()

@@ -1,0 +1,178 @@
+/* wxsim view layer, part 1 of 4 (render): fragments of one function, joined in order by mock_wx/view/bundle.py.
+ * Evaluated in a user's realm after the runtime's prelude. Host functions (Python):
+ * __view_source(path) -> evaluates the compiled template / WXS / component definition, false if none;
+ * __view_meta(path) -> JSON {using: {tag: componentPath}, component, options} of a page or component.
+ * Python calls __wxView.* (part 4). See docs/view-fidelity.md for the rules each piece follows.
+ */
+(function (global) {
+  'use strict';
+  var rt = global.__wx.attachView();
+  var host = rt.host;
+  var vhost = { source: global.__view_source, meta: global.__view_meta };
+  delete global.__view_source; delete global.__view_meta;
+  var LENIENT = rt.LENIENT;
+
+  var files = {};      // path -> factory(R), from __wxView.def
+  var compiled = {};   // path -> {render, templates, imports, file}
+  var wxsDefs = {};    // id -> function(module, exports, require, getRegExp, getDate, ...hidden)
+  var wxsCache = {};   // id -> exports
+  var metaCache = {};
+  var owners = {};     // owner id -> owner record (a page or a component instance)
+  var pageOwners = {}; // page id -> owner record
+  var nextOwner = 1, nextNode = 1;
+  var version = 0;     // bumped by every render: Python's snapshot cache key
+  var dirty = [];      // owner records waiting for a render
+  var reported = {};   // one finding per (kind, place) per user
+
+  function once(kind, place, message) {
+    var k = kind + '|' + place;
+    if (reported[k]) return;
+    reported[k] = true;
+    host.finding(kind, message);
+  }
+
+  function template(path) {
+    var c = compiled[path];
+    if (c) return c;
+    if (!files[path] && !vhost.source(path)) return null;
+    c = compiled[path] = files[path](R);
+    return c;
+  }
+  function meta(path) {
+    var m = metaCache[path];
+    if (!m) m = metaCache[path] = JSON.parse(vhost.meta(path));
+    return m;
+  }
+
+  /* Built-in components (docs/view-fidelity.md §4): a tag that is none of these and not in usingComponents
+   * is unknown to the platform (it renders as an empty inline element, with a warning). */
+  var BUILTIN = {};
+  ('view scroll-view swiper swiper-item movable-area movable-view cover-view cover-image match-media page-container ' +
+   'root-portal share-element grid-view list-view sticky-header sticky-section icon text rich-text progress button ' +
+   'checkbox checkbox-group editor form input keyboard-accessory label picker picker-view picker-view-column radio ' +
+   'radio-group slider switch textarea functional-page-navigator navigator audio camera channel-live channel-video ' +
+   'image live-player live-pusher video voip-room map canvas web-view ad ad-custom official-account open-data ' +
+   'native-component aria-component navigation-bar page-meta block slot template import include wxs span')
+    .split(' ').forEach(function (t) { BUILTIN[t] = true; });
+
+  function str(v) {
+    // {{ }} in text or inside a longer attribute value: null and undefined print as nothing.
+    if (v === undefined || v === null) return '';
+    if (typeof v === 'object') return Array.isArray(v) ? v.join(',') : '[object Object]';
+    return String(v);
+  }
+
+  function exprError(e, X, idx, c) {
+    var x = X[idx] || [0, 0, ''];
+    var file = X.f || '';
+    var msg = (e && e.name || 'Error') + ': ' + (e && e.message !== undefined ? e.message : e);
+    var text = file + ':' + x[0] + ':' + x[1] + ': {{' + x[2] + '}} threw ' + msg;
+    if (LENIENT) once('wxml-expression-error', text, text);
+    else {
+      var err = new Error(text);
+      err.name = 'WXMLRenderError';
+      err.stack = '';
+      rt.reportError(err, 'render ' + file);
+    }
+    return undefined;
+  }
+
+  var R = {
+    el: function (tag, a, e, m, c, k, ctx, F, line) {
+      var n = { t: tag, a: a, e: e, m: m, c: c, k: k === undefined ? null : k, o: ctx.owner, id: 0, l: line,
+        cp: null, inst: null, st: null };
+      var cp = ctx.owner.using[tag];
+      if (cp) n.cp = cp;
+      else if (!BUILTIN[tag]) {
+        var place = F + ':' + line;
+        once('wxml-unknown-tag', place + tag, place + ': <' + tag + '> is not a built-in component and not in ' +
+          'usingComponents of ' + ctx.owner.path + ' (rendered as an empty element)');
+      }
+      return n;
+    },
+    s: str,
+    err: exprError,
+    scope: function (s) { return Object.create(s); },
+    each: function (list, X, idx, ctx, key, fn) {
+      if (list === undefined || list === null || list === false || list === '') return;
+      var x = X[idx] || [0, 0, ''];
+      var place = X.f + ':' + x[0] + ':' + x[1];
+      var items = list, keys = null;
+      if (!Array.isArray(list)) {
+        // The platform also iterates an object's values (index: the key), a string's characters and 0..n-1
+        // for a number; a finding says the data is not the array the template expects (view-fidelity §2.4).
+        once('wxml-for-non-array', place, place + ': wx:for="' + x[2] + '" is a ' + (typeof list) + ', not an array');
+        if (typeof list === 'number') { items = []; for (var j = 0; j < list; j++) items.push(j); }
+        else if (typeof list === 'string') items = list.split('');
+        else if (typeof list === 'object') { keys = Object.keys(list); items = keys.map(function (k) { return list[k]; }); }
+        else return;
+      }
+      if (!key && items.length) {
+        once('wxml-for-without-key', place, place + ': wx:for="' + x[2] + '" has no wx:key (DevTools: "Now you can provide attr `wx:key` for a `wx:for` to improve performance.")');
+      }
+      var seen = key ? {} : null;
+      for (var i = 0; i < items.length; i++) {
+        var it = items[i];
+        if (seen) {
+          var kv = key === '*this' ? it : (it !== null && typeof it === 'object' ? it[key] : undefined);
+          var ks = typeof kv + ':' + String(kv);
+          // A property name over primitives (the common wx:key="index") keys nothing: DevTools says nothing either.
+          if (kv === undefined && it !== null && typeof it === 'object') once('wxml-for-key-missing', place, place + ': wx:key="' + key + '" is missing in item ' + i + ' of ' + x[2]);
+          else if (kv !== undefined && seen[ks]) once('wxml-for-key-duplicate', place, place + ': wx:key="' + key + '" has the duplicate value ' + JSON.stringify(kv) + ' in ' + x[2] + ' (DevTools: "Do not set same key")');
+          seen[ks] = true;
+        }
+        fn(it, keys ? keys[i] : i);
+      }
+    },
+    tpl: function (F, T, name, data, out, ctx) {
+      var t = T[name];
+      if (!t) {
+        var c = compiled[F];
+        var imps = c ? c.imports : [];
+        for (var i = 0; i < imps.length && !t; i++) {
+          var f = template(imps[i]);
+          if (f) t = f.templates[name];
+        }
+      }
+      if (!t) {
+        once('wxml-template-not-found', F + name, F + ': <template is="' + name + '"> is not defined in the file or its imports');
+        return;
+      }
+      t(data && typeof data === 'object' ? data : {}, out, ctx);
+    },
+    include: function (path, s, out, ctx) {
+      var f = template(path);
+      if (!f) { once('wxml-include-not-found', path, '<include src> ' + path + ' does not exist'); return; }
+      f.render(s, out, ctx);
+    },
+    wxs: function (id) { return wxsModule(id); },
+  };
+
+  function wxsModule(id) {
+    if (id in wxsCache) return wxsCache[id];
+    if (!wxsDefs[id] && !vhost.source(id)) throw new Error('WXS module ' + id + ' does not exist');
+    var module = { exports: {} };
+    wxsCache[id] = module.exports;
+    var req = function (p) {
+      var base = id.split('#')[0].split('/'); base.pop();
+      var parts = (p.charAt(0) === '/' ? p.slice(1).split('/') : base.concat(p.split('/')));
+      var out = [];
+      parts.forEach(function (x) { if (x === '..') out.pop(); else if (x !== '.' && x !== '') out.push(x); });
+      var target = out.join('/');
+      if (!/\.wxs$/.test(target)) target += '.wxs';
+      return wxsModule(target);
+    };
+    var getRegExp = function (pattern, flags) { return new RegExp(pattern, flags); };
+    var getDate = function () {
+      var a = Array.prototype.slice.call(arguments);
+      return a.length ? new (Function.prototype.bind.apply(Date, [null].concat(a)))() : new Date();
+    };
+    wxsDefs[id](module, module.exports, req, getRegExp, getDate);  // the logic layer's names stay undefined
+    wxsCache[id] = module.exports;
+    return module.exports;
+  }
+
+  var V = global.__wxView = {
+    def: function (path, factory) { files[path] = factory; },
+    defWxs: function (id, fn) { wxsDefs[id] = fn; },
+  };
