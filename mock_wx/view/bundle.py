@@ -55,8 +55,16 @@ class ViewBundle:
             vb.sources[rel] = compile_wxs(rel, _read(p))
         vb._check_compiles()
         global_using = vb._using(app.config, "app.json", "")
+        tab_bar = app.config.get("tabBar") or {}
+        custom_bar = None
+        if tab_bar.get("custom"):
+            custom_bar = vb._resolve("/custom-tab-bar/index", "")
+            if custom_bar is None:
+                raise AppLoadError('app.json: tabBar.custom is true but custom-tab-bar/index is not found')
+            vb._meta(custom_bar, global_using, vb._config(custom_bar), f"{custom_bar}.json")
         for route in app.pages:
-            vb._meta(route, global_using, app.page_configs.get(route, {}), f"{route}.json")
+            vb._meta(route, global_using, app.page_configs.get(route, {}), f"{route}.json",
+                     tab_bar=custom_bar if route in app.tab_pages else None)
         return vb
 
     def _check_compiles(self) -> None:
@@ -73,24 +81,31 @@ class ViewBundle:
                 raise AppLoadError(f"{path}: the compiled template is not valid JavaScript: {message} "
                                    "(an expression in it is not one the platform accepts)") from None
 
-    def _meta(self, path: str, global_using: dict[str, str], config: dict[str, Any], where: str) -> None:
+    def _meta(self, path: str, global_using: dict[str, str], config: dict[str, Any], where: str,
+              tab_bar: str | None = None) -> None:
         if path in self.metas:
             return
         using = dict(global_using)
         using.update(self._using(config, where, path))
-        self.metas[path] = json.dumps({"using": using, "component": bool(config.get("component"))})
+        meta: dict[str, Any] = {"using": using, "component": bool(config.get("component"))}
+        if tab_bar:
+            meta["tabBar"] = tab_bar
+            self.components.add(tab_bar)
+        self.metas[path] = json.dumps(meta)
         for comp in using.values():
             if comp in self.metas:
                 continue
             self.components.add(comp)
-            cfg_path = self.app.root / f"{comp}.json"
-            cfg: dict[str, Any] = {}
-            if cfg_path.is_file():
-                try:
-                    cfg = json.loads(_read(cfg_path))
-                except json.JSONDecodeError as exc:
-                    raise AppLoadError(f"{comp}.json:{exc.lineno}: invalid JSON ({exc.msg})") from None
-            self._meta(comp, global_using, cfg, f"{comp}.json")
+            self._meta(comp, global_using, self._config(comp), f"{comp}.json")
+
+    def _config(self, comp: str) -> dict[str, Any]:
+        cfg_path = self.app.root / f"{comp}.json"
+        if not cfg_path.is_file():
+            return {}
+        try:
+            return dict(json.loads(_read(cfg_path)))
+        except json.JSONDecodeError as exc:
+            raise AppLoadError(f"{comp}.json:{exc.lineno}: invalid JSON ({exc.msg})") from None
 
     def _using(self, config: dict[str, Any], where: str, owner: str) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -98,6 +98,8 @@ class ViewTree:
             self.info[nid] = NodeInfo(nid, tag, attrs, int(meta["o"]), meta.get("c"), meta.get("p"), meta.get("e", []))
             self._el[nid] = el
             self._build(el, children)
+            if tag == "rich-text" and "nodes" in attrs:
+                _rich_text(el, attrs["nodes"])
             last = el
 
     # ------------------------------------------------------------------ queries
@@ -126,7 +128,7 @@ class ViewTree:
         owner = self._scope_owner(scope)
         out = []
         for el in base.xpath(xpath):
-            if int(el.get(_OWNER)) == owner:
+            if el.get(_OWNER) is not None and int(el.get(_OWNER)) == owner:
                 out.append(int(el.get(_ID)))
         return out
 
@@ -144,12 +146,13 @@ class ViewTree:
             raise SelectorSyntaxError(f"bad XPath {expr!r}: {exc}") from None
         if not isinstance(found, list):
             raise SelectorSyntaxError(f"XPath {expr!r} selects a value, not elements")
-        return [int(el.get(_ID)) for el in found if isinstance(el, etree._Element) and el.get(_ID)]
+        return [int(el.get(_ID)) for el in found if isinstance(el, etree._Element) and el.get(_ID) is not None]
 
     # ------------------------------------------------------------------ reading
     def text(self, nid: int) -> str:
-        """The element's text as a person reads it: its descendants' text, white space collapsed."""
-        return " ".join("".join(self._el[nid].itertext()).split())
+        """The element's text as a person reads it: its descendants' text, block elements apart, white space
+        collapsed (`<view>¥140</view><view>发起拼团</view>` reads "¥140 发起拼团"; `<text>` runs inline)."""
+        return " ".join(_read(self._el[nid]).split())
 
     def visible(self, nid: int) -> bool:
         el = self._el[nid]
@@ -193,3 +196,59 @@ class ViewTree:
         if text:
             label += f" {text[:40]!r}"
         return label
+
+
+#: Elements whose text runs on with their neighbours' (everything else starts on its own line).
+_INLINE = frozenset({"text", "span", "label", "icon", "image", "b", "i", "em", "strong", "a", "small", "sub", "sup", "u"})
+
+
+def _read(el: Any) -> str:
+    parts = [el.text or ""]
+    for child in el:
+        sep = "" if child.tag in _INLINE else "\n"
+        parts.append(sep + _read(child) + sep)
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+_RICH_TAGS = re.compile(r"^[a-z][a-z0-9]*$")
+
+
+def _rich_text(el: Any, nodes: Any) -> None:
+    """`<rich-text nodes>`: an HTML string or the platform's node array, rendered as children so its text
+    reads and matches like any other (view-fidelity §4.9). These children are not elements tests act on."""
+    if isinstance(nodes, str):
+        from lxml import html
+
+        try:
+            parts = html.fragments_fromstring(nodes)
+        except (etree.ParserError, ValueError):
+            el.text = (el.text or "") + nodes
+            return
+        for part in parts:
+            if isinstance(part, str):
+                if len(el):
+                    el[-1].tail = (el[-1].tail or "") + part
+                else:
+                    el.text = (el.text or "") + part
+            else:
+                el.append(etree.fromstring(etree.tostring(part)))
+        return
+    if not isinstance(nodes, list):
+        return
+    for node in nodes:
+        if not isinstance(node, dict):
+            continue
+        if node.get("type") == "text":
+            text = str(node.get("text", ""))
+            if len(el):
+                el[-1].tail = (el[-1].tail or "") + text
+            else:
+                el.text = (el.text or "") + text
+            continue
+        name = str(node.get("name", "div")).lower()
+        child = etree.SubElement(el, name if _RICH_TAGS.match(name) else "div")
+        for k, v in (node.get("attrs") or {}).items():
+            if _XML_NAME.match(str(k)):
+                child.set(str(k), _attr_text(v))
+        _rich_text(child, node.get("children") or [])

@@ -166,8 +166,11 @@
     var def = entry.def;
     var id = nextPageId++;
     var page;
-    if (entry.kind === 'component') {
-      // Component-as-page: methods live under `methods`, lifetimes under `lifetimes` (basic support).
+    if (entry.kind === 'component' && view) {
+      // Component-as-page through the view's component model (properties from the query, observers, behaviors).
+      page = view.componentPage(def, query);
+    } else if (entry.kind === 'component') {
+      // Component-as-page without a view: methods live under `methods`, lifetimes under `lifetimes`.
       page = {};
       var methods = def.methods || {};
       Object.keys(methods).forEach(function (k) { page[k] = watched(methods[k]); });
@@ -180,7 +183,7 @@
       page = {};
       Object.keys(def).forEach(function (k) { if (k !== 'data') page[k] = watched(def[k]); });
     }
-    page.data = deepCopy(def.data) || {};
+    if (!page.data) page.data = deepCopy(def.data) || {};
     page.route = route;
     page.__route__ = route;
     page.options = query;

@@ -48,7 +48,10 @@
     var tpl = O.tpl;
     var out = [];
     if (tpl) tpl.render(O.vdata, out, O.ctx);
+    if (O.tabBar) out.push({ t: 'custom-tab-bar', a: {}, e: null, m: null, c: [], k: null, o: O, id: 0, l: 0,
+      cp: O.tabBar, inst: null, st: null });
     O.tree = reconcile(O.tree, out, O);
+    if (O.kind === 'page' && out.length && out[0].t === 'page-meta') pageMeta(O, out[0]);
     version++;
   }
 
@@ -90,6 +93,7 @@
         n.id = nextNode++;
         n.c = reconcile([], n.c, O);
         if (n.cp) createComponent(n, O);
+        if (n.t === 'image' && n.e && n.a.src) newImages.push([O.page, n]);
       }
       if (BUILTIN_STATE[n.t] && !n.st) n.st = BUILTIN_STATE[n.t](n);
     }
@@ -131,6 +135,42 @@
   BUILTIN_STATE.swiper = attrState('current', 0);
   BUILTIN_STATE['scroll-view'] = attrState('scroll-top', 0);
 
+  /* <page-meta><navigation-bar title=... front-color=... background-color=...>: the bar follows the node,
+   * as a setNavigationBarTitle/Color from the page would make it (view-fidelity §3.9). */
+  function pageMeta(O, meta) {
+    var bar = null;
+    meta.c.forEach(function (n) { if (typeof n !== 'string' && n.t === 'navigation-bar') bar = n; });
+    if (!bar) return;
+    var a = bar.a;
+    var title = a.title === undefined ? undefined : String(a.title);
+    if (title !== undefined && title !== O.navTitle) { O.navTitle = title; rt.withPage(O.pageId, function () { rt.wx.setNavigationBarTitle({ title: title }); }); }
+    var colors = a['front-color'] !== undefined && a['background-color'] !== undefined ? a['front-color'] + '|' + a['background-color'] : null;
+    if (colors && colors !== O.navColors) {
+      O.navColors = colors;
+      rt.withPage(O.pageId, function () { rt.wx.setNavigationBarColor({ frontColor: String(a['front-color']), backgroundColor: String(a['background-color']) }); });
+    }
+  }
+
+  /* An <image> with bindload gets `load` once it is created (wxsim fetches nothing: the image "loads" at the
+   * platform's default image size, 320×240; view-fidelity §4.10). Fired on a zero-delay timer, as it arrives
+   * after the render on a phone. */
+  var newImages = [];
+  function fireImages() {
+    var list = newImages; newImages = [];
+    list.forEach(function (item) {
+      var pageO = item[0], n = item[1];
+      var binds = n.e.some(function (b) { return b[0] === 'load'; });
+      if (!binds) return;
+      global.setTimeout(function () {
+        if (!pageO.alive) return;
+        var path = pathTo(pageO, n.id);
+        if (!path) return;
+        var res = dispatch(pageO, path, 'load', { width: 320, height: 240 }, { bubbles: false });
+        res.missing.forEach(function (m) { once('missing-handler', m, m); });
+      }, 0);
+    });
+  }
+
   function flush() {
     var guard = 0;
     while (dirty.length) {
@@ -140,4 +180,5 @@
       render(O);
       attachCreated(O.page);
     }
+    if (newImages.length) fireImages();
   }

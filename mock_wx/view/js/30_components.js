@@ -13,6 +13,7 @@
     pageHook: function (id, name, arg) { pageHook(id, name, arg); },
     afterPageHook: function (id, name) { afterPageHook(id, name); },
     pageUnloaded: function (id) { var O = pageOwners[id]; if (O) { destroyOwner(O); delete pageOwners[id]; } },
+    componentPage: function (def, query) { return componentPage(def, query); },
   };
   rt.setView(api);
 
@@ -226,7 +227,7 @@
   function changedData(self, copy) {
     var O = self && self.__wxOwner ? self.__wxOwner : pageOwners[self && self.__wxWebviewId__];
     if (!O || !O.alive) return;
-    if (O.kind === 'component') runObservers(O, copy);  // synchronously, inside setData (view-fidelity §3.4)
+    if (O.def) runObservers(O, copy);  // synchronously, inside setData (view-fidelity §3.4)
     applyPayload(O, copy);
     markDirty(O);
   }
@@ -273,10 +274,31 @@
 
   function destroyOwner(O) {
     if (!O.alive) return;
-    if (O.kind === 'component' && O.attached) { unlinkRelations(O); life(O, 'detached'); }
+    if (O.def && O.attached) { if (O.kind === 'component') unlinkRelations(O); life(O, 'detached'); }
     O.alive = false;
     delete owners[O.id];
     for (var i = 0; i < O.tree.length; i++) if (typeof O.tree[i] !== 'string') destroyNode(O.tree[i]);
+  }
+
+  /* Component() used as a page: the page is a component instance; page hooks live in `methods`, the query
+   * fills properties of the same name (view-fidelity §3.8). Lifetimes: created now, attached before onLoad,
+   * ready before onReady, detached after onUnload. */
+  function componentPage(rawDef, query) {
+    var def = normalise(rawDef);
+    var inst = Object.create(CompProto);
+    var data = rt.deepCopy(def.data) || {};
+    Object.keys(def.properties).forEach(function (k) {
+      var spec = def.properties[k];
+      data[k] = query && query[k] !== undefined ? coerce(spec, query[k]) : jsonCopy(spec.value);
+    });
+    inst.data = data;
+    Object.defineProperty(inst, 'properties', { get: function () { return inst.data; }, enumerable: false });
+    Object.keys(def.methods).forEach(function (k) { inst[k] = rt.watched(def.methods[k]); });
+    Object.defineProperty(inst, '__wxDef', { value: def, enumerable: false });
+    inst.is = '';
+    inst.id = '';
+    inst.dataset = {};
+    return inst;
   }
 
   function pageCreated(id, page) {
@@ -284,14 +306,28 @@
     var m = meta(route);
     var O = newOwner('page', page, route, m.using, null);
     O.pageId = id;
+    O.openedAt = host.now();
     O.tpl = template(route + '.wxml');
     pageOwners[id] = O;
+    if (m.tabBar) {
+      O.tabBar = m.tabBar;  // tabBar.custom: the platform mounts custom-tab-bar/index on every tab page
+      page.getTabBar = function () { var n = O.tree[O.tree.length - 1]; return n && n.inst && n.inst.alive ? n.inst.inst : null; };
+    }
+    if (page.__wxDef) {
+      O.def = page.__wxDef;
+      if (O.def.options && O.def.options.pureDataPattern instanceof RegExp) O.pure = O.def.options.pureDataPattern;
+      Object.defineProperty(page, '__wxOwner', { value: O, enumerable: false });
+      page.is = route;
+      life(O, 'created');
+    }
     page.selectComponent = function (sel) { var r = selectComponents(O, sel, true); return r.length ? exported(r[0], O) : null; };
     page.selectAllComponents = function (sel) { return selectComponents(O, sel, false).map(function (c) { return exported(c, O); }); };
     page.createSelectorQuery = function () { return new rt.SelectorQuery(); };
     O.vdata = viewData(O, page.data);
     render(O);
+    if (O.def) { O.attached = true; life(O, 'attached'); }
     attachCreated(O);
+    if (newImages.length) fireImages();
   }
 
   function pageHook(id, name, arg) {
@@ -305,6 +341,7 @@
     else if (name === 'onReady') {
       O.ready = true;
       comps.slice().reverse().forEach(function (c) { if (!c.ready) { c.ready = true; life(c, 'ready'); } });
+      if (O.def) life(O, 'ready');
     }
   }
   function afterPageHook(id, name) {}
