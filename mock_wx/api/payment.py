@@ -1,8 +1,9 @@
 """wx.requestPayment: the platform checks the signed parameters, then the user answers the sheet (§4).
 
 The answer comes from the user's dialog policy (`confirm`, `cancel`, `fail` or `fail:<detail>`); a
-confirm settles the order with the platform, which posts the signed, encrypted notification to the
-merchant's `notify_url` before the call resolves.
+confirm settles the order with the platform, which posts the notification to the merchant's `notify_url`
+before the call resolves. Both WeChat Pay versions pay here: `signType` RSA for a v3 order, MD5 or
+HMAC-SHA256 (the one used at /pay/unifiedorder) for a v2 order; the platform checks paySign accordingly.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ async def request_payment(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any
         if not isinstance(args.get(name), str) or not args.get(name):
             kind = type(args.get(name)).__name__ if name in args else "Undefined"
             raise Fail(f"parameter error: parameter.{name} should be String instead of {kind};")
-    sign_type = args.get("signType", "RSA")  # RSA is the v3 default (§4)
+    sign_type = args.get("signType", "RSA")  # RSA is the v3 default (§4); MD5 / HMAC-SHA256 are v2
     channel = getattr(ctx.services, "wechat", None)
     if channel is None:
         raise Fail("payment is not available (no platform in this simulation)")

@@ -13,21 +13,37 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
 from ._base import Fail, WxContext, api, event_api
-from ._urls import resolve_url
+from ._urls import Target, resolve_url
 
-__all__ = ["MAX_SOCKETS"]
+__all__ = ["MAX_SOCKETS", "ScriptedServer"]
 
 MAX_SOCKETS = 5  # simultaneous sockets since base library 1.7.0 (§5)
 MAX_REASON_BYTES = 123
 
 event_api("onSocketOpen", "onSocketMessage", "onSocketError", "onSocketClose")
+
+
+class ScriptedServer(Protocol):
+    """A stand-in socket server (the rig's `user.mock_socket`): `open` answers the handshake with a
+    connection shaped like a websockets ClientConnection, or raises as a failed handshake would.
+    `track` (when given) counts frames the server queued as pending work for `idle()`."""
+
+    async def open(self, url: str, headers: dict[str, str], protocols: list[str] | None,
+                   track: Callable[[Any], Any] | None) -> Any: ...
+
+
+def _scripted_server(ctx: WxContext, url: Any) -> ScriptedServer | None:
+    """The scripted server the test put in `ctx.state["socket_mock"]` for this URL, if any."""
+    find = ctx.state.get("socket_mock")
+    return find(url) if find is not None and isinstance(url, str) else None  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -64,7 +80,11 @@ def _emit(ctx: WxContext, sock: _Socket, event: str, payload: dict[str, Any]) ->
 def connect_socket(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
     """Create the SocketTask and start the handshake; success means the task exists (§5)."""
     task_id = int(args.get("__taskId", 0))
-    target = resolve_url(ctx, args.get("url"), socket=True)
+    url = args.get("url")
+    scripted = _scripted_server(ctx, url)
+    # A scripted server stands in for one the test cannot reach, so (like a mocked wx.request) it is not
+    # held to the domain list or the host mapping.
+    target = Target(logical=str(url), real=str(url)) if scripted is not None else resolve_url(ctx, url, socket=True)
     socks = _sockets(ctx)
     seq = ctx.state["socket_seq"] = ctx.state.get("socket_seq", 0) + 1
     live = [s for s in socks.values() if s.state in ("connecting", "open", "closing")]
@@ -85,7 +105,7 @@ def connect_socket(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
     timeout = args.get("timeout")
     open_timeout = float(timeout) / 1000.0 if isinstance(timeout, int | float) and timeout > 0 else 60.0
     sock.runner = asyncio.ensure_future(_run(ctx, sock, target.real, headers, protocols,
-                                             bool(args.get("perMessageDeflate")), opened))
+                                             bool(args.get("perMessageDeflate")), opened, scripted))
     sock.deadline = ctx.clock.call_later(open_timeout, _handshake_timeout, ctx, sock, opened)
     opened.add_done_callback(lambda _: sock.deadline.cancel())
     if ctx.host is not None:
@@ -116,14 +136,18 @@ async def _handshake_timeout(ctx: WxContext, sock: _Socket, opened: asyncio.Futu
 
 
 async def _run(ctx: WxContext, sock: _Socket, real_url: str, headers: dict[str, str], protocols: list[str] | None,
-               deflate: bool, opened: asyncio.Future[None]) -> None:
+               deflate: bool, opened: asyncio.Future[None], scripted: ScriptedServer | None = None) -> None:
     started = time.perf_counter()
     try:
         try:
-            # No open_timeout here: the deadline is the simulation clock's (_handshake_timeout).
-            ws = await connect(real_url, additional_headers=headers, subprotocols=protocols,  # type: ignore[arg-type]
-                               compression="deflate" if deflate else None, proxy=None, ping_interval=None,
-                               open_timeout=None, max_size=None)
+            if scripted is not None:
+                track = ctx.host.track if ctx.host is not None else None
+                ws = await scripted.open(real_url, headers, protocols, track)
+            else:
+                # No open_timeout here: the deadline is the simulation clock's (_handshake_timeout).
+                ws = await connect(real_url, additional_headers=headers, subprotocols=protocols,  # type: ignore[arg-type]
+                                   compression="deflate" if deflate else None, proxy=None, ping_interval=None,
+                                   open_timeout=None, max_size=None)
         except (OSError, TimeoutError, WebSocketException) as exc:
             _fail_open(ctx, sock, exc)
             return

@@ -1,4 +1,4 @@
-"""WeChat's servers, emulated: code2Session, WeChat Pay v3, subscribe messages (docs/platform-api.md)."""
+"""WeChat's servers, emulated: code2Session, WeChat Pay v3 and v2, subscribe messages (docs/platform-api.md)."""
 
 from .channel import ClientOrder, LocalChannel, RemoteChannel
 from .credentials import MerchantCredentials

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import random
 import string
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -15,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from . import crypto
+from . import crypto, v2_crypto
 
 __all__ = ["MerchantCredentials", "SandboxKeys"]
 
@@ -34,6 +35,7 @@ class MerchantCredentials:
     platform_serial: str  # sent as Wechatpay-Serial on notifications
     platform_public_key_pem: str
     platform_certificate_pem: str = ""  # self-signed X.509 over the platform key, as /v3/certificates serves
+    apiv2_key: str = ""  # the 32-character v2 API key: signs v2 XML and paySign (MD5 / HMAC-SHA256)
 
     def to_json(self) -> dict[str, str]:
         """The JSON served at GET /sandbox/merchant."""
@@ -63,6 +65,18 @@ class MerchantCredentials:
     def pay_params(self, prepay_id: str, **kw: Any) -> dict[str, str]:
         """`wx.requestPayment` arguments signed with this merchant's key."""
         return crypto.build_pay_params(self.appid, prepay_id, self.private_key, **kw)
+
+    def pay_params_v2(self, prepay_id: str, sign_type: str = "MD5", **kw: Any) -> dict[str, str]:
+        """v2 `wx.requestPayment` arguments: paySign with the API key, `signType` MD5 or HMAC-SHA256."""
+        ts = str(kw.get("timestamp") or int(time.time()))
+        nonce = str(kw.get("nonce") or crypto.nonce_str())
+        package = f"prepay_id={prepay_id}"
+        return {"timeStamp": ts, "nonceStr": nonce, "package": package, "signType": sign_type,
+                "paySign": v2_crypto.pay_sign(self.appid, ts, nonce, package, sign_type, self.apiv2_key)}
+
+    def sign_v2(self, params: dict[str, Any], sign_type: str = "MD5") -> str:
+        """The v2 `sign` of a request or answer with this merchant's API key."""
+        return v2_crypto.sign(params, self.apiv2_key, sign_type)
 
     def verify_notification(self, headers: Any, body: str | bytes) -> bool:
         """Check a notification's signature with the platform public key."""
@@ -104,6 +118,8 @@ class SandboxKeys:
             platform_serial=platform_serial,
             platform_public_key_pem=crypto.public_key_pem(platform_key),
             platform_certificate_pem=_certificate(platform_key, platform_serial, now),
+            # Drawn last so that adding it left every other seeded value as it was.
+            apiv2_key="".join(rng.choice(alnum) for _ in range(32)),
         )
         return cls(creds, platform_key, merchant_key.public_key())
 

@@ -18,7 +18,7 @@ import aiohttp
 from cryptography import x509
 
 from ..clock import Timer, VirtualClock
-from . import crypto
+from . import crypto, v2_crypto
 from ._util import rfc3339, token
 from .credentials import SandboxKeys
 
@@ -52,10 +52,14 @@ class Attempt:
     status: int | None
     error: str | None = None
     redelivery: bool = False
+    #: v2 only: whether the answer was XML with `<return_code>SUCCESS</return_code>` (None for v3).
+    accepted: bool | None = None
 
     @property
     def ok(self) -> bool:
-        """200 and 204 acknowledge a notification; anything else is retried (§4)."""
+        """v3: 200 and 204 acknowledge a notification; v2: a 200 whose XML says SUCCESS (§4). Else retried."""
+        if self.accepted is not None:
+            return self.status == 200 and self.accepted
         return self.status in (200, 204)
 
 
@@ -70,6 +74,7 @@ class Delivery:
     resource: dict[str, Any]  # the plaintext of the encrypted resource
     body: str  # the JSON envelope as POSTed
     attempts: list[Attempt] = field(default_factory=list)
+    format: str = "v3"  # "v2": an XML body, no Wechatpay-* headers, acknowledged by XML return_code
     acknowledged: bool = False
     gave_up: bool = False
     next_attempt_at: float | None = None
@@ -86,6 +91,11 @@ class Delivery:
     @property
     def out_refund_no(self) -> str | None:
         return self.resource.get("out_refund_no")
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """A v2 notification's XML fields, parsed."""
+        return v2_crypto.from_xml(self.body)
 
     @property
     def envelope(self) -> dict[str, Any]:
@@ -185,6 +195,14 @@ class Notifier:
         await self._deliver(delivery)
         return delivery
 
+    async def send_xml(self, url: str, event_type: str, fields: dict[str, Any], resource: dict[str, Any]) -> Delivery:
+        """Deliver a v2 notification (`fields` already signed or encrypted); retried like v3 (§4)."""
+        delivery = Delivery(token(self._rng, 32), event_type, url, self.clock.time(), resource,
+                            v2_crypto.to_xml(fields), format="v2")
+        self.deliveries.append(delivery)
+        await self._deliver(delivery)
+        return delivery
+
     async def redeliver(self, delivery: Delivery) -> Attempt:
         """POST the same notification (same id) once more, as WeChat's duplicates do (§4)."""
         attempt = await self._post(delivery, redelivery=True)
@@ -239,15 +257,25 @@ class Notifier:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
         at = self.clock.time()
+        if delivery.format == "v2":
+            headers = {"Content-Type": "text/xml; charset=utf-8"}
+        else:
+            headers = {"Content-Type": "application/json", **self.headers(delivery.body)}
         try:
-            async with self._session.post(
-                delivery.url,
-                data=delivery.body.encode(),
-                headers={"Content-Type": "application/json", **self.headers(delivery.body)},
-            ) as response:
-                await response.read()
-                attempt = Attempt(at, response.status, redelivery=redelivery)
+            async with self._session.post(delivery.url, data=delivery.body.encode(), headers=headers) as response:
+                answer = await response.read()
+                accepted = _v2_accepted(answer) if delivery.format == "v2" else None
+                attempt = Attempt(at, response.status, redelivery=redelivery, accepted=accepted)
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             attempt = Attempt(at, None, f"{type(exc).__name__}: {exc}", redelivery=redelivery)
         delivery.attempts.append(attempt)
         return attempt
+
+
+def _v2_accepted(answer: bytes) -> bool:
+    # A v2 merchant acknowledges with XML `<return_code>SUCCESS</return_code>`; anything else (plain
+    # "success", FAIL, not XML) is a failed delivery and is retried (pay notification docs, chapter 9_7).
+    try:
+        return v2_crypto.from_xml(answer).get("return_code") == "SUCCESS"
+    except v2_crypto.XmlError:
+        return False

@@ -81,6 +81,8 @@ class Order:
     success_time: float | None = None
     refunded: int = 0
     sheet_answers: list[str] = field(default_factory=list)  # confirm/cancel/fail, in order
+    api_version: str = "v3"  # "v2" for a /pay/unifiedorder order: XML notification, MD5/HMAC paySign
+    sign_type: str = "RSA"  # v2: the sign_type used at unifiedorder, which paySign must repeat
 
     @property
     def trade_state_desc(self) -> str:
@@ -128,6 +130,7 @@ class Refund:
     request: dict[str, Any] = field(repr=False)
     status: str = "PROCESSING"
     success_time: float | None = None
+    api_version: str = "v3"  # "v2" when asked at /secapi/pay/refund: the notification is XML with req_info
 
     def to_json(self) -> dict[str, Any]:
         """The refund object as the refund APIs answer it."""

@@ -13,7 +13,7 @@ import re
 from typing import Any, Literal
 
 from ..clock import VirtualClock
-from . import crypto
+from . import crypto, v2_crypto, v2_messages
 from ._util import digits, rfc3339, token
 from .credentials import SandboxKeys
 from .notify import Attempt, Delivery, Notifier
@@ -127,6 +127,23 @@ class PayService:
             self._by_prepay[order.prepay_id] = order
         return order
 
+    def add_order(self, order: Order) -> Order:
+        """Record an order placed through another API version (v2 unifiedorder) so it pays like any other."""
+        self.orders[order.out_trade_no] = order
+        self._by_prepay[order.prepay_id] = order
+        return order
+
+    def renew_prepay(self, order: Order) -> None:
+        """A fresh prepay_id for an order whose prepay_id has expired (a repeated, identical ordering)."""
+        now = self.clock.time()
+        order.prepay_id = self._new_prepay_id(now)
+        order.prepay_expires = now + self.prepay_ttl
+        self._by_prepay[order.prepay_id] = order
+
+    def new_prepay_id(self) -> str:
+        """A prepay_id as the JSAPI ordering endpoints answer it."""
+        return self._new_prepay_id(self.clock.time())
+
     def query(
         self, *, mchid: str, out_trade_no: str | None = None, transaction_id: str | None = None
     ) -> Order:
@@ -149,8 +166,10 @@ class PayService:
             raise PayApiError(400, "ORDERPAID", "the order has been paid and cannot be closed")
         order.trade_state = "CLOSED"
 
-    async def refund(self, body: Any) -> Refund:
-        """Request a refund (§4); idempotent on out_refund_no. Completes after `refund_delay` seconds."""
+    async def refund(self, body: Any, *, api_version: str = "v3") -> Refund:
+        """Request a refund (§4); idempotent on out_refund_no. Completes after `refund_delay` seconds.
+
+        `api_version="v2"` (the /secapi/pay/refund route) makes its notification v2 XML."""
         fields = validate_refund(body)
         existing = self.refunds.get(fields["out_refund_no"])
         if existing is not None:
@@ -182,6 +201,7 @@ class PayService:
             notify_url=fields["notify_url"],
             create_time=now,
             request=fields,
+            api_version=api_version,
         )
         self.refunds[refund.out_refund_no] = refund
         order.refunded += refund.refund
@@ -207,7 +227,11 @@ class PayService:
         await asyncio.sleep(0)
         refund.status = "SUCCESS"
         refund.success_time = self.clock.time()
-        if refund.notify_url:
+        if refund.notify_url and refund.api_version == "v2":
+            fields = v2_messages.refund_notification(refund, self.keys.merchant, self._rng)
+            await self.notifier.send_xml(refund.notify_url, "REFUND.SUCCESS", fields,
+                                         v2_messages.refund_plain(refund))
+        elif refund.notify_url:
             await self.notifier.send(
                 refund.notify_url,
                 "REFUND.SUCCESS",
@@ -237,9 +261,8 @@ class PayService:
 
         Given the paying user's `openid`, also refuse an order placed for another payer.
         """
-        if signType != "RSA":
-            # MD5 and HMAC-SHA256 are v2 signatures; this sandbox is v3 only (§4).
-            raise PaymentRejected(f"signType must be RSA for WeChat Pay v3, got {signType!r}", "PARAM_ERROR")
+        if signType not in ("RSA", *v2_crypto.SIGN_TYPES):
+            raise PaymentRejected(f"signType must be RSA, MD5 or HMAC-SHA256, got {signType!r}", "PARAM_ERROR")
         if not isinstance(timeStamp, str) or not re.fullmatch(r"\d{10}", timeStamp):
             raise PaymentRejected("timeStamp must be a string of 10-digit Unix seconds", "PARAM_ERROR")
         if not isinstance(nonceStr, str) or not 0 < len(nonceStr) <= 32:
@@ -252,15 +275,33 @@ class PayService:
             raise PaymentRejected("prepay_id does not exist", "PREPAY_NOT_FOUND")
         if appId != order.appid:
             raise PaymentRejected("appId does not match the appid used at ordering", "APPID_MISMATCH")
-        message = crypto.pay_sign_message(appId, timeStamp, nonceStr, package)
-        if not isinstance(paySign, str) or not crypto.rsa_verify(
-            self.keys.merchant_public_key, message, paySign
-        ):
+        if not isinstance(paySign, str) or not self._pay_sign_ok(order, appId, timeStamp, nonceStr, package,
+                                                               signType, paySign):
             raise PaymentRejected(SIGN_FAILED, "SIGN_ERROR")
         if openid is not None and openid != order.openid:
             raise PaymentRejected("the order was placed for another payer (payer.openid)", "PAYER_MISMATCH")
         self._check_payable(order, match.group(1))
         return order
+
+    def _pay_sign_ok(self, order: Order, app_id: str, ts: str, nonce: str, package: str, sign_type: str,
+                     pay_sign: str) -> bool:
+        """Check paySign the way the order's API version signs it (§4): RSA for v3, the API key for v2."""
+        if order.api_version == "v2":
+            # RSA is v3 only; a v2 paySign repeats the sign_type of its unifiedorder (wxa_api chapter 7_7:
+            # "需与统一下单的签名类型一致").
+            if sign_type == "RSA":
+                raise PaymentRejected("signType must be MD5 or HMAC-SHA256 for a WeChat Pay v2 order "
+                                      "(prepay_id from /pay/unifiedorder), got 'RSA'", "PARAM_ERROR")
+            if sign_type != order.sign_type:
+                raise PaymentRejected(f"signType must be the sign_type used at unifiedorder ({order.sign_type}), "
+                                      f"got {sign_type!r}", "PARAM_ERROR")
+            expected = v2_crypto.pay_sign(app_id, ts, nonce, package, sign_type, self.keys.merchant.apiv2_key)
+            return pay_sign == expected
+        if sign_type != "RSA":
+            # MD5 and HMAC-SHA256 are v2 signatures; a v3 order is paid with RSA only (§4).
+            raise PaymentRejected(f"signType must be RSA for WeChat Pay v3, got {sign_type!r}", "PARAM_ERROR")
+        message = crypto.pay_sign_message(app_id, ts, nonce, package)
+        return crypto.rsa_verify(self.keys.merchant_public_key, message, pay_sign)
 
     def _check_payable(self, order: Order, prepay_id: str) -> None:
         now = self.clock.time()
@@ -290,6 +331,10 @@ class PayService:
         order.success_time = now
         order.transaction_id = "4200" + digits(self._rng, 24)
         self._by_transaction[order.transaction_id] = order
+        if order.api_version == "v2":
+            fields = v2_messages.pay_notification(order, self.keys.merchant, self._rng)
+            await self.notifier.send_xml(order.notify_url, "TRANSACTION.SUCCESS", fields, order.resource())
+            return order
         await self.notifier.send(
             order.notify_url, "TRANSACTION.SUCCESS", "支付成功", "transaction", order.resource()
         )

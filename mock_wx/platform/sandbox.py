@@ -13,6 +13,7 @@ from .credentials import MerchantCredentials, SandboxKeys
 from .login import LoginService
 from .notify import Notifier
 from .pay import PREPAY_TTL, PayService
+from .pay_v2 import PayV2Api
 from .server import build_app
 from .subscribe import SubscribeService
 
@@ -61,6 +62,8 @@ class WeChatPlatform:
             prepay_ttl=prepay_ttl,
             refund_delay=refund_delay,
         )
+        #: The v2 merchant API (XML, MD5/HMAC-SHA256 with `merchant.apiv2_key`) over the same orders.
+        self.pay_v2 = PayV2Api(self.pay, random.Random(rng.getrandbits(64)))
         self.subscribe = SubscribeService(self.login)
         self.app = build_app(self)
         self._runner: web.AppRunner | None = None

@@ -15,6 +15,7 @@ from aiohttp import web
 from .client_channel import add_client_routes
 from .login import LoginError
 from .orders import PayApiError
+from .pay_v2 import PayV2Api
 
 if TYPE_CHECKING:
     from .sandbox import WeChatPlatform
@@ -147,6 +148,12 @@ async def certificates(request: web.Request) -> web.Response:
     return web.json_response({"data": [_platform(request).notifier.certificate_entry()]})
 
 
+async def pay_v2(request: web.Request) -> web.Response:
+    # v2 answers are always HTTP 200 XML; return_code / result_code carry the verdict.
+    text = await _platform(request).pay_v2.answer(request.path, await request.read())
+    return web.Response(text=text, content_type="text/xml")
+
+
 # -- sandbox ----------------------------------------------------------------------------------------
 async def sandbox_merchant(request: web.Request) -> web.Response:
     return web.json_response(_platform(request).merchant.to_json())
@@ -166,6 +173,8 @@ def build_app(platform: WeChatPlatform) -> web.Application:
     app.router.add_post("/v3/refund/domestic/refunds", refund)
     app.router.add_get("/v3/refund/domestic/refunds/{out_refund_no}", query_refund)
     app.router.add_get("/v3/certificates", certificates)
+    for path in PayV2Api.ENDPOINTS:
+        app.router.add_post(path, pay_v2)
     app.router.add_get("/sandbox/merchant", sandbox_merchant)
     add_client_routes(app, PLATFORM_KEY)
     return app

@@ -10,16 +10,16 @@ realm's mock table, which the generated `wx.<name>` consults before calling the 
 from __future__ import annotations
 
 import copy
-import fnmatch
 import inspect
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import urlsplit
 
 from ..api import REGISTRY, Fail, WxContext
 from ..errors import WxApiError
+from ._urlglob import url_matches
+from .socket_mock import Frame, Reply, SocketClose, SocketMock
 
 if TYPE_CHECKING:
     from ..runtime import Realm
@@ -164,13 +164,6 @@ class RequestRule:
         return url_matches(self.pattern, url)
 
 
-def url_matches(pattern: str, url: str) -> bool:
-    """Glob `pattern` against the URL's path, or against the whole URL when the pattern has a scheme."""
-    if "://" in pattern:
-        return fnmatch.fnmatchcase(url, pattern)
-    return fnmatch.fnmatchcase(urlsplit(url).path or "/", pattern)
-
-
 def real_handler(name: str) -> Handler:
     """The emulated client's own handler for `wx.<name>` (what answers when nothing is mocked)."""
     spec = REGISTRY.get(name)
@@ -191,6 +184,7 @@ class Interception:
     hooks: dict[str, list[WxHook]] = field(default_factory=dict)
     exposed: dict[str, Callable[..., Any]] = field(default_factory=dict)
     js_installed: set[str] = field(default_factory=set)
+    socket_mocks: list[SocketMock] = field(default_factory=list)
 
 
 def _interception(user: Owner) -> Interception:
@@ -229,6 +223,19 @@ def _rules_handler(st: Interception) -> Handler:
         return real_handler("request")(ctx, args)
 
     return handler
+
+
+def _socket_finder(st: Interception) -> Callable[[str], SocketMock | None]:
+    """What `wx.connectSocket` asks for a URL: the latest matching socket script (a `once` one is used up)."""
+    def find(url: str) -> SocketMock | None:
+        for mock in reversed(st.socket_mocks):
+            if mock.matches(url):
+                if mock.once:
+                    st.socket_mocks.remove(mock)
+                return mock
+        return None
+
+    return find
 
 
 def sync_name(user: Owner, name: str) -> None:
@@ -303,12 +310,35 @@ class MockingUser:
         sync_name(self, "request")
         return rule
 
+    def mock_socket(
+        self, pattern: str, *, on_open: Sequence[Frame] = (), replies: Mapping[str | bytes, Reply] | None = None,
+        fn: Callable[[str | bytes], Reply] | None = None, close: tuple[int, str] | None = None,
+        refuse: int | None = None, once: bool = False,
+    ) -> SocketMock:
+        """Answer `wx.connectSocket` to URLs matching the glob `pattern` with a scripted server (§5).
+
+        `on_open` frames are sent once the socket opens, then `close=(code, reason)` if given; each message
+        the app sends is answered by `replies[message]` or `fn(message)` (a frame, a list of frames, None,
+        or a `SocketClose`); `refuse=503` fails the handshake with that status. Frames are str, bytes, or a
+        dict/list sent as JSON. Returns the handle with `.connections`, `.received`, `.push(...)`.
+        """
+        if replies is not None and fn is not None:
+            raise ValueError("mock_socket takes replies= or fn=, not both")
+        frames: list[Any] = list(on_open) + ([SocketClose(*close)] if close is not None else [])
+        mock = SocketMock(pattern, frames, dict(replies or {}), fn, refuse, once)
+        st = _interception(self)
+        st.socket_mocks.append(mock)
+        self.ctx.state["socket_mock"] = _socket_finder(st)
+        return mock
+
     def restore_wx(self, name: str) -> None:
         """Drop this user's mock of `wx.<name>` (a simulation-wide mock, if any, answers again)."""
         st = _interception(self)
         st.mocks.pop(name, None)
         if name == "request":
             st.request_rules.clear()
+        if name == "connectSocket":
+            st.socket_mocks.clear()
         sync_name(self, name)
 
     def restore_all(self) -> None:
@@ -317,6 +347,7 @@ class MockingUser:
         names = set(st.mocks) | ({"request"} if st.request_rules else set())
         st.mocks.clear()
         st.request_rules.clear()
+        st.socket_mocks.clear()
         for name in names:
             sync_name(self, name)
 
