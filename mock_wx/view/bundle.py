@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import AppLoadError
 from ..runtime.loader import AppBundle
-from .compiler import compile_wxml, compile_wxs
+from .compiler import EAGER_IMAGE, CompiledFile, compile_wxml, compile_wxs
 
 __all__ = ["ViewBundle"]
 
@@ -29,6 +29,8 @@ class ViewBundle:
     sources: dict[str, str] = field(default_factory=dict)      # .wxml path or .wxs id -> JS to evaluate
     metas: dict[str, str] = field(default_factory=dict)        # page route / component path -> meta JSON
     components: set[str] = field(default_factory=set)          # every component path some page can reach
+    compiled: dict[str, CompiledFile] = field(default_factory=dict, repr=False)
+    eager_paths: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, app: AppBundle) -> ViewBundle:
@@ -48,6 +50,7 @@ class ViewBundle:
             rel = p.relative_to(root).as_posix()
             compiled = compile_wxml(rel, _read(p))
             vb.sources[rel] = compiled.js
+            vb.compiled[rel] = compiled
         for p in sorted(root.rglob("*.wxs")):
             if "node_modules" in p.parts:
                 continue
@@ -87,16 +90,39 @@ class ViewBundle:
             return
         using = dict(global_using)
         using.update(self._using(config, where, path))
-        meta: dict[str, Any] = {"using": using, "component": bool(config.get("component"))}
+        meta: dict[str, Any] = {"using": using, "component": bool(config.get("component")),
+                                "eager": self._eager(path, using) or bool(tab_bar)}
         if tab_bar:
             meta["tabBar"] = tab_bar
             self.components.add(tab_bar)
+        if meta["eager"]:
+            self.eager_paths.add(path)
         self.metas[path] = json.dumps(meta)
         for comp in using.values():
             if comp in self.metas:
                 continue
             self.components.add(comp)
             self._meta(comp, global_using, self._config(comp), f"{comp}.json")
+
+    def _tags(self, wxml: str, seen: set[str] | None = None) -> set[str]:
+        """Every tag a template can render: its own, its imports' templates' and its includes'."""
+        seen = seen if seen is not None else set()
+        if wxml in seen or wxml not in self.compiled:
+            return set()
+        seen.add(wxml)
+        c = self.compiled[wxml]
+        tags = set(c.tags)
+        for other in (*c.imports, *c.includes):
+            tags |= self._tags(other, seen)
+        return tags
+
+    def _eager(self, path: str, using: dict[str, str]) -> bool:
+        """Must this page or component render at every setData? Only when something depends on its tree
+        before anyone looks at it: a custom component (its properties, observers and lifetimes follow the
+        render), page-meta (the navigation bar), an image's load event. Otherwise it renders when read
+        (a query, an event, a screenshot): what a setData costs then is the logic layer's alone."""
+        tags = self._tags(f"{path}.wxml")
+        return bool(tags & set(using)) or "page-meta" in tags or EAGER_IMAGE in tags
 
     def _config(self, comp: str) -> dict[str, Any]:
         cfg_path = self.app.root / f"{comp}.json"
@@ -146,6 +172,10 @@ class ViewBundle:
             if (root / c / "index.js").is_file():
                 return f"{c}/index"
         return None
+
+    def eager(self, route: str) -> bool:
+        """Does this page need the view from its first render on (see `_eager`)?"""
+        return route in self.eager_paths
 
     def source(self, path: str) -> str | None:
         return self.sources.get(path)

@@ -24,6 +24,8 @@ from .parser import Attr, Element, Node, Text, WxmlSyntaxError, parse
 __all__ = ["CompiledFile", "compile_wxml", "compile_wxs"]
 
 _EVENT = re.compile(r"^(capture-)?(bind|catch|mut-bind)(?::)?(.+)$")
+#: Recorded in `CompiledFile.tags` for an <image bindload>: its load event needs the render to happen.
+EAGER_IMAGE = "image:load"
 _CONTROL = {"wx:if", "wx:elif", "wx:else", "wx:for", "wx:for-items", "wx:for-item", "wx:for-index", "wx:key"}
 
 
@@ -52,6 +54,9 @@ class _Compiler:
         self.wxs: dict[str, str] = {}          # module name -> wxs id
         self.inline_wxs: list[tuple[str, str, int]] = []  # (id, code, line)
         self.out = CompiledFile(path, "")
+        #: Names bound by the enclosing wx:for loops (item, index) → the JS variables holding them. Loop
+        #: variables are plain JS locals: no scope object per item.
+        self.local: dict[str, str] = {}
 
     def fresh(self, prefix: str) -> str:
         self.n += 1
@@ -76,7 +81,7 @@ class _Compiler:
         """The JS of one expression, recorded in the file's expression table (for error messages)."""
         line, col = (attr_or_text.line, attr_or_text.col)
         try:
-            js = to_js(source, frozenset(self.wxs), object_body=object_body)
+            js = to_js(source, frozenset(self.wxs), object_body=object_body, local=self.local)
         except ExprError as exc:
             raise self.error(line, col, f"bad expression {{{{{source.strip()}}}}}: {exc}") from None
         self.exprs.append((line, col, source.strip()))
@@ -160,6 +165,19 @@ class _Compiler:
         pieces = [f"R.s({self.eval(node, p.text, code)})" if p.expr else _q(p.text) for p in parts]
         code.append(f"{out}.push({' + '.join(pieces)});")
 
+    def text_value(self, texts: list[Text], code: list[str], *, emit: bool = False) -> str | None:
+        """The JS string of an element's text-only content, or None when it is formatting only."""
+        node = Text("".join(t.value for t in texts), texts[0].line, texts[0].col)
+        if not node.value.strip() and "\n" in node.value:
+            return None
+        if not emit:
+            return ""
+        try:
+            parts = split(node.value)
+        except ExprError as exc:
+            raise self.error(node.line, node.col, str(exc)) from None
+        return " + ".join(f"R.s({self.eval(node, p.text, code)})" if p.expr else _q(p.text) for p in parts) or '""'
+
     def if_chain(self, chain: list[Element], out: str, code: list[str]) -> None:
         for k, el in enumerate(chain):
             a = el.attr("wx:if") or el.attr("wx:elif")
@@ -197,25 +215,35 @@ class _Compiler:
         lst = self.value(fa, code)
         loc = len(self.exprs)
         self.exprs.append((fa.line, fa.col, fa.value or ""))
-        outer, it, ix, kv = self.fresh("so"), self.fresh("it"), self.fresh("ix"), self.fresh("k")
-        code.append(f"var {outer} = s;")
+        it, ix, kv = self.fresh("it"), self.fresh("ix"), self.fresh("k")
         code.append(f"R.each({lst}, X, {loc}, c, {_q(key)}, function ({it}, {ix}) {{")
-        code.append(f"var s = R.scope({outer}); s[{_q(item)}] = {it}; s[{_q(index)}] = {ix};")
         if key == "*this":
             code.append(f"var {kv} = {it};")
         elif key:
             code.append(f"var {kv} = ({it} !== null && typeof {it} === 'object') ? {it}[{_q(key)}] : undefined;")
         else:
             code.append(f"var {kv} = undefined;")
-        cond = el.attr("wx:if")
-        if cond is not None:
-            # wx:for is applied before wx:if on the same element: the condition sees `item` (view-fidelity §2).
-            v = self.value(cond, code)
-            code.append(f"if ({v}) {{")
-        self.single(el, out, code, kv)
-        if cond is not None:
-            code.append("}")
+        saved = dict(self.local)
+        self.local[item] = it
+        self.local[index] = ix
+        try:
+            cond = el.attr("wx:if")
+            if cond is not None:
+                # wx:for is applied before wx:if on the same element: the condition sees `item` (view-fidelity §2).
+                v = self.value(cond, code)
+                code.append(f"if ({v}) {{")
+            self.single(el, out, code, kv)
+            if cond is not None:
+                code.append("}")
+        finally:
+            self.local = saved
         code.append("});")
+
+    def scope_js(self) -> str:
+        """The scope to hand a file rendered here (<include>): `s`, plus the enclosing loops' names."""
+        if not self.local:
+            return "s"
+        return "R.scopeWith(s, {" + ", ".join(f"{_q(k)}: {v}" for k, v in self.local.items()) + "})"
 
     def single(self, el: Element, out: str, code: list[str], key: str) -> None:
         tag = el.tag
@@ -229,13 +257,13 @@ class _Compiler:
                 raise self.error(el.line, el.col, "<include> needs src")
             target = self.rel(src.value, ".wxml")
             self.out.includes.append(target)
-            code.append(f"R.include({_q(target)}, s, {out}, c);")
+            code.append(f"R.include({_q(target)}, {self.scope_js()}, {out}, c);")
         else:
             self.out.tags.add(tag)
-            attrs, ev, marks = self.fresh("a"), "null", "null"
-            code.append(f"var {attrs} = {{}};")
+            ev, marks = "null", "null"
             evs: list[str] = []
             mk: list[str] = []
+            props: list[str] = []
             for a in el.attrs:
                 if a.name in _CONTROL:
                     continue
@@ -244,18 +272,30 @@ class _Compiler:
                     v = self.value(a, code)
                     flags = ("c" if m.group(1) else "") + {"bind": "b", "catch": "k", "mut-bind": "m"}[m.group(2)]
                     evs.append(f"[{_q(m.group(3))}, {_q(flags)}, {v}]")
+                    if tag == "image" and m.group(3) == "load":
+                        self.out.tags.add(EAGER_IMAGE)
                     continue
                 if a.name.startswith("mark:"):
                     mk.append(f"{_q(a.name[5:])}: {self.value(a, code)}")
                     continue
-                code.append(f"{attrs}[{_q(a.name)}] = {self.value(a, code)};")
+                props.append(f"{_q(a.name)}: {self.value(a, code)}")
             if evs:
                 ev = "[" + ", ".join(evs) + "]"
             if mk:
                 marks = "{" + ", ".join(mk) + "}"
-            kids = self.fresh("c")
-            code.append(f"var {kids} = [];")
-            self.children(el.children, kids, code)
+            # One object literal for the attributes (values computed above); no children: a shared empty
+            # list (nodes are never changed after a render, so sharing is safe). Allocation is what a render
+            # costs in QuickJS.
+            attrs = "{" + ", ".join(props) + "}" if props else "R.A"
+            texts = [c for c in el.children if isinstance(c, Text)]
+            if el.children and len(texts) == len(el.children) and self.text_value(texts, code) is not None:
+                kids = f"[{self.text_value(texts, code, emit=True)}]"  # text only: one literal
+            elif el.children:
+                kids = self.fresh("c")
+                code.append(f"var {kids} = [];")
+                self.children(el.children, kids, code)
+            else:
+                kids = "R.E"
             code.append(f"{out}.push(R.el({_q(tag)}, {attrs}, {ev}, {marks}, {kids}, {key}, c, F, {el.line}));")
 
     def template_use(self, el: Element, out: str, code: list[str]) -> None:

@@ -107,10 +107,13 @@ def tokens(src: str) -> list[tuple[str, str, int]]:
     return out
 
 
-def to_js(src: str, wxs: frozenset[str] = frozenset(), *, object_body: bool = False) -> str:
-    """The JS for one expression. `wxs` names the file's `<wxs>` modules (read from `W`); every other
-    free name reads the scope `s`. `object_body`: the source is an object literal's body without braces
+def to_js(src: str, wxs: frozenset[str] = frozenset(), *, object_body: bool = False,
+          local: dict[str, str] | None = None) -> str:
+    """The JS for one expression. `local` maps the names an enclosing `wx:for` binds (item, index) to the JS
+    variables holding them; `wxs` names the file's `<wxs>` modules (read from `W`); every other free name
+    reads the scope `s`. `object_body`: the source is an object literal's body without braces
     (`data="{{a: 1, ...b}}"` of `<template is>`)."""
+    local = local or {}
     toks = tokens(src)
     if object_body:
         toks = [("punct", "{", -1), *toks, ("punct", "}", len(src))]
@@ -145,20 +148,23 @@ def to_js(src: str, wxs: frozenset[str] = frozenset(), *, object_body: bool = Fa
             elif at_key and nxt == ":":
                 out.append(text)  # an object literal's key
             elif at_key and nxt in (",", "}"):
-                out.append(f"{text}: {_lookup(text, wxs)}")  # shorthand {a}
+                out.append(f"{text}: {_lookup(text, wxs, local)}")  # shorthand {a}
             elif text in _KEYWORDS:
                 out.append(f" {text} ")
             else:
-                out.append(_lookup(text, wxs))
+                out.append(_lookup(text, wxs, local))
         else:
             out.append(text)
         prev = (kind, text)
     if brackets:
         raise ExprError(f"unclosed {brackets[-1]!r}", len(src))
-    return "".join(out).strip()
+    # Tokens apart, so that `a - -b` never becomes `a--b`.
+    return " ".join(out).strip()
 
 
-def _lookup(name: str, wxs: frozenset[str]) -> str:
+def _lookup(name: str, wxs: frozenset[str], local: dict[str, str]) -> str:
+    if name in local:
+        return local[name]
     return f"W.{name}" if name in wxs else f"s.{name}"
 
 

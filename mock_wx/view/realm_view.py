@@ -32,20 +32,37 @@ _RUNTIME, _RUNTIME_PARTS = _load_runtime()
 
 
 class RealmView:
-    """One user's view layer: the bridge between `__wxView` in the realm and the rig's element API."""
+    """One user's view layer: the bridge between `__wxView` in the realm and the rig's element API.
+
+    The view runtime is evaluated in the realm when first needed: at the first page whose tree feeds
+    something at once (custom components, page-meta, image events: `ViewBundle` marks those eager) or
+    when the rig first reads a page. A user who only ever opens plain pages and is never looked at (a
+    load run) pays nothing for it."""
 
     def __init__(self, realm: Realm, bundle: ViewBundle) -> None:
         self.realm = realm
         self.bundle = bundle
+        self.booted = False
         e = realm.engine
         e.expose("__view_source", self._source)
         e.expose("__view_meta", bundle.meta)
-        for start, part in _RUNTIME_PARTS:
-            e.source_map.add(start, part)
-        e.eval(_RUNTIME)
+        e.expose("__view_boot", self.boot)
+        e.expose("__view_eager", bundle.eager)
+        e.eval("__wx.setViewHost(__view_boot, __view_eager); delete globalThis.__view_boot; "
+               "delete globalThis.__view_eager;")
         self._fns: dict[str, Any] = {}
         self._snap_key: tuple[int, int] | None = None
         self._snap: Any = None
+
+    def boot(self) -> None:
+        """Evaluate the view runtime in the realm (once); pages already open are handed to it."""
+        if self.booted:
+            return
+        self.booted = True
+        e = self.realm.engine
+        for start, part in _RUNTIME_PARTS:
+            e.source_map.add(start, part)
+        e.eval(_RUNTIME)
 
     def _source(self, path: str) -> bool:
         js = self.bundle.source(path)
@@ -55,6 +72,8 @@ class RealmView:
         return True
 
     def call(self, fn: str, *args: Any) -> Any:
+        if not self.booted:
+            self.boot()
         f = self._fns.get(fn)
         if f is None:
             f = self._fns[fn] = self.realm.engine.function("__wxView." + fn)

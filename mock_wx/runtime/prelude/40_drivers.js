@@ -93,6 +93,8 @@
     },
     requireModule: function (file) { return load(file); },
     createPage: function (route, queryJson, channelId) {
+      // A view that boots on demand (mock_wx/view) is started before a page that needs it at once.
+      if (!view && viewHost && (pageDefs[route].kind === 'component' || viewHost.eager(route))) viewHost.boot();
       var id = instantiate(route, JSON.parse(queryJson));
       if (channelId && channels[channelId]) { pages[id].__eventChannel = channels[channelId].opened; delete channels[channelId]; }
       if (view) view.pageCreated(id, pages[id]);  // first render: components created and attached before onLoad
@@ -106,9 +108,14 @@
       if (name === 'onLoad' && page.__attached) drive(function () { page.__attached.call(page); });
       var arg = argJson === undefined ? undefined : JSON.parse(argJson);
       if (view) view.pageHook(id, name, arg);  // components' pageLifetimes / ready come first
-      if (typeof page[name] !== 'function') { if (view) view.afterPageHook(id, name); return { ok: true, missing: true }; }
+      if (typeof page[name] !== 'function') {
+        if (view) view.afterPageHook(id, name);
+        if (name === 'onReady') readyPages[id] = true;
+        return { ok: true, missing: true };
+      }
       var r = drive(function () { return hook(id, name, [arg]); });
       if (view) view.afterPageHook(id, name);
+      if (name === 'onReady') readyPages[id] = true;
       var v = r.value;
       if (v && typeof v.then === 'function') {
         // `async onLoad()` and friends: a rejection goes where an async handler's goes.
@@ -151,7 +158,7 @@
       return out;
     },
     result: function (key) { var o = results[key]; if (o && o.done) delete results[key]; return o ? stringify(o) : null; },
-    unloadPage: function (id) { if (view) view.pageUnloaded(id); delete pages[id]; },
+    unloadPage: function (id) { if (view) view.pageUnloaded(id); delete pages[id]; delete readyPages[id]; },
     pageData: function (id) { return pages[id] ? stringify(pages[id].data) : null; },
     pageSetData: function (id, json) { var p = pages[id]; if (!p) return false; p.setData(JSON.parse(json)); return true; },
     pageRoute: function (id) { return pages[id] ? pages[id].route : null; },
@@ -216,13 +223,20 @@
         : function (opts) { return callAsync(name, opts); };
       return true;
     },
+    setViewHost: function (boot, eager) { viewHost = { boot: boot, eager: eager }; },
     attachView: function () {
       // What the view layer needs of the runtime; it hands back its hooks (see mock_wx/view/js).
       return {
         host: host, pages: pages, LENIENT: LENIENT, reportError: reportError, reportUnhandled: reportUnhandled,
         safeCall: safeCall, watched: watched, makeSetData: makeSetData, deepCopy: deepCopy, load: load,
         SelectorQuery: SelectorQuery, parsePath: parsePath,
-        setView: function (v) { view = v; },
+        setView: function (v) {
+          view = v;
+          // Pages opened before the view booted: their trees render when first read.
+          Object.keys(pages).map(Number).sort(function (a, b) { return a - b; }).forEach(function (id) {
+            view.pageCreated(id, pages[id], !!readyPages[id]);
+          });
+        },
         withPage: function (id, fn) { var prev = currentPageId; currentPageId = id; try { return fn(); } finally { currentPageId = prev; } },
         wx: wx,
       };
@@ -232,5 +246,7 @@
     },
   };
   var results = {};
+  var readyPages = {};   // page id -> its onReady has run (for a view that boots later)
+  var viewHost = null;   // {boot(), eager(route)}: a view that evaluates itself when first needed
   global.__wx = api;
 })(globalThis);

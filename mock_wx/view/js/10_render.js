@@ -79,11 +79,11 @@
 
   var R = {
     el: function (tag, a, e, m, c, k, ctx, F, line) {
-      var n = { t: tag, a: a, e: e, m: m, c: c, k: k === undefined ? null : k, o: ctx.owner, id: 0, l: line,
-        cp: null, inst: null, st: null };
       var cp = ctx.owner.using[tag];
-      if (cp) n.cp = cp;
-      else if (!BUILTIN[tag]) {
+      // Every node has the same fields in the same order (one shape): g is reconcile's match mark.
+      var n = { t: tag, a: a, e: e, m: m, c: c, k: k === undefined ? null : k, o: ctx.owner, id: 0,
+        cp: cp === undefined ? null : cp, inst: null, st: null, g: 0 };
+      if (cp === undefined && !BUILTIN[tag]) {
         var place = F + ':' + line;
         once('wxml-unknown-tag', place + tag, place + ': <' + tag + '> is not a built-in component and not in ' +
           'usingComponents of ' + ctx.owner.path + ' (rendered as an empty element)');
@@ -92,7 +92,9 @@
     },
     s: str,
     err: exprError,
-    scope: function (s) { return Object.create(s); },
+    A: Object.freeze({}),  // the attributes of an element without any
+    E: Object.freeze([]),  // the children of an element without any
+    scopeWith: function (s, vars) { var o = Object.create(s); for (var k in vars) o[k] = vars[k]; return o; },
     each: function (list, X, idx, ctx, key, fn) {
       if (list === undefined || list === null || list === false || list === '') return;
       var x = X[idx] || [0, 0, ''];

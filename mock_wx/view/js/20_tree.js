@@ -15,8 +15,28 @@
     return O;
   }
 
+  /* An eager owner (its tree feeds components, page-meta or image events: bundle.py `_eager`) renders at the
+   * next flush; a lazy one only when its tree is read (`fresh`), so a setData nobody looks at costs nothing. */
   function markDirty(O) {
-    if (!O.dirty && O.alive) { O.dirty = true; dirty.push(O); }
+    if (!O.alive) return;
+    if (!O.eager) { O.stale = true; version++; return; }
+    if (!O.dirty) { O.dirty = true; dirty.push(O); }
+  }
+  function fresh(pageO) {
+    if (pageO.stale) { pageO.stale = false; render(pageO); attachCreated(pageO); }
+    flush();
+    (function walk(list) {
+      for (var i = 0; i < list.length; i++) {
+        var n = list[i];
+        if (typeof n === 'string') continue;
+        var C = n.inst;
+        if (C && C.alive) {
+          if (C.stale) { C.stale = false; render(C); }
+          walk(C.tree);
+        }
+        walk(n.c);
+      }
+    })(pageO.tree);
   }
 
   /* The view's own copy of the data, as JSON carries it (functions and undefined dropped), kept up to date
@@ -48,60 +68,63 @@
     var tpl = O.tpl;
     var out = [];
     if (tpl) tpl.render(O.vdata, out, O.ctx);
-    if (O.tabBar) out.push({ t: 'custom-tab-bar', a: {}, e: null, m: null, c: [], k: null, o: O, id: 0, l: 0,
-      cp: O.tabBar, inst: null, st: null });
+    if (O.tabBar) out.push({ t: 'custom-tab-bar', a: {}, e: null, m: null, c: [], k: null, o: O, id: 0, cp: O.tabBar,
+      inst: null, st: null, g: 0 });  // the fields of R.el's nodes, in its order
     O.tree = reconcile(O.tree, out, O);
     if (O.kind === 'page' && out.length && out[0].t === 'page-meta') pageMeta(O, out[0]);
     version++;
   }
 
-  /* Match the new children against the old: same wx:key (and tag), else the same position (and tag). */
+  /* Match the new children against the old: same wx:key (and tag), else the same position (and tag).
+   * `g` marks old nodes already matched in this pass (a counter, not a property added and deleted: that
+   * would change the objects' shapes on every render). */
+  var epoch = 0;
   function reconcile(old, next, O) {
-    var keyed = null, usedKeyed = null;
-    for (var j = 0; j < old.length; j++) {
-      var on = old[j];
-      if (typeof on !== 'string' && on.k !== null) { (keyed = keyed || {})[on.t + '\u0000' + typeof on.k + String(on.k)] = on; }
+    var g = ++epoch;
+    var keyed = null;
+    var i, n, m;
+    for (i = 0; i < old.length; i++) {
+      m = old[i];
+      if (typeof m !== 'string' && m.k !== null) {
+        if (!keyed) keyed = new Map();
+        if (!keyed.has(m.k)) keyed.set(m.k, m);
+      }
     }
-    var matched = [];
-    for (var i = 0; i < next.length; i++) {
-      var n = next[i];
+    for (i = 0; i < next.length; i++) {
+      n = next[i];
       if (typeof n === 'string') continue;
-      var m = null;
+      m = null;
       if (n.k !== null) {
-        var kk = n.t + '\u0000' + typeof n.k + String(n.k);
-        if (keyed && keyed[kk] && !(usedKeyed && usedKeyed[kk])) { m = keyed[kk]; (usedKeyed = usedKeyed || {})[kk] = true; }
-      } else {
-        var cand = old[i];
-        if (cand && typeof cand !== 'string' && cand.t === n.t && cand.k === null && !cand.__taken) m = cand;
+        if (keyed) { m = keyed.get(n.k) || null; if (m && (m.t !== n.t || m.g === g)) m = null; }
+      } else if (i < old.length) {
+        m = old[i];
+        if (typeof m === 'string' || m.t !== n.t || m.k !== null || m.g === g) m = null;
       }
       if (m) {
-        m.__taken = true;
-        matched.push(m);
+        m.g = g;
         n.id = m.id;
         n.st = m.st;
-        if (n.st && n.st.sync) n.st.sync(n, m);
-        n.c = reconcile(m.c, n.c, O);
-        if (n.cp && m.inst && m.cp === n.cp) {
+        if (n.st !== null && n.st.sync) n.st.sync(n, m);
+        n.c = n.c.length || m.c.length ? reconcile(m.c, n.c, O) : n.c;
+        if (n.cp !== null && m.inst !== null && m.cp === n.cp) {
           n.inst = m.inst;
           n.inst.host = n;
           updateProps(n.inst, n);
         } else {
-          if (m.inst) destroyOwner(m.inst);
-          if (n.cp) createComponent(n, O);
+          if (m.inst !== null) destroyOwner(m.inst);
+          if (n.cp !== null) createComponent(n, O);
         }
       } else {
         n.id = nextNode++;
-        n.c = reconcile([], n.c, O);
-        if (n.cp) createComponent(n, O);
-        if (n.t === 'image' && n.e && n.a.src) newImages.push([O.page, n]);
+        if (n.c.length) n.c = reconcile([], n.c, O);
+        if (n.cp !== null) createComponent(n, O);
+        if (n.t === 'image' && n.e !== null && n.a.src) newImages.push([O.page, n]);
       }
-      if (BUILTIN_STATE[n.t] && !n.st) n.st = BUILTIN_STATE[n.t](n);
+      if (n.st === null) { var mk = BUILTIN_STATE[n.t]; if (mk) n.st = mk(n); }
     }
-    for (var q = 0; q < old.length; q++) {
-      var o = old[q];
-      if (typeof o === 'string') continue;
-      if (o.__taken) { delete o.__taken; continue; }
-      destroyNode(o);
+    for (i = 0; i < old.length; i++) {
+      m = old[i];
+      if (typeof m !== 'string' && m.g !== g) destroyNode(m);
     }
     return next;
   }

@@ -9,13 +9,12 @@
     define: function (def) { defining = def; },
     changed: function (self, json, copy) { changedData(self, copy); },
     flush: function () { flush(); },
-    pageCreated: function (id, page) { pageCreated(id, page); },
+    pageCreated: function (id, page, ready) { pageCreated(id, page, ready); },
     pageHook: function (id, name, arg) { pageHook(id, name, arg); },
     afterPageHook: function (id, name) { afterPageHook(id, name); },
     pageUnloaded: function (id) { var O = pageOwners[id]; if (O) { destroyOwner(O); delete pageOwners[id]; } },
     componentPage: function (def, query) { return componentPage(def, query); },
   };
-  rt.setView(api);
 
   var FORM_FIELD = 'wx://form-field', EXPORT = 'wx://component-export';
   var TYPE_DEFAULT = { String: '', Number: 0, Boolean: false, Object: null, Array: [], null: null };
@@ -142,6 +141,7 @@
     O.host = node;
     O.parent = parentO;
     O.tpl = template(path + '.wxml');
+    O.eager = !!m.eager;
     var opts = def.options || {};
     if (opts.pureDataPattern instanceof RegExp) O.pure = opts.pureDataPattern;
     node.inst = O;
@@ -162,7 +162,7 @@
     O.pending = [];
     propsFromAttrs(O, node, true);
     O.vdata = viewData(O, inst.data);
-    render(O);
+    if (O.eager) render(O); else O.stale = true;
     page.created.push(O);
   }
 
@@ -301,13 +301,14 @@
     return inst;
   }
 
-  function pageCreated(id, page) {
+  function pageCreated(id, page, ready) {
     var route = page.route;
     var m = meta(route);
     var O = newOwner('page', page, route, m.using, null);
     O.pageId = id;
     O.openedAt = host.now();
     O.tpl = template(route + '.wxml');
+    O.eager = !!m.eager || !!m.tabBar;
     pageOwners[id] = O;
     if (m.tabBar) {
       O.tabBar = m.tabBar;  // tabBar.custom: the platform mounts custom-tab-bar/index on every tab page
@@ -324,7 +325,8 @@
     page.selectAllComponents = function (sel) { return selectComponents(O, sel, false).map(function (c) { return exported(c, O); }); };
     page.createSelectorQuery = function () { return new rt.SelectorQuery(); };
     O.vdata = viewData(O, page.data);
-    render(O);
+    if (ready) O.ready = true;  // adopted by a view that booted after this page's onReady
+    if (O.eager) render(O); else O.stale = true;
     if (O.def) { O.attached = true; life(O, 'attached'); }
     attachCreated(O);
     if (newImages.length) fireImages();

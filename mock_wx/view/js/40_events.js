@@ -347,12 +347,15 @@
   }
 
   V.version = function () { return version; };
+  V.render = function (pageId) { fresh(pageOf(pageId)); return version; };  // bring the tree up to date now
   V.snapshot = function (pageId) {
-    flush();
-    return JSON.stringify(snap(expand(pageOf(pageId).tree), []));
+    var pageO = pageOf(pageId);
+    fresh(pageO);
+    return JSON.stringify(snap(expand(pageO.tree), []));
   };
   V.dispatch = function (pageId, nid, type, detailJson, optsJson) {
     var pageO = pageOf(pageId);
+    fresh(pageO);
     var path = nodePath(pageO, nid);
     var opts = JSON.parse(optsJson || '{}');
     var res = dispatch(pageO, path, type, JSON.parse(detailJson), opts);
@@ -366,6 +369,7 @@
   /* Form components driven by the test: the value changes, then its event (which does not bubble). */
   V.setValue = function (pageId, nid, type, valueJson, detailJson) {
     var pageO = pageOf(pageId);
+    fresh(pageO);
     var path = nodePath(pageO, nid);
     var n = path[path.length - 1];
     var value = JSON.parse(valueJson);
@@ -391,4 +395,6 @@
     return v && typeof v.then === 'function' ? null : JSON.stringify(v === undefined ? null : v);
   };
   V.pageOwner = function (pageId) { var O = pageOwners[pageId]; return O ? O.id : 0; };
+
+  rt.setView(api);  // last: the runtime may hand over pages opened before the view booted
 })(globalThis);
