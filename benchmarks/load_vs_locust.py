@@ -210,7 +210,8 @@ async def run_wxsim(sim: Simulator, seconds: float, concurrency: int) -> dict[st
     js_us = await _refresh_cpu(users[0], pages[0], body)
     for u in users:
         u.close()
-    bare = Simulator(realtime=True, trace=False, isolated_idle=True, embedded_backend=False, view=False)
+    bare = Simulator(realtime=True, trace=False, isolated_idle=True, embedded_backend=False, view=False,
+                     platform_url=sim.services.platform_url)
     await bare.start()
     try:
         bare.services.route(bare.services.api_domain, sim.services.backend_url or "")
