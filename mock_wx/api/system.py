@@ -92,22 +92,31 @@ def listen(ctx: WxContext, args: list[Any]) -> None:
 
 @api("__selectorQuery", "sync")
 def selector_query(ctx: WxContext, args: list[Any]) -> list[Any]:
-    """Plausible layout boxes: there is no renderer, so queries answer with stable made-up geometry."""
+    """Plausible layout boxes: nothing is laid out headlessly, so boxes are stable made-up geometry. With the
+    view layer attached, `matches` lists the rendered nodes each selector found (their id and dataset): no
+    match answers null (`select`) or [] (`selectAll`), as the platform does."""
     s = system_info(ctx)
     out: list[Any] = []
     for i, item in enumerate(args[0] if args else []):
         kind = item.get("kind")
         if item.get("selector") == "viewport":
-            box: dict[str, Any] = {"left": 0, "top": 0, "right": s["windowWidth"], "bottom": s["windowHeight"],
-                                   "width": s["windowWidth"], "height": s["windowHeight"]}
-        else:
-            top = 100 + 60 * i
-            box = {"id": "", "dataset": {}, "left": 16, "right": s["windowWidth"] - 16, "top": top,
-                   "bottom": top + 44, "width": s["windowWidth"] - 32, "height": 44}
-        if kind == "scrollOffset":
-            box = {"id": "", "dataset": {}, "scrollLeft": 0, "scrollTop": 0, "scrollWidth": s["windowWidth"],
-                   "scrollHeight": s["windowHeight"] * 3}
-        elif kind in ("node", "context"):
-            box = {kind: None}
-        out.append([box] if item.get("all") else box)
+            view_box: dict[str, Any] = {"left": 0, "top": 0, "right": s["windowWidth"], "bottom": s["windowHeight"],
+                                        "width": s["windowWidth"], "height": s["windowHeight"]}
+            out.append(_box(s, kind, i, {"id": "", "dataset": {}}) if kind in ("scrollOffset", "node", "context") else view_box)
+            continue
+        matches = item.get("matches")
+        nodes = matches if matches is not None else [{"id": "", "dataset": {}}]
+        boxes = [_box(s, kind, i + j, node) for j, node in enumerate(nodes)]
+        out.append(boxes if item.get("all") else (boxes[0] if boxes else None))
     return out
+
+
+def _box(s: dict[str, Any], kind: str | None, i: int, node: dict[str, Any]) -> dict[str, Any]:
+    if kind == "scrollOffset":
+        return {"id": node["id"], "dataset": node["dataset"], "scrollLeft": 0, "scrollTop": 0,
+                "scrollWidth": s["windowWidth"], "scrollHeight": s["windowHeight"] * 3}
+    if kind in ("node", "context"):
+        return {kind: None}
+    top = 100 + 60 * i
+    return {"id": node["id"], "dataset": node["dataset"], "left": 16, "right": s["windowWidth"] - 16, "top": top,
+            "bottom": top + 44, "width": s["windowWidth"] - 32, "height": 44}

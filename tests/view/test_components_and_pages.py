@@ -230,3 +230,21 @@ async def test_input_value_replaced_by_handler_return_and_form_submit(make_sim):
     await page.get_element("switch").switch()
     await page.get_element("form").submit()
     assert page.data["sent"] == {"code": "ABCDE", "agree": True}
+
+
+async def test_selector_query_answers_for_what_rendered(make_sim):
+    sim = make_sim({
+        "pages/a/a.js": """Page({ data: { r: null },
+  measure() {
+    const q = wx.createSelectorQuery()
+    q.select('#here').boundingClientRect()
+    q.select('#absent').boundingClientRect()
+    q.selectAll('.item').fields({ dataset: true })
+    q.exec((res) => this.setData({ r: [res[0] && res[0].id, res[1], res[2].map((x) => x.dataset.n)] }))
+  } })""",
+        "pages/a/a.wxml": '<view id="here"/><view class="item" data-n="1"/><view class="item" data-n="2"/>'
+                          '<button bindtap="measure">m</button>',
+    })
+    page = await sim.user().launch("/pages/a/a")
+    await page.get_element("button").tap()
+    assert page.data["r"] == ["here", None, ["1", "2"]]  # data-n="1" is the string "1"

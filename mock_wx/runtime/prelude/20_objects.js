@@ -24,10 +24,15 @@
   SelectorQuery.prototype.select = function (s) { return new NodesRef(this, s, false); };
   SelectorQuery.prototype.selectAll = function (s) { return new NodesRef(this, s, true); };
   SelectorQuery.prototype.selectViewport = function () { return new NodesRef(this, 'viewport', false); };
-  SelectorQuery.prototype.in = function () { return this; };
+  SelectorQuery.prototype.in = function (component) { this.scope = component; return this; };
   SelectorQuery.prototype.exec = function (cb) {
     var q = this.queue;
-    var res = callSync('__selectorQuery', [q]);
+    // With a view attached, each selector is matched against what rendered (id and dataset of each node);
+    // the layout boxes stay made up (nothing is laid out headlessly).
+    if (view) view.selectorMatches(q, this.scope, currentPageId);
+    var res = callSync('__selectorQuery', [q.map(function (item) {
+      return { selector: item.selector, all: item.all, kind: item.kind, fields: item.fields, matches: item.matches };
+    })]);
     setTimeout(function () {
       q.forEach(function (item, i) { if (item.cb) safeCall(item.cb, null, [res[i]], 'SelectorQuery callback'); });
       if (cb) safeCall(cb, null, [res], 'SelectorQuery.exec');

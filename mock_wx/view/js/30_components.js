@@ -14,6 +14,7 @@
     afterPageHook: function (id, name) { afterPageHook(id, name); },
     pageUnloaded: function (id) { var O = pageOwners[id]; if (O) { destroyOwner(O); delete pageOwners[id]; } },
     componentPage: function (def, query) { return componentPage(def, query); },
+    selectorMatches: function (queue, scope, pageId) { selectorMatches(queue, scope, pageId); },
   };
 
   var FORM_FIELD = 'wx://form-field', EXPORT = 'wx://component-export';

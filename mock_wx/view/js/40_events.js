@@ -195,6 +195,40 @@
     return out;
   }
 
+  /* wx.createSelectorQuery() (optionally .in(component)): the nodes each selector matches in that page's or
+   * component's tree (`>>>` goes into components), as {id, dataset}; Python adds the layout boxes. */
+  function queryOwner(O, sel) {
+    var parts = String(sel).split('>>>');
+    var owners = [O];
+    var found = [];
+    for (var p = 0; p < parts.length; p++) {
+      var groups = parseSelector(parts[p].trim());
+      found = [];
+      owners.forEach(function (X) {
+        (function walk(list, anc) {
+          for (var i = 0; i < list.length; i++) {
+            var n = list[i];
+            if (typeof n === 'string') continue;
+            if (groups.some(function (g) { return matchSteps(n, anc, g); })) found.push(n);
+            anc.push(n); walk(n.c, anc); anc.pop();
+          }
+        })(X.tree, []);
+      });
+      if (p < parts.length - 1) owners = found.filter(function (n) { return n.inst && n.inst.alive; }).map(function (n) { return n.inst; });
+    }
+    return found;
+  }
+  function selectorMatches(queue, scope, pageId) {
+    var O = scope && scope.__wxOwner ? scope.__wxOwner : pageOwners[pageId];
+    if (!O) return;
+    fresh(O.page);
+    queue.forEach(function (item) {
+      if (item.selector === 'viewport') return;
+      var nodes = queryOwner(O, item.selector);
+      item.matches = (item.all ? nodes : nodes.slice(0, 1)).map(function (n) { return targetInfo(n); });
+    });
+  }
+
   /* ---------------- the rendered tree for Python (selectors, text, screenshots) ---------------- */
   function snap(list, out) {
     for (var i = 0; i < list.length; i++) {
