@@ -47,6 +47,7 @@ class ElementsPage:
             return cached[1]  # type: ignore[no-any-return]
         tree = ViewTree(snap, int(view.call("pageOwner", self.id)))
         view._tree_cache = (snap, tree)  # type: ignore[attr-defined]
+        self._raise_errors()  # a render that failed (strict: an expression threw) fails the read
         return tree
 
     @property
