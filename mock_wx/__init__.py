@@ -8,6 +8,8 @@
 from .clock import VirtualClock
 from .errors import (
     AppLoadError,
+    ElementError,
+    ElementNotFound,
     JSError,
     NavigationError,
     PlatformError,
@@ -17,11 +19,14 @@ from .errors import (
     WxError,
 )
 from .rig import Page, ShareCard, Simulator, VirtualUser
+from .rig.element import Element
 from .trace import Event, Finding, Trace
+from .view import WxmlSyntaxError
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "AppLoadError", "Event", "Finding", "JSError", "NavigationError", "Page", "PlatformError", "ShareCard", "Simulator",
+    "AppLoadError", "Element", "ElementError", "ElementNotFound", "Event", "Finding", "JSError", "NavigationError", "Page", "PlatformError", "ShareCard", "Simulator",
     "StrictModeError", "Trace", "VirtualClock", "VirtualUser", "WaitTimeout", "WxApiError", "WxError",
+    "WxmlSyntaxError",
 ]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 __all__ = [
     "AppLoadError",
+    "ElementError",
+    "ElementNotFound",
     "JSError",
     "NavigationError",
     "PlatformError",
@@ -73,3 +75,11 @@ class PlatformError(WxError):
 
 class WaitTimeout(WxError):
     """A `wait_for` condition did not hold before its (virtual) deadline."""
+
+
+class ElementError(WxError):
+    """An element cannot be acted on: gone from the page, hidden, disabled, or the wrong kind."""
+
+
+class ElementNotFound(ElementError):
+    """No rendered element matches a selector (and its text/value filters); the message lists what is there."""

@@ -12,21 +12,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..errors import StrictModeError, WxError
+from ..errors import ElementError, ElementNotFound, StrictModeError
 from ..view.tree import ViewTree
 
 if TYPE_CHECKING:
     from .page import Page
 
 __all__ = ["Element", "ElementError", "ElementNotFound"]
-
-
-class ElementError(WxError):
-    """An element cannot be acted on: gone from the page, hidden, disabled, or the wrong kind."""
-
-
-class ElementNotFound(ElementError):
-    """No element matches a selector (and its text/value filters)."""
 
 
 #: Built-ins a person can change the value of, and the event each fires (docs/view-fidelity.md §4.3).
