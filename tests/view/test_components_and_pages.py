@@ -248,3 +248,26 @@ async def test_selector_query_answers_for_what_rendered(make_sim):
     page = await sim.user().launch("/pages/a/a")
     await page.get_element("button").tap()
     assert page.data["r"] == ["here", None, ["1", "2"]]  # data-n="1" is the string "1"
+
+
+async def test_trigger_event_options_bubbles_composed_capture(make_sim):
+    sim = make_sim({
+        "pages/a/a.js": """Page({ data: { seen: [] },
+  note(e) { this.setData({ seen: this.data.seen.concat([e.currentTarget.id + ':' + e.type]) }) } })""",
+        "pages/a/a.wxml": '<view id="outer" bind:ping="note" capture-bind:ping="note">'
+                          '<emitter id="em" bind:ping="note"/></view>',
+        "pages/a/a.json": {"usingComponents": {"emitter": "/c/emitter"}},
+        "c/emitter.js": """Component({ methods: {
+  plain() { this.triggerEvent('ping') },
+  bubbling() { this.triggerEvent('ping', {}, { bubbles: true }) },
+  capturing() { this.triggerEvent('ping', {}, { bubbles: true, capturePhase: true }) } } })""",
+        "c/emitter.wxml": '<button class="p" bindtap="plain">p</button><button class="b" bindtap="bubbling">b</button>'
+                          '<button class="c" bindtap="capturing">c</button>',
+    })
+    page = await sim.user().launch("/pages/a/a")
+    await page.get_element("emitter >>> .p").tap()
+    assert page.data["seen"] == ["em:ping"]                      # no bubbling, no capture by default
+    await page.get_element("emitter >>> .b").tap()
+    assert page.data["seen"][1:] == ["em:ping", "outer:ping"]    # bubbles up the page's tree
+    await page.get_element("emitter >>> .c").tap()
+    assert page.data["seen"][3:] == ["outer:ping", "em:ping", "outer:ping"]  # capture first
