@@ -271,3 +271,22 @@ async def test_trigger_event_options_bubbles_composed_capture(make_sim):
     assert page.data["seen"][1:] == ["em:ping", "outer:ping"]    # bubbles up the page's tree
     await page.get_element("emitter >>> .c").tap()
     assert page.data["seen"][3:] == ["outer:ping", "em:ping", "outer:ping"]  # capture first
+
+
+async def test_keyed_components_keep_their_instances_when_reordered_and_hear_moved(make_sim, read_log):
+    sim = make_sim({
+        "pages/a/a.js": "Page({ data: { ids: ['x', 'y'] }, swap() { this.setData({ ids: ['y', 'x'] }) } })",
+        "pages/a/a.wxml": '<item wx:for="{{ids}}" wx:key="*this" name="{{item}}"/><button bindtap="swap">s</button>',
+        "pages/a/a.json": {"usingComponents": {"item": "/c/item"}},
+        "c/item.js": """Component({ properties: { name: String }, data: { taps: 0 },
+  lifetimes: { moved() { getApp().globalData.log.push('moved ' + this.data.name) },
+               detached() { getApp().globalData.log.push('detached ' + this.data.name) } },
+  methods: { hit() { this.setData({ taps: this.data.taps + 1 }) } } })""",
+        "c/item.wxml": '<view class="i" bindtap="hit">{{name}}:{{taps}}</view>',
+    })
+    user = sim.user()
+    page = await user.launch("/pages/a/a")
+    await page.get_element("item >>> .i", inner_text="x:0").tap()
+    await page.get_element("button").tap()
+    assert [e.text for e in page.get_elements("item >>> .i")] == ["y:0", "x:1"]   # x kept its state
+    assert "detached x" not in read_log(user) and "moved y" in read_log(user)

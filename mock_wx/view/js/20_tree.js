@@ -87,15 +87,21 @@
       m = old[i];
       if (typeof m !== 'string' && m.k !== null) {
         if (!keyed) keyed = new Map();
-        if (!keyed.has(m.k)) keyed.set(m.k, m);
+        if (!keyed.has(m.k)) keyed.set(m.k, i);
       }
     }
     for (i = 0; i < next.length; i++) {
       n = next[i];
       if (typeof n === 'string') continue;
       m = null;
+      var moved = false;
       if (n.k !== null) {
-        if (keyed) { m = keyed.get(n.k) || null; if (m && (m.t !== n.t || m.g === g)) m = null; }
+        if (keyed) {
+          var at = keyed.get(n.k);
+          m = at === undefined ? null : old[at];
+          if (m && (m.t !== n.t || m.g === g)) m = null;
+          moved = m !== null && at !== i;
+        }
       } else if (i < old.length) {
         m = old[i];
         if (typeof m === 'string' || m.t !== n.t || m.k !== null || m.g === g) m = null;
@@ -110,6 +116,7 @@
           n.inst = m.inst;
           n.inst.host = n;
           updateProps(n.inst, n);
+          if (moved) life(n.inst, 'moved');  // a keyed component that changed place among its siblings
         } else {
           if (m.inst !== null) destroyOwner(m.inst);
           if (n.cp !== null) createComponent(n, O);
