@@ -144,6 +144,8 @@ class AppBundle:
     files: dict[str, str] = field(default_factory=dict)          # path -> wrapped source
     offsets: dict[str, int] = field(default_factory=dict)        # path -> first line in the engine
     page_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: ext.json's `ext` (third-party platform apps read it with wx.getExtConfigSync); {} without one.
+    ext_config: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: str | Path) -> AppBundle:
@@ -177,6 +179,13 @@ class AppBundle:
                     bundle.page_configs[page] = json.loads(page_json.read_text(encoding="utf-8"))
                 except json.JSONDecodeError as exc:
                     raise AppLoadError(f"{page}.json:{exc.lineno}: invalid JSON ({exc.msg})") from None
+        ext_json = path / "ext.json"
+        if ext_json.is_file():
+            try:
+                ext = json.loads(ext_json.read_text(encoding="utf-8")).get("ext")
+            except (json.JSONDecodeError, AttributeError) as exc:
+                raise AppLoadError(f"ext.json: invalid ({exc})") from None
+            bundle.ext_config = ext if isinstance(ext, dict) else {}
         bundle._read_sources()
         bundle._check_syntax()
         return bundle

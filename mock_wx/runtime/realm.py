@@ -16,6 +16,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..api import REGISTRY, Fail, WxContext, kinds
+from ..api.defaults import DEFAULTS
 from ..api.network import JSONBody
 from ..clock import Timer
 from ..errors import JSError, WxApiError
@@ -47,6 +48,20 @@ def _load_prelude() -> tuple[str, list[tuple[int, str]]]:
 
 
 _PRELUDE, _PRELUDE_PARTS = _load_prelude()
+
+
+# What the JS side builds `wx` from: the emulated APIs as own functions, the defaults as one string it looks
+# names up in on first use (prelude 10_bridge.js). Computed on first Realm, after every family registered.
+_EMULATED_KINDS: dict[str, str] = {}
+_DEFAULT_KINDS = ""
+
+
+def _api_kinds() -> None:
+    global _DEFAULT_KINDS
+    if not _EMULATED_KINDS:
+        every = kinds()
+        _EMULATED_KINDS.update({n: k for n, k in every.items() if n not in DEFAULTS})
+        _DEFAULT_KINDS = "".join(f"{n}:{k}," for n, k in every.items() if n in DEFAULTS)
 
 
 def _default(v: Any) -> Any:
@@ -96,6 +111,7 @@ class Realm:
         self._payment_cbs: set[int] = set()
         self.closed = False
         ctx.host = self
+        ctx.state["ext_config"] = bundle.ext_config
         self.router = Router(self)
         e = self.engine
         e.expose("__host_invoke", self._invoke)
@@ -110,7 +126,8 @@ class Realm:
         e.expose("__host_error", self._error)
         e.expose("__host_require", self._require)
         e.expose("__host_rejected", self._rejected)
-        config = {"fidelity": ctx.fidelity, "apis": kinds()}
+        _api_kinds()
+        config = {"fidelity": ctx.fidelity, "apis": _EMULATED_KINDS, "defaults": _DEFAULT_KINDS}
         e.eval(f"globalThis.__WX_CONFIG_JSON = {json.dumps(_json(config))};")
         for start, part in _PRELUDE_PARTS:
             e.source_map.add(start, part)
