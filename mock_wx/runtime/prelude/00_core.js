@@ -2,7 +2,8 @@
  * Host functions (Python): __host_invoke(api, argsJson, cbId), __host_invokeSync(api, argsJson) -> json,
  * __host_now() -> ms, __host_timer(id, ms), __host_clearTimer(id), __host_log(level, text),
  * __host_render(pageId) -> whether the trace wants the payload, __host_renderData(pageId, json), __host_finding(kind, message), __host_error(json), __host_require(path),
- * __host_rejected() (a rejection candidate was recorded: Python then calls __wx.flushRejections()).
+ * __host_rejected() (a rejection candidate was recorded: Python then calls __wx.flushRejections()),
+ * __host_where(stack) (the caller of the last invoke/timer, asked for by their true result near the settle budget).
  * Python calls back: __wx.resolve(cbId, json), __wx.emit(taskId, event, json), __wx.fireTimer(id),
  * __wx.flushRenders(), and the page driving functions in 40_drivers.js.
  * The prelude is one function split by concern into prelude/NN_*.js; realm.py joins the parts in order.
@@ -16,10 +17,10 @@
     invoke: global.__host_invoke, invokeSync: global.__host_invokeSync, now: global.__host_now,
     timer: global.__host_timer, clearTimer: global.__host_clearTimer, log: global.__host_log,
     render: global.__host_render, renderData: global.__host_renderData, finding: global.__host_finding, error: global.__host_error,
-    require: global.__host_require, rejected: global.__host_rejected,
+    require: global.__host_require, rejected: global.__host_rejected, where: global.__host_where,
   };
   ['__host_invoke', '__host_invokeSync', '__host_now', '__host_timer', '__host_clearTimer', '__host_log',
-    '__host_render', '__host_renderData', '__host_finding', '__host_error', '__host_require', '__host_rejected'].forEach(function (k) { delete global[k]; });
+    '__host_render', '__host_renderData', '__host_finding', '__host_error', '__host_require', '__host_rejected', '__host_where'].forEach(function (k) { delete global[k]; });
 
   function stringify(v) {
     return JSON.stringify(v === undefined ? null : v, function (k, x) {
@@ -171,7 +172,7 @@
     var id = nextTimerId++;
     ms = Math.max(0, Number(ms) || 0);
     timers[id] = { fn: fn, ms: ms, args: args, repeat: repeat, owner: currentPageId };
-    host.timer(id, ms);
+    if (host.timer(id, ms)) host.where(new Error().stack);
     return id;
   }
   global.setTimeout = function (fn, ms) { return addTimer(fn, ms, Array.prototype.slice.call(arguments, 2), false); };

@@ -17,7 +17,7 @@
       promise = new Promise(function (resolve, reject) { pending.resolve = resolve; pending.reject = reject; });
     }
     callbacks[id] = pending;
-    if (jsMocks[api]) runJsMock(api, opts, id); else host.invoke(api, stringify(opts), id);
+    if (jsMocks[api]) runJsMock(api, opts, id); else if (host.invoke(api, stringify(opts), id)) host.where(new Error().stack);
     return promise;
   }
   function settle(pending, ok, res) {
@@ -88,7 +88,7 @@
     }
     callbacks[id] = pending;
     tasks[id] = { listeners: listeners, task: task };
-    if (jsMocks[api]) runJsMock(api, opts, id); else host.invoke(api, stringify(opts), id);
+    if (jsMocks[api]) runJsMock(api, opts, id); else if (host.invoke(api, stringify(opts), id)) host.where(new Error().stack);
     return task;
   }
 
