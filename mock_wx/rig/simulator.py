@@ -45,6 +45,7 @@ class Simulator(SimTesting):
         time_limit: float = 10.0,
         isolated_idle: bool = False,
         identity: str | None = None,
+        fail_on_js_errors: bool = False,
     ) -> None:
         if fidelity not in FIDELITY_MODES:
             raise ValueError(f"fidelity must be 'strict' or 'lenient', not {fidelity!r}")
@@ -63,6 +64,9 @@ class Simulator(SimTesting):
         #: Load runs: a user's action waits for its own page only, not for every user's (realtime clock),
         #: so one slow user never holds up the others and idle() costs O(1) instead of O(users).
         self.isolated_idle = isolated_idle
+        #: An unhandled promise rejection in app code fails the action that caused it (raises JSError), as an
+        #: uncaught error always does; off, it is a finding only (README "A crashed data load is not silent").
+        self.fail_on_js_errors = fail_on_js_errors
         self.clock = clock or VirtualClock(realtime=realtime)
         self.trace = Trace(enabled=trace)
         self.services = Services(self, backend_url=backend_url, embedded_backend=embedded_backend,

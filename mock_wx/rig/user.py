@@ -83,7 +83,8 @@ class VirtualUser(UserTesting):
         if self.running:
             self.close()
         apply_scene_mode(self.ctx, scene)  # 1154 runs in single-page mode (§3)
-        realm = Realm(self.sim.bundle, self.ctx, time_limit=self.sim.time_limit)
+        realm = Realm(self.sim.bundle, self.ctx, time_limit=self.sim.time_limit,
+                      fail_on_js_errors=self.sim.fail_on_js_errors)
         self._realm = realm
         self._realm_started(realm)  # mocks, hooks and exposed functions, before the app's code runs
         self.launched_at_ms = self.ctx.clock.now_ms()

@@ -86,12 +86,15 @@ def _obj(v: Any) -> Any:
 class Realm:
     """The AppService of one virtual user. Created by `VirtualUser`; tests use the rig's API on top."""
 
-    def __init__(self, bundle: AppBundle, ctx: WxContext, *, time_limit: float = 10.0) -> None:
+    def __init__(self, bundle: AppBundle, ctx: WxContext, *, time_limit: float = 10.0,
+                 fail_on_js_errors: bool = False) -> None:
         self.bundle = bundle
         self.ctx = ctx
         self.clock = ctx.clock
         self.engine = QuickJSEngine(time_limit=time_limit)
         self.errors: list[JSError] = []
+        #: Unhandled rejections join `errors` (so the rig raises them), not only the findings.
+        self.fail_on_js_errors = fail_on_js_errors
         # (callback id, result JSON, ok, response body text for JS to parse into `data` or None)
         self._queue: deque[tuple[int, str, bool, str | None]] = deque()
         self._tasks: set[asyncio.Future[Any]] = set()
@@ -131,6 +134,7 @@ class Realm:
         e.expose("__host_require", self._require)
         e.expose("__host_rejected", self._rejected)
         e.expose("__host_where", self._where)
+        e.expose("__host_unhandled", self._unhandled)
         _api_kinds()
         config = {"fidelity": ctx.fidelity, "apis": _EMULATED_KINDS, "defaults": _DEFAULT_KINDS}
         e.eval(f"globalThis.__WX_CONFIG_JSON = {json.dumps(_json(config))};")
@@ -321,8 +325,26 @@ class Realm:
         callee, source = self.engine.source_map.excerpt(info["message"], info.get("stack", ""))
         err = JSError(info["message"], stack.rstrip(), location, source=source, callee=callee)
         self.errors.append(err)
+        self._finding("js-error", f"{err.js_message}" + (f" ({err.callee + ' is not a function, ' if err.callee else ''}"
+                                                         f"{location})" if location else "") + _where_text(info))
         self.ctx.record("js-error", message=info["message"], where=info.get("where"), location=location, stack=stack)
         return f"{info['message']}\n{stack.rstrip()}"  # what App.onError receives
+
+    def _unhandled(self, payload: str) -> None:
+        """A promise rejection nobody handled (after App.onUnhandledRejection ran): a finding with the stack's
+        file:line, and with `fail_on_js_errors` an error the rig raises from the action that caused it."""
+        info = json.loads(payload)
+        raw = info.get("stack", "")
+        stack = self.engine.source_map.rewrite(raw)
+        location = self.engine.source_map.first_location(raw)
+        callee, source = self.engine.source_map.excerpt(info["message"], raw)
+        where = f" ({callee + ' is not a function, ' if callee else ''}{location})" if location else ""
+        self._finding("unhandled-rejection", f"Unhandled promise rejection: {info['message']}{where}")
+        self.ctx.record("js-error", message=info["message"], where="unhandled rejection", location=location,
+                        stack=stack)
+        if self.fail_on_js_errors:
+            self.errors.append(JSError(f"Unhandled promise rejection: {info['message']}", stack.rstrip(), location,
+                                       source=source, callee=callee))
 
     # ------------------------------------------------------------------ Python -> JS
     def emit(self, task_id: int, event: str, payload: dict[str, Any]) -> None:
@@ -478,6 +500,11 @@ class Realm:
         # Families holding live resources (open sockets, §5) release them with the process.
         for hook in self.ctx.hooks.pop("close", []):
             hook()
+
+
+def _where_text(info: dict[str, Any]) -> str:
+    where = info.get("where")
+    return f" in {where}" if where else ""
 
 
 def _describe(name: str, args: Any) -> str:

@@ -18,9 +18,10 @@
     timer: global.__host_timer, clearTimer: global.__host_clearTimer, log: global.__host_log,
     render: global.__host_render, renderData: global.__host_renderData, finding: global.__host_finding, error: global.__host_error,
     require: global.__host_require, rejected: global.__host_rejected, where: global.__host_where,
+    unhandled: global.__host_unhandled,
   };
   ['__host_invoke', '__host_invokeSync', '__host_now', '__host_timer', '__host_clearTimer', '__host_log',
-    '__host_render', '__host_renderData', '__host_finding', '__host_error', '__host_require', '__host_rejected', '__host_where'].forEach(function (k) { delete global[k]; });
+    '__host_render', '__host_renderData', '__host_finding', '__host_error', '__host_require', '__host_rejected', '__host_where', '__host_unhandled'].forEach(function (k) { delete global[k]; });
 
   function stringify(v) {
     return JSON.stringify(v === undefined ? null : v, function (k, x) {
@@ -141,6 +142,7 @@
     if (appInstance && typeof appInstance.onUnhandledRejection === 'function') {
       try { appInstance.onUnhandledRejection({ reason: reason, promise: promise }); } catch (e) { reportError(e, 'onUnhandledRejection'); }
     }
+    host.unhandled(JSON.stringify({ message: text, stack: (reason && typeof reason.stack === 'string' && reason.stack) || '' }));
   }
   function safeCall(fn, self, args, where) {
     try { return fn.apply(self, args || []); } catch (e) { reportError(e, where); return undefined; }
