@@ -13,6 +13,7 @@ from .errors import (
     JSError,
     NavigationError,
     PlatformError,
+    SettleLoopError,
     StrictModeError,
     WaitTimeout,
     WxApiError,
@@ -26,7 +27,7 @@ from .view import WxmlSyntaxError
 __version__ = "0.1.0"
 
 __all__ = [
-    "AppLoadError", "Element", "ElementError", "ElementNotFound", "Event", "Finding", "JSError", "NavigationError", "Page", "PlatformError", "ShareCard", "Simulator",
+    "AppLoadError", "Element", "ElementError", "ElementNotFound", "Event", "Finding", "JSError", "NavigationError", "Page", "PlatformError", "SettleLoopError", "ShareCard", "Simulator",
     "StrictModeError", "Trace", "VirtualClock", "VirtualUser", "WaitTimeout", "WxApiError", "WxError",
     "WxmlSyntaxError",
 ]

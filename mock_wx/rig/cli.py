@@ -282,8 +282,10 @@ async def _run_journeys(args: argparse.Namespace) -> tuple[list[Any], str]:
     copies = max(1, getattr(args, "users", 1))
 
     def make_sim(seed: int) -> Any:
+        # The bundled journeys (and any run here) fail on an unhandled rejection in app code: a page whose data
+        # load crashed is not a passing journey.
         return lambda: Simulator(bundle, fidelity=args.fidelity, seed=seed, backend_url=backend,
-                                 platform_url=platform_url)
+                                 platform_url=platform_url, fail_on_js_errors=True)
 
     async def one(j: Any) -> Any:
         results = await asyncio.gather(

@@ -34,6 +34,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--wxsim-platform", default=None,
                     help="base URL of the WeChat platform the --wxsim-backend uses (wxsim backend prints it)")
     group.addoption("--wxsim-app", default=None, help="mini program folder (default: the bundled sample app)")
+    group.addoption("--wxsim-fail-on-js-error", action="store_true", default=False,
+                    help="an unhandled promise rejection in app code fails the test (uncaught errors always do)")
     group.addoption("--wxsim-fidelity", default="strict", choices=("strict", "lenient"),
                     help="strict behaves like a phone; lenient accepts common mistakes and reports findings")
 
@@ -68,13 +70,15 @@ def wxsim_options(request: pytest.FixtureRequest) -> dict[str, Any]:
         "fidelity": cfg.getoption("--wxsim-fidelity"),
         "backend_url": cfg.getoption("--wxsim-backend"),
         "platform_url": cfg.getoption("--wxsim-platform"),
+        "fail_on_js_errors": bool(cfg.getoption("--wxsim-fail-on-js-error")),
     }
 
 
 async def _sim(request: pytest.FixtureRequest, wxsim_options: dict[str, Any]) -> AsyncIterator[Simulator]:
     """A simulation: the app, a virtual clock, the emulated platform and (by default) an embedded backend."""
     s = Simulator(_bundle(wxsim_options["app"]), fidelity=wxsim_options["fidelity"],
-                  backend_url=wxsim_options["backend_url"], platform_url=wxsim_options["platform_url"])
+                  backend_url=wxsim_options["backend_url"], platform_url=wxsim_options["platform_url"],
+                  fail_on_js_errors=wxsim_options.get("fail_on_js_errors", False))
     request.node._wxsim = s
     async with s:
         yield s

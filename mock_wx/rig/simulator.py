@@ -47,6 +47,7 @@ class Simulator(SimTesting):
         isolated_idle: bool = False,
         identity: str | None = None,
         view: bool = True,
+        fail_on_js_errors: bool = False,
     ) -> None:
         if fidelity not in FIDELITY_MODES:
             raise ValueError(f"fidelity must be 'strict' or 'lenient', not {fidelity!r}")
@@ -67,6 +68,9 @@ class Simulator(SimTesting):
         #: Load runs: a user's action waits for its own page only, not for every user's (realtime clock),
         #: so one slow user never holds up the others and idle() costs O(1) instead of O(users).
         self.isolated_idle = isolated_idle
+        #: An unhandled promise rejection in app code fails the action that caused it (raises JSError), as an
+        #: uncaught error always does; off, it is a finding only (README "A crashed data load is not silent").
+        self.fail_on_js_errors = fail_on_js_errors
         self.clock = clock or VirtualClock(realtime=realtime)
         self.trace = Trace(enabled=trace)
         self.services = Services(self, backend_url=backend_url, embedded_backend=embedded_backend,
@@ -126,9 +130,11 @@ class Simulator(SimTesting):
             busy = False
             for u in self._users:
                 r = u._realm
-                if r is not None and not r.closed and r.busy:
-                    busy = True
-                    await r.drain()
+                if r is not None and not r.closed:
+                    r.check_settled()  # a page looping without virtual time moving says so (runtime/settle.py)
+                    if r.busy:
+                        busy = True
+                        await r.drain()
             if await self.services.drain():
                 busy = True
             if not busy:

@@ -84,7 +84,8 @@ class VirtualUser(UserTesting):
         if self.running:
             self.close()
         apply_scene_mode(self.ctx, scene)  # 1154 runs in single-page mode (§3)
-        realm = Realm(self.sim.bundle, self.ctx, time_limit=self.sim.time_limit)
+        realm = Realm(self.sim.bundle, self.ctx, time_limit=self.sim.time_limit,
+                      fail_on_js_errors=self.sim.fail_on_js_errors)
         if self.sim.view is not None:
             attach_view(realm, self.sim.view)
         self._realm = realm

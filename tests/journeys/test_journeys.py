@@ -55,7 +55,8 @@ async def test_journey(journey: Journey, fidelity: str, request: pytest.FixtureR
     platform_url = _option(request, "--wxsim-platform")
 
     def make_sim() -> Simulator:
-        return Simulator(app, fidelity=fidelity, backend_url=backend_url, platform_url=platform_url)
+        return Simulator(app, fidelity=fidelity, backend_url=backend_url, platform_url=platform_url,
+                         fail_on_js_errors=True)
 
     result = await run_journey(journey, make_sim, keep_trace=True)
     if result.skipped:
