@@ -9,6 +9,7 @@ from .clock import VirtualClock
 from .errors import (
     AppLoadError,
     JSError,
+    MockError,
     NavigationError,
     PlatformError,
     StrictModeError,
@@ -22,6 +23,6 @@ from .trace import Event, Finding, Trace
 __version__ = "0.1.0"
 
 __all__ = [
-    "AppLoadError", "Event", "Finding", "JSError", "NavigationError", "Page", "PlatformError", "ShareCard", "Simulator",
+    "AppLoadError", "Event", "Finding", "JSError", "MockError", "NavigationError", "Page", "PlatformError", "ShareCard", "Simulator",
     "StrictModeError", "Trace", "VirtualClock", "VirtualUser", "WaitTimeout", "WxApiError", "WxError",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 __all__ = [
     "AppLoadError",
     "JSError",
+    "MockError",
     "NavigationError",
     "PlatformError",
     "StrictModeError",
@@ -73,3 +74,11 @@ class PlatformError(WxError):
 
 class WaitTimeout(WxError):
     """A `wait_for` condition did not hold before its (virtual) deadline."""
+
+
+class MockError(WxError):
+    """The test's own code raised inside wxsim (a mock's `fn`, a hook's `before`/`after`, an exposed function).
+
+    The page still gets its `fail` answer (the call never hangs), and the test's next wxsim call raises this;
+    the message names the mock and `__cause__` is the original exception with its traceback.
+    """

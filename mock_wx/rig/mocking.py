@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from ..api import REGISTRY, Fail, WxContext
 from ..errors import WxApiError
+from .test_errors import guard_call
 
 if TYPE_CHECKING:
     from ..runtime import Realm
@@ -82,6 +83,7 @@ def make_mock(
     fail: str | None = None,
     js: str | None = None,
     js_args: Sequence[Any] = (),
+    label: str | None = None,
 ) -> MockSpec:
     """Build a mock from exactly one of: `fn(options)` (sync or async; return the result or raise `Fail`),
     `result=` (a fixed answer), `fail=` (the reason in `"<name>:fail <reason>"`), `js=` (JS function source,
@@ -104,14 +106,19 @@ def make_mock(
         return MockSpec(name, failing, description=f"fail {reason}")
     if fn is not None:
         func = fn
+        where = label or f"mock_wx({name!r}, fn={getattr(fn, '__name__', 'fn')})"
 
-        def calling(ctx: WxContext, args: Any) -> Any:
+        def answer(args: Any) -> Any:
             out = func(args)
             if inspect.isawaitable(out):
                 if _kind(name) == "sync":
                     raise TypeError(f"wx.{name} is synchronous: its mock cannot be async")
                 return _await_shape(name, out)
             return _shape(name, out)
+
+        def calling(ctx: WxContext, args: Any) -> Any:
+            # A bug in the test's mock fails the test, not only the app's call (test_errors.py).
+            return guard_call(ctx, where, lambda: answer(args))
 
         return _with_task_events(MockSpec(name, calling, description=getattr(fn, "__name__", "fn")))
     fixed = result
@@ -298,7 +305,8 @@ class MockingUser:
         fn: Callable[[Any], Any] | None = None, once: bool = False,
     ) -> RequestRule:
         """Answer `wx.request` calls whose URL path matches the glob `pattern` (others go to the network)."""
-        rule = RequestRule(pattern, make_mock("request", fn, result=result, fail=fail), once)
+        label = f"mock_request({pattern!r}, fn={getattr(fn, '__name__', 'fn')})" if fn is not None else None
+        rule = RequestRule(pattern, make_mock("request", fn, result=result, fail=fail, label=label), once)
         _interception(self).request_rules.append(rule)
         sync_name(self, "request")
         return rule

@@ -23,6 +23,7 @@ from ..clock import VirtualClock
 from ..runtime import AppBundle
 from .paths import bundled_app_path
 from .simulator import Simulator
+from .test_errors import raise_pending
 from .user import VirtualUser
 
 _BUNDLES: dict[str, AppBundle] = {}
@@ -78,6 +79,8 @@ async def _sim(request: pytest.FixtureRequest, wxsim_options: dict[str, Any]) ->
     request.node._wxsim = s
     async with s:
         yield s
+        for u in s.all_users:  # the test ended before another wxsim call could raise its mock's bug
+            raise_pending(u.ctx)
 
 
 if pytest_asyncio is not None:
