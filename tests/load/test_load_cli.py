@@ -176,7 +176,7 @@ def test_live_viewers_socket_messages_by_type(tmp_path: Path, capsys: pytest.Cap
     assert rc == 0, capsys.readouterr().out
     rows = {(r["kind"], r["name"]): r for r in json.loads(out_json.read_text())["summary"]}
     assert rows[("socket", "viewer_count")]["count"] > 0
-    assert ("step", "open room") in rows and ("request", "/api/live-stream/s1") in rows
+    assert ("step", "open room") in rows and ("request", "/api/live-stream/{id}") in rows
 
 
 @pytest.mark.parametrize("argv, words", [
@@ -315,10 +315,17 @@ def test_against_an_external_backend_and_its_platform(tmp_path: Path, capsys: py
 
         assert main(["load", LIVE, "--backend", backend, "--duration", "1s"]) == 2
         assert "--backend needs --platform" in capsys.readouterr().err
+        out_json = tmp_path / "ext.json"
         rc = main(["load", LIVE, "--backend", backend, "--platform", platform.group(0), "--users", "2",
                    "--spawn-rate", "20", "--duration", "2s", "--think-time", "0", "--threshold", "errors<1%",
-                   "--threshold", "request:/api/auth/login count>0"])
+                   "--threshold", "request:/api/auth/login count>0", "--json", str(out_json)])
         assert rc == 0, capsys.readouterr().out
+        # issue 15.2: rows by the backend's route templates (its /openapi.json), never one row per id
+        spec = json.loads(urllib.request.urlopen(backend + "/openapi.json", timeout=10).read())
+        names = {r["name"] for r in json.loads(out_json.read_text())["summary"]
+                 if r["kind"] == "request" and r["name"] != "Aggregated"}
+        assert names and names <= set(spec["paths"]), names
+        assert any("{" in n for n in names), names
     finally:
         proc.terminate()
         proc.wait(timeout=10)
