@@ -75,6 +75,12 @@ class VirtualUser(UserTesting):
         return [Page(self, r.id, r.route, r.query) for r in self.realm.router.stack]
 
     @property
+    def routes(self) -> list[str]:
+        """The page stack as routes, bottom first (`["pages/index/index", "pages/order/detail"]`); no leading
+        slash, like `page.route` (`page.path` is the same with one)."""
+        return [r.route for r in self.realm.router.stack]
+
+    @property
     def errors(self) -> list[JSError]:
         return list(self._realm.errors) if self._realm else []
 
