@@ -12,6 +12,7 @@ from ..errors import WaitTimeout
 from ..runtime import AppBundle
 from ..trace import Trace
 from .backend_client import BackendClient
+from .checkout import SimPay
 from .paths import bundled_app_path
 from .services import Services
 from .test_errors import raise_pending
@@ -69,6 +70,8 @@ class Simulator(SimTesting):
         self.services = Services(self, backend_url=backend_url, embedded_backend=embedded_backend,
                                  api_domain=api_domain, platform_url=platform_url)
         self.backend = BackendClient(self.services)
+        #: WeChat Pay orders for a mocked merchant backend: `await sim.pay.jsapi_params(user, total=...)`.
+        self.pay = SimPay(self)
         self._users: list[VirtualUser] = []
         self._by_name: dict[str, VirtualUser] = {}
         self._realms: set[Any] = set()

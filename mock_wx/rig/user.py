@@ -75,6 +75,14 @@ class VirtualUser(UserTesting):
         return [Page(self, r.id, r.route, r.query) for r in self.realm.router.stack]
 
     @property
+    def openid(self) -> str:
+        """This user's openid for the app on the WeChat platform (what code2Session answers for them)."""
+        wechat = self.sim.services.wechat
+        if wechat is None:
+            raise WxError("the simulation has not started (`async with Simulator(...)`)")
+        return str(wechat.openid(self.ctx.user_key))
+
+    @property
     def routes(self) -> list[str]:
         """The page stack as routes, bottom first (`["pages/index/index", "pages/order/detail"]`); no leading
         slash, like `page.route` (`page.path` is the same with one)."""
