@@ -37,6 +37,8 @@ class Backend:
         self.faults = FaultTable()
         self.journal: deque[dict[str, Any]] = deque(maxlen=config.journal_size)
         self.live = LiveHub(self)
+        #: Who may read shop-wide reports (config.merchant_openids, plus test-mode additions).
+        self.merchant_openids: set[str] = set(config.merchant_openids)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._last_sweep = float("-inf")
         self._followed: list[Any] = []
