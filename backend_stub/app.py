@@ -133,7 +133,10 @@ async def _errors(request: web.Request, handler: Any) -> web.StreamResponse:
         if exc.status < 400:
             raise
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status, "http_error")
-        return json_response({"error": code, "message": exc.reason}, exc.status)
+        response = json_response({"error": code, "message": exc.reason}, exc.status)
+        if "Allow" in exc.headers:  # a 405 says which methods the resource has (RFC 9110 §15.5.6)
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
     except (asyncio.CancelledError, ConnectionResetError):
         raise
     except Exception as exc:

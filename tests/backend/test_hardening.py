@@ -72,3 +72,10 @@ async def test_an_admin_token_guards_the_admin_api(platform: WeChatPlatform, clo
                 assert resp.status == 200  # the shop itself is open
     finally:
         await server.close()
+
+
+async def test_a_405_names_the_allowed_methods(shop: Shop) -> None:
+    """RFC 9110: a 405 answer carries `Allow` (schemathesis flagged its absence)."""
+    async with shop.session.delete(f"{shop.url}/api/products") as resp:
+        assert resp.status == 405
+        assert "GET" in {m.strip() for m in resp.headers.get("Allow", "").split(",")}
