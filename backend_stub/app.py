@@ -150,6 +150,8 @@ async def _sweep(request: web.Request, handler: Any) -> web.StreamResponse:
     if not request.path.startswith("/__admin"):
         # Time-based rules run lazily: whatever fell due since the last request is applied first.
         if backend.sweep_needed():
+            if backend.reconcile_due():
+                await backend.reconcile()
             backend.sweep_due()
             if backend.outbox_due():
                 await backend.flush_outbox()
