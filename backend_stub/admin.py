@@ -137,7 +137,23 @@ async def reset(ctx: Ctx) -> dict[str, Any]:
     ctx.backend.live.reset()
     ctx.backend.journal.clear()
     ctx.backend.faults.faults.clear()
+    ctx.backend.merchant_openids = set(ctx.backend.config.merchant_openids)
     return {"ok": True}
+
+
+@router.post("/__admin/merchants", summary="Make a user one of the merchant's staff (shop-wide reports)",
+             auth=False, body=obj([], userId={"type": "string"}, openid={"type": "string"}))
+async def add_merchant(ctx: Ctx) -> dict[str, Any]:
+    openid = ctx.body.get("openid")
+    if not openid and ctx.body.get("userId"):
+        row = ctx.db.one("SELECT openid FROM users WHERE id=?", ctx.body["userId"])
+        if row is None:
+            raise ApiError(404, "not_found", "no such user")
+        openid = row["openid"]
+    if not openid:
+        raise ApiError(400, "invalid_request", "give userId or openid")
+    ctx.backend.merchant_openids.add(str(openid))
+    return {"ok": True, "openid": openid}
 
 
 @router.post("/__admin/seed", summary="Fill the shop with Faker data", auth=False,

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import secrets
 import signal
 import socket
 from collections.abc import Awaitable, Callable
@@ -47,10 +48,14 @@ def _operations() -> list[Operation]:
     return [op for mod in mods for op in mod.router.operations]
 
 
-def authenticate(backend: Backend, request: web.Request) -> dict[str, Any] | None:
-    """The user behind `Authorization: Bearer <token>` (or `?token=` for WebSockets), if any."""
+def authenticate(backend: Backend, request: web.Request, *, query_token: bool = False) -> dict[str, Any] | None:
+    """The user behind `Authorization: Bearer <token>`, if any. `?token=` only where a header cannot be sent
+    (`query_token=True`: the live WebSocket, as `wx.connectSocket` clients send it): a session token in
+    REST URLs ends up in access logs, proxies and Referer headers."""
     header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header[:7].lower() == "bearer " else request.query.get("token", "")
+    token = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    if not token and query_token:
+        token = request.query.get("token", "")
     if not token:
         return None
     row = backend.db.one(
@@ -62,6 +67,8 @@ def authenticate(backend: Backend, request: web.Request) -> dict[str, Any] | Non
 def _handler(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         backend = request.app[BACKEND]
+        if op.path.startswith("/__admin"):
+            _check_admin_token(backend, request)
         user = authenticate(backend, request)
         if user:
             request[USER_ID] = user["id"]
@@ -96,6 +103,26 @@ def _handler(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamRespo
     return handle
 
 
+ADMIN_TOKEN_HEADER = "X-Admin-Token"
+
+
+def _check_admin_token(backend: Backend, request: web.Request) -> None:
+    """With `admin_token` configured, the test-mode admin API answers only requests that carry it."""
+    expected = backend.config.admin_token
+    if expected and not secrets.compare_digest(request.headers.get(ADMIN_TOKEN_HEADER, ""), expected):
+        raise ApiError(401, "unauthorized", f"the admin API needs the {ADMIN_TOKEN_HEADER} header")
+
+
+def check_exposure(config: BackendConfig, host: str) -> None:
+    """Refuse to serve reset/seed/clock to the network: test mode on a non-loopback host needs an admin token."""
+    if config.test_mode and not config.admin_token and host not in LOOPBACK_HOSTS:
+        raise ValueError(f"test mode on host {host} would let anyone on the network reset, seed and move the "
+                         "clock of this backend: bind 127.0.0.1, or configure an admin token (--admin-token)")
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
 @web.middleware
 async def _errors(request: web.Request, handler: Any) -> web.StreamResponse:
     try:
@@ -106,7 +133,10 @@ async def _errors(request: web.Request, handler: Any) -> web.StreamResponse:
         if exc.status < 400:
             raise
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status, "http_error")
-        return json_response({"error": code, "message": exc.reason}, exc.status)
+        response = json_response({"error": code, "message": exc.reason}, exc.status)
+        if "Allow" in exc.headers:  # a 405 says which methods the resource has (RFC 9110 §15.5.6)
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
     except (asyncio.CancelledError, ConnectionResetError):
         raise
     except Exception as exc:
@@ -120,6 +150,8 @@ async def _sweep(request: web.Request, handler: Any) -> web.StreamResponse:
     if not request.path.startswith("/__admin"):
         # Time-based rules run lazily: whatever fell due since the last request is applied first.
         if backend.sweep_needed():
+            if backend.reconcile_due():
+                await backend.reconcile()
             backend.sweep_due()
             if backend.outbox_due():
                 await backend.flush_outbox()
@@ -185,6 +217,7 @@ class BackendServer:
         self.backend.follow(clock)
 
     async def start(self) -> str:
+        check_exposure(self.config, self.host)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
@@ -224,10 +257,11 @@ async def run_until_stopped(config: BackendConfig, host: str = "127.0.0.1", port
 
 
 def serve(db: str = "wxsim-shop.sqlite", host: str = "127.0.0.1", port: int = 8800,
-          test_mode: bool = False, platform_url: str | None = None) -> None:
+          test_mode: bool = False, platform_url: str | None = None, admin_token: str | None = None) -> None:
     """Run the stub until interrupted (`wxsim backend`, `python -m backend_stub`)."""
     # A separately started platform keeps its own (often virtual) clock, so no time_expire (config.py).
-    config = BackendConfig(db=db, test_mode=test_mode, platform_url=platform_url, send_time_expire=False)
+    config = BackendConfig(db=db, test_mode=test_mode, platform_url=platform_url, send_time_expire=False,
+                           admin_token=admin_token)
     try:
         asyncio.run(run_until_stopped(config, host, port))
     except KeyboardInterrupt:

@@ -37,6 +37,10 @@ class Backend:
         self.faults = FaultTable()
         self.journal: deque[dict[str, Any]] = deque(maxlen=config.journal_size)
         self.live = LiveHub(self)
+        #: Who may read shop-wide reports (config.merchant_openids, plus test-mode additions).
+        self.merchant_openids: set[str] = set(config.merchant_openids)
+        #: order id → when the platform was last asked about it (domains/reconcile.py)
+        self.reconciled_at: dict[str, float] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._last_sweep = float("-inf")
         self._followed: list[Any] = []
@@ -78,6 +82,19 @@ class Backend:
         if cfg.merchant is not None and cfg.platform_url:
             self.pay = WeChatPayClient(cfg.merchant, cfg.platform_url, self.session, cfg.clock,
                                        cfg.platform_timeout_seconds)
+            # Payments made while we were down and whose notifications gave up are recorded now.
+            await self.reconcile()
+
+    async def reconcile(self, now: float | None = None) -> int:
+        """Query the platform about orders left pending past the window; record those it says are paid."""
+        from .domains.reconcile import reconcile_pending
+
+        return await reconcile_pending(self, self.now() if now is None else now)
+
+    def reconcile_due(self) -> bool:
+        from .domains.reconcile import reconcile_due
+
+        return reconcile_due(self, self.now())
 
     def follow(self, clock: Any) -> None:
         """Sweep whenever a `mock_wx.clock.VirtualClock` jumps, and let it wait for our background work."""
@@ -161,7 +178,9 @@ class Backend:
 
     async def sweep(self, now: float | None = None) -> dict[str, int]:
         """Time-based rules plus the platform calls they queued (closes, refunds)."""
+        paid = await self.reconcile(now)  # before closing unpaid orders: some may have been paid
         result = self.sweep_due(now)
+        result["ordersReconciled"] = paid
         self.live.flush_due(self.now() if now is None else now)
         result["platformCalls"] = await self.flush_outbox()
         return result

@@ -90,6 +90,15 @@ class BackendConfig:
     #: Send `time_expire` with each prepay (§4). Only safe when the platform reads the same clock; a stub
     #: started apart from its platform closes unpaid orders through the close API instead.
     send_time_expire: bool = True
+    #: Required (header `X-Admin-Token`) by the test-mode admin API when set; test mode on a host other
+    #: than loopback refuses to start without one.
+    admin_token: str | None = None
+    #: an order still pending payment this long after it was placed is checked with the platform (and on
+    #: start-up): a payment whose notification was lost is recorded all the same (domains/reconcile.py)
+    reconcile_after_seconds: float = 60.0
+    #: openids of the merchant's staff: the only callers of shop-wide reports (GET /api/analytics/overview).
+    #: In test mode `POST /__admin/merchants {"userId"|"openid"}` adds one.
+    merchant_openids: tuple[str, ...] = ()
 
     @property
     def notify_url(self) -> str:

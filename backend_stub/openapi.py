@@ -52,7 +52,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
         ["timeStamp", "nonceStr", "package", "signType", "paySign"],
         timeStamp=S, nonceStr=S, package=S, signType={"type": "string", "enum": ["RSA"]}, paySign=S,
     ),
-    "Participant": obj(["userId", "paid"], userId=S, nickname=S, avatar=S, paid=B),
+    "Participant": obj(["userId", "paid"], userId=S, nickname=S, avatar=S, paid=B, refunded=B),
     "Group": obj(
         ["id", "productId", "creatorId", "maxParticipants", "participants", "status", "endTime"],
         id=S, productId=S, productName=S, productImage=S, price=I, creatorId=S, maxParticipants=I,

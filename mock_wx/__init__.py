@@ -11,6 +11,7 @@ from .errors import (
     ElementError,
     ElementNotFound,
     JSError,
+    MockError,
     NavigationError,
     PlatformError,
     SettleLoopError,
@@ -27,7 +28,7 @@ from .view import WxmlSyntaxError
 __version__ = "0.1.0"
 
 __all__ = [
-    "AppLoadError", "Element", "ElementError", "ElementNotFound", "Event", "Finding", "JSError", "NavigationError", "Page", "PlatformError", "SettleLoopError", "ShareCard", "Simulator",
+    "AppLoadError", "Element", "ElementError", "ElementNotFound", "Event", "Finding", "JSError", "MockError", "NavigationError", "Page", "PlatformError", "SettleLoopError", "ShareCard", "Simulator",
     "StrictModeError", "Trace", "VirtualClock", "VirtualUser", "WaitTimeout", "WxApiError", "WxError",
     "WxmlSyntaxError",
 ]

@@ -10,6 +10,7 @@ __all__ = [
     "ElementError",
     "ElementNotFound",
     "JSError",
+    "MockError",
     "NavigationError",
     "PlatformError",
     "SettleLoopError",
@@ -89,3 +90,11 @@ class ElementError(WxError):
 
 class ElementNotFound(ElementError):
     """No rendered element matches a selector (and its text/value filters); the message lists what is there."""
+
+
+class MockError(WxError):
+    """The test's own code raised inside wxsim (a mock's `fn`, a hook's `before`/`after`, an exposed function).
+
+    The page still gets its `fail` answer (the call never hangs), and the test's next wxsim call raises this;
+    the message names the mock and `__cause__` is the original exception with its traceback.
+    """

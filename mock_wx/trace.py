@@ -4,6 +4,7 @@ dialogs, navigation, share cards, payments, console lines and fidelity *findings
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -12,12 +13,15 @@ __all__ = ["Event", "Finding", "Trace"]
 
 @dataclass(slots=True)
 class Event:
-    """One recorded thing; `t` is virtual epoch seconds, `user` the virtual user's name."""
+    """One recorded thing; `t` is virtual epoch seconds, `wall` the process's monotonic clock (seconds) when it
+    was recorded, `user` the virtual user's name. Virtual time stands still within a step, so `wall` is what
+    tells how long the app's own work took between two events."""
 
     t: float
     user: str
     kind: str
     data: dict[str, Any]
+    wall: float = 0.0
 
 
 @dataclass(slots=True)
@@ -42,7 +46,7 @@ class Trace:
 
     def add(self, t: float, user: str, kind: str, data: dict[str, Any]) -> None:
         if self.enabled and len(self.events) < self.max_events:
-            self.events.append(Event(t, user, kind, data))
+            self.events.append(Event(t, user, kind, data, time.perf_counter()))
 
     def finding(self, t: float, user: str, kind: str, message: str, page: str | None = None) -> Finding:
         f = Finding(kind, message, user, t, page)

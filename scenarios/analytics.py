@@ -88,6 +88,8 @@ async def the_shop_overview_reflects_groups_shares_and_referrals(sim, alice, bob
     await bob.hide()
     await sim.clock.advance(hours=25)
 
+    # Shop-wide numbers are the merchant's: alice is made one of the shop's staff (test-mode admin API).
+    await sim.backend.post("/__admin/merchants", {"openid": alice.openid})
     overview = await sim.backend.get("/api/analytics/overview", as_user=alice)
     assert overview["users"] == 3
     assert overview["groups"] == 2

@@ -371,7 +371,8 @@ async def simulate_population(
     await sim.idle()
     lap("expire")
 
-    reader = people[0]
+    reader = people[0]  # made one of the shop's staff: shop-wide reports are the merchant's (test-mode admin API)
+    await sim.backend.post("/__admin/merchants", {"userId": reader.user_id})
     overview = await d._call(reader, "GET", "/api/analytics/overview")
     lap("overview")
     return PopulationResult(

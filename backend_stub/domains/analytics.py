@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .._http import Ctx, Router
+from .._http import ApiError, Ctx, Router
 from .._util import day_of, iso
 from ..openapi import I, N, S, arr, obj
 
@@ -14,6 +14,13 @@ __all__ = ["record_event", "record_ignored", "router"]
 router = Router("analytics")
 OK = obj(["ok"], ok={"type": "boolean"})
 ID = {"type": "string", "maxLength": 64}
+
+
+def require_merchant(ctx: Ctx) -> None:
+    """Shop-wide numbers (revenue, order and user counts) are the merchant's: 403 for a shopper."""
+    user = ctx.user
+    if user is None or user["openid"] not in ctx.backend.merchant_openids:
+        raise ApiError(403, "forbidden", "shop-wide analytics are for the merchant's staff")
 
 
 def record_event(db: Any, user_id: str | None, kind: str, at: float, *, product_id: str | None = None,
@@ -137,6 +144,7 @@ async def social_report(ctx: Ctx) -> dict[str, Any]:
                          revenue=I, averageOrderValue=N, liveViewers=I,
                          productInterest=arr(obj(["productId", "count"], productId=S, count=I, fromLive=I))))
 async def overview(ctx: Ctx) -> dict[str, Any]:
+    require_merchant(ctx)
     db = ctx.db
     users = _count(db, "SELECT COUNT(*) FROM users")
     sharers = _count(db, "SELECT COUNT(DISTINCT user_id) FROM events WHERE kind='share'")

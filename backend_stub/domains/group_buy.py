@@ -13,18 +13,22 @@ from .products import get_product
 __all__ = ["expire_due", "group_json", "on_member_paid", "router"]
 
 router = Router("group_buy")
+_REFUNDED = ("refunding", "refunded", "refund_failed")
 
 
 def group_json(db: Any, group: dict[str, Any]) -> dict[str, Any]:
     product = db.one("SELECT name, image FROM products WHERE id=?", group["product_id"]) or {}
-    members = db.all("SELECT m.user_id, m.paid, u.nickname, u.avatar FROM group_members m "
-                     "LEFT JOIN users u ON u.id = m.user_id WHERE m.group_id=? ORDER BY m.joined_at, m.rowid",
-                     group["id"])
+    members = db.all("SELECT m.user_id, m.paid, u.nickname, u.avatar, o.status AS order_status FROM group_members m "
+                     "LEFT JOIN users u ON u.id = m.user_id LEFT JOIN orders o ON o.id = m.order_id "
+                     "WHERE m.group_id=? ORDER BY m.joined_at, m.rowid", group["id"])
     return {"id": group["id"], "productId": group["product_id"], "productName": product.get("name", ""),
             "productImage": product.get("image", ""), "price": group["price"], "creatorId": group["creator_id"],
             "maxParticipants": group["max_participants"],
+            # A refunded member never reads as paid, however the refund came (asked for, or the group expired);
+            # one who asked before the end also gave the slot back, so only a failed group lists refunded members.
             "participants": [{"userId": m["user_id"], "nickname": m["nickname"] or "", "avatar": m["avatar"] or "",
-                              "paid": bool(m["paid"])} for m in members],
+                              "paid": bool(m["paid"]) and m["order_status"] not in _REFUNDED,
+                              "refunded": m["order_status"] in _REFUNDED} for m in members],
             "status": group["status"], "endTime": iso(group["end_time"]), "createdAt": iso(group["created_at"]),
             "virtual": bool(group["virtual"])}
 

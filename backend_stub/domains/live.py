@@ -217,7 +217,7 @@ class LiveHub:
     async def websocket(self, request: web.Request) -> web.StreamResponse:
         from ..app import authenticate
 
-        user = authenticate(self.backend, request)
+        user = authenticate(self.backend, request, query_token=True)
         if user is None:
             raise ApiError(401, "unauthorized", "pass ?token=<session token>")
         stream_id = request.match_info["id"]

@@ -100,6 +100,10 @@ class DialogPolicy:
             kind, answer = "any", kind
         self.queue.setdefault(kind, []).append(answer)
 
+    def last(self, kind: str) -> dict[str, Any] | None:
+        """The most recent `shown` entry of `kind` ("toast", "modal", ...), or None: `dialogs.last("toast")["title"]`."""
+        return next((d for d in reversed(self.shown) if d["kind"] == kind), None)
+
     def answer(self, kind: str) -> Any:
         q = self.queue.get(kind)
         if q:

@@ -19,8 +19,9 @@ Sits below the CLI (`mock_wx.rig`) and never imports it: virtual users come in t
 from .histogram import Histogram
 from .progress import Progress, print_summary, summary_rows, summary_table
 from .report import render_html, to_json, write_html, write_json
+from .routes import RouteNames
 from .scheduler import JourneyFn, Tick, UserFactory, UserLike, parse_duration, run_population
-from .stats import Entry, SeriesPoint, Stats, StepTimer, current_stats, route_template, step
+from .stats import Entry, SeriesPoint, Stats, StepTimer, current_stats, request_name, route_template, step
 from .thresholds import Threshold, ThresholdResult, abort_on_fail, evaluate, parse_threshold
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "Histogram",
     "JourneyFn",
     "Progress",
+    "RouteNames",
     "SeriesPoint",
     "Stats",
     "StepTimer",
@@ -43,6 +45,7 @@ __all__ = [
     "parse_threshold",
     "print_summary",
     "render_html",
+    "request_name",
     "route_template",
     "run_population",
     "step",

@@ -83,7 +83,6 @@ class _Runtime:
         self.sent = {"requests": 0, "journeys": 0}
         self.journeys: dict[str, Any] = {}
         self.failed: str | None = None
-        self._routes: dict[str, str] = {}
 
     def ensure(self, environment: Any, found: list[Any], app: str | None, seed: int, run_setup: bool | None) -> None:
         with self.lock:
@@ -141,11 +140,8 @@ class _Runtime:
     # -- asyncio side (loop thread) ------------------------------------------------------------
     def _on_request(self, name: str, method: str, status: int, ms: float, ok: bool, size: int,
                     error: str | None = None) -> None:
-        route = self._routes.get(name)
-        if route is None:
-            route = route_template(name)
-            if len(self._routes) < 10_000:
-                self._routes[name] = route
+        session = self.session
+        route = session.routes.name(name) if session is not None else route_template(name)
         exc = None if ok else WxsimFailure(error or http_error(status))
         self.queue.append((method, route, ms, size, exc))
 

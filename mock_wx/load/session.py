@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .routes import RouteNames
 from .stats import Stats
 
 __all__ = ["LoadJourney", "LoadSession", "load_journeys"]
@@ -74,6 +75,8 @@ class LoadSession:
         self.time_limit = time_limit
         self.sim: Any = None
         self._faker: Any = None
+        #: How requests are named in stats: the backend's OpenAPI paths when it serves them, else the id rule.
+        self.routes = RouteNames()
 
     async def start(self, modules: list[Any] = ()) -> None:  # type: ignore[assignment]
         """Start the simulator (and embedded backend); run each scenario module's `setup(sim)` once.
@@ -93,11 +96,29 @@ class LoadSession:
         self.sim = Simulator(self.app, fidelity=self.fidelity, seed=self.seed, realtime=True, trace=False,
                              backend_url=self.backend_url, time_limit=self.time_limit, isolated_idle=True, **remote)
         await self.sim.start()
+        await self._learn_routes()
         setups = [m.setup for m in dict.fromkeys(modules) if inspect.iscoroutinefunction(getattr(m, "setup", None))]
         for setup in setups:
             await setup(self.sim)
         if not setups and not self.backend_url:
             await self.sim.backend.seed(SHOP_SEED)
+
+    async def _learn_routes(self) -> None:
+        """Name requests by the backend's own route templates (its /openapi.json), when it serves them."""
+        import aiohttp
+
+        base = self.sim.services.backend_url
+        if not base:
+            return
+        try:
+            async with self.sim.services.http.get(base.rstrip("/") + "/openapi.json",
+                                                  timeout=aiohttp.ClientTimeout(total=5)) as resp:
+                if resp.status != 200:
+                    return
+                spec = await resp.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, ValueError):
+            return  # no OpenAPI document: the id rule names the requests (routes.py)
+        self.routes.use_openapi(spec)
 
     async def close(self) -> None:
         if self.sim is not None:
@@ -146,6 +167,7 @@ class LoadSession:
 
     def record_into(self, stats: Stats) -> None:
         """Record requests (by route template) and socket messages (by type) into `stats`."""
+        stats.routes = self.routes
 
         def on_request(name: str, method: str, status: int, ms: float, ok: bool, size: int,
                        error: str | None = None) -> None:

@@ -25,7 +25,7 @@ from .histogram import (
     CoarseHistogram,
     Histogram,
 )
-from .routes import route_template
+from .routes import RouteNames, request_name, route_template
 
 __all__ = [
     "KINDS",
@@ -36,6 +36,7 @@ __all__ = [
     "StepTimer",
     "current_stats",
     "error_message",
+    "request_name",
     "route_template",
     "step",
 ]
@@ -161,7 +162,8 @@ class Stats:
         self.started_at = clock()
         self.stopped_at: float | None = None
         self.meta: dict[str, Any] = {}
-        self._route_cache: dict[str, str] = {}
+        #: How requests are named (route templates; the load session feeds it the backend's OpenAPI paths).
+        self.routes = RouteNames()
 
     # -- hot path ----------------------------------------------------------------------------
     def record(self, kind: str, name: str, latency_ms: float, ok: bool = True, size: int = 0,
@@ -211,11 +213,7 @@ class Stats:
                 error: str | None = None, name: str | None = None) -> None:
         """Record a request under its route template (or under `name` when the caller gives one)."""
         if name is None:
-            name = self._route_cache.get(url)
-            if name is None:
-                name = route_template(url)
-                if len(self._route_cache) < 10_000:
-                    self._route_cache[url] = name
+            name = self.routes.name(url)
         self.record("request", name, latency_ms, ok, size, error)
 
     def set_users(self, n: int) -> None:

@@ -159,6 +159,13 @@ async def sandbox_merchant(request: web.Request) -> web.Response:
     return web.json_response(_platform(request).merchant.to_json())
 
 
+async def sandbox_notify_sink(request: web.Request) -> web.Response:
+    """Acknowledges any notification: the notify_url of sandbox orders no merchant listens for
+    (`sim.pay.jsapi_params` without a notify_url), so the platform does not retry them for a day."""
+    await request.read()
+    return web.json_response({"code": "SUCCESS", "message": "成功"})
+
+
 def build_app(platform: WeChatPlatform) -> web.Application:
     """The aiohttp application serving one sandbox."""
     app = web.Application(middlewares=[_errors])
@@ -176,5 +183,6 @@ def build_app(platform: WeChatPlatform) -> web.Application:
     for path in PayV2Api.ENDPOINTS:
         app.router.add_post(path, pay_v2)
     app.router.add_get("/sandbox/merchant", sandbox_merchant)
+    app.router.add_post("/sandbox/notify-sink", sandbox_notify_sink)
     add_client_routes(app, PLATFORM_KEY)
     return app

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from ..errors import JSError, NavigationError, WaitTimeout, WxApiError, WxError
 from .mocking import _interception, _kind, sync_all
+from .test_errors import guard_call
 from .waiting import run_until
 
 if TYPE_CHECKING:
@@ -135,7 +136,13 @@ class AutomationUser:
         """Make `fn` callable from the app as a global `name(...)` returning a Promise (sync or async `fn`)."""
         st = _interception(self)
         st.exposed[name] = fn
-        self.ctx.state.setdefault("exposed", {})[name] = fn
+        ctx = self.ctx
+        label = f"expose_function({name!r}, {getattr(fn, '__name__', 'fn')})"
+
+        def guarded(*args: Any) -> Any:  # a bug in the test's function fails the test (test_errors.py)
+            return guard_call(ctx, label, lambda: fn(*args))
+
+        self.ctx.state.setdefault("exposed", {})[name] = guarded
         if self._realm is not None and not self._realm.closed:
             _install_exposed(self._realm, name)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -40,6 +41,9 @@ class BackendClient:
     async def request(self, method: str, path: str, *, json_body: Any = None, params: dict[str, Any] | None = None,
                       as_user: VirtualUser | None = None, expect_ok: bool = True) -> Any:
         headers = {}
+        admin_token = os.environ.get("WXSIM_ADMIN_TOKEN")
+        if admin_token and path.startswith("/__admin"):  # a backend started with --admin-token
+            headers["X-Admin-Token"] = admin_token
         if as_user is not None:
             token = as_user.storage.get("token")
             if token:

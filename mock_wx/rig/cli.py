@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import errno
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -86,6 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--host", default="127.0.0.1")
     b.add_argument("--port", type=_port, default=8080)
     b.add_argument("--test-mode", action="store_true", help="enable /__admin/ (reset, seed, clock, faults, journal)")
+    b.add_argument("--admin-token", default=os.environ.get("WXSIM_ADMIN_TOKEN"),
+                   help="require this X-Admin-Token on /__admin/ (needed for --test-mode on a non-loopback --host; "
+                        "default $WXSIM_ADMIN_TOKEN)")
     b.add_argument("--platform", default=None,
                    help="base URL of a running WeChat platform emulation (default: start one beside the stub)")
     pl = sub.add_parser("platform", help="run the WeChat platform sandbox alone (login, WeChat Pay v3)")
@@ -178,13 +182,17 @@ def _check_usage(args: argparse.Namespace) -> None:
 def _backend(args: argparse.Namespace) -> int:
     try:
         import backend_stub
+        from backend_stub.app import LOOPBACK_HOSTS
     except ImportError as exc:  # pragma: no cover - shipped in the same wheel
         raise CliError(f"the backend stub is not installed ({exc})") from None
+    if args.test_mode and not args.admin_token and args.host not in LOOPBACK_HOSTS:
+        raise CliError(f"--test-mode on --host {args.host} would expose reset, seed and the clock to the network: "
+                       "bind 127.0.0.1 or give --admin-token")
     if args.platform:
         # Without its platform the stub would start anyway, unable to log anyone in or take a payment.
         asyncio.run(_check_reachable(args.platform.rstrip("/") + "/sandbox/merchant", "WeChat platform"))
         backend_stub.serve(db=args.db, host=args.host, port=args.port, test_mode=args.test_mode,
-                           platform_url=args.platform)
+                           platform_url=args.platform, admin_token=args.admin_token)
         return 0
     try:
         asyncio.run(_backend_with_platform(args))
@@ -205,6 +213,7 @@ async def _backend_with_platform(args: argparse.Namespace) -> None:
     async with WeChatPlatform(VirtualClock(start=time.time(), realtime=True)) as platform:
         print(f"WeChat platform sandbox on {platform.base_url}", flush=True)
         config = backend_config_beside(platform, db=args.db, test_mode=args.test_mode)
+        config.admin_token = args.admin_token
         await backend_stub.run_until_stopped(config, args.host, args.port)
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..api import Fail, WxContext
 from ..errors import WxApiError, WxError
 from .mocking import Handler, Owner, _interception, describe_failure, err_name, sync_name
+from .test_errors import report
 
 if TYPE_CHECKING:
     from ..runtime import Realm
@@ -102,13 +103,20 @@ class WxHook:
         rec = CallRecord(self.name, _copy(options), t, mocked=mocked)
         self.calls.append(rec)
         if self.before is not None:
-            self.before(rec.options)
+            self._observer("before", self.before, rec.options)
         return rec
 
     def _end(self, rec: CallRecord, ok: bool, result: Any, errmsg: str, t: float) -> None:
         rec.ok, rec.result, rec.errMsg, rec.end = ok, result, errmsg, t
         if self.after is not None:
-            self.after(rec)
+            self._observer("after", self.after, rec)
+
+    def _observer(self, which: str, fn: Callable[[Any], Any], arg: Any) -> None:
+        """Run the test's `before`/`after`: a hook observes, so its bug leaves the call alone and fails the test."""
+        try:
+            fn(arg)
+        except Exception as exc:
+            report(self.user.ctx, f"hook_wx({self.name!r}, {which}={getattr(fn, '__name__', which)})", exc)
 
     def _observe_js(self, event: dict[str, Any]) -> None:
         """A JS mock answered (it never reaches the Python handler)."""

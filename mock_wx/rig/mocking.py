@@ -10,16 +10,20 @@ realm's mock table, which the generated `wx.<name>` consults before calling the 
 from __future__ import annotations
 
 import copy
+import fnmatch
 import inspect
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import parse_qs, urlsplit
 
 from ..api import REGISTRY, Fail, WxContext
+from ..api.network import encode_form
 from ..errors import WxApiError
 from ._urlglob import url_matches
 from .socket_mock import Frame, Reply, SocketClose, SocketMock
+from .test_errors import guard_call
 
 if TYPE_CHECKING:
     from ..runtime import Realm
@@ -27,7 +31,7 @@ if TYPE_CHECKING:
     from .simulator import Simulator
     from .user import VirtualUser
 
-__all__ = ["MockSpec", "MockingSim", "MockingUser", "make_mock"]
+__all__ = ["MockSpec", "MockingSim", "MockingUser", "make_mock", "query_matches", "wire_url"]
 
 Handler = Callable[[WxContext, Any], Any]
 
@@ -82,6 +86,7 @@ def make_mock(
     fail: str | None = None,
     js: str | None = None,
     js_args: Sequence[Any] = (),
+    label: str | None = None,
 ) -> MockSpec:
     """Build a mock from exactly one of: `fn(options)` (sync or async; return the result or raise `Fail`),
     `result=` (a fixed answer), `fail=` (the reason in `"<name>:fail <reason>"`), `js=` (JS function source,
@@ -104,14 +109,19 @@ def make_mock(
         return MockSpec(name, failing, description=f"fail {reason}")
     if fn is not None:
         func = fn
+        where = label or f"mock_wx({name!r}, fn={getattr(fn, '__name__', 'fn')})"
 
-        def calling(ctx: WxContext, args: Any) -> Any:
+        def answer(args: Any) -> Any:
             out = func(args)
             if inspect.isawaitable(out):
                 if _kind(name) in ("sync", "context", "property"):
                     raise TypeError(f"wx.{name} is synchronous: its mock cannot be async")
                 return _await_shape(name, out)
             return _shape(name, out)
+
+        def calling(ctx: WxContext, args: Any) -> Any:
+            # A bug in the test's mock fails the test, not only the app's call (test_errors.py).
+            return guard_call(ctx, where, lambda: answer(args))
 
         return _with_task_events(MockSpec(name, calling, description=getattr(fn, "__name__", "fn")))
     fixed = result
@@ -153,15 +163,39 @@ async def _emit_then_answer(ctx: WxContext, args: Any, out: Any) -> Any:
 
 @dataclass
 class RequestRule:
-    """`mock_request`: answer requests whose URL matches `pattern` (glob on the path, or on the full URL)."""
+    """`mock_request`: answer requests whose URL matches `pattern` (glob on the path, or on the full URL)
+    and, when given, whose final URL's query string has the `query` parameters."""
 
     pattern: str
     mock: MockSpec
     once: bool = False
     used: int = 0
+    query: dict[str, Any] | None = None
 
-    def matches(self, url: str) -> bool:
-        return url_matches(self.pattern, url)
+    def matches(self, url: str, method: str = "GET", data: Any = None) -> bool:
+        return url_matches(self.pattern, url) and query_matches(self.query, wire_url(url, method, data))
+
+
+def wire_url(url: str, method: Any = "GET", data: Any = None) -> str:
+    """The URL a `wx.request` puts on the wire: a GET's `data` goes into the query string (§1)."""
+    if str(method or "GET").upper() != "GET" or data is None:
+        return url
+    qs = encode_form(data) if isinstance(data, dict) else (data if isinstance(data, str) else "")
+    return url + ("&" if "?" in url else "?") + qs if qs else url
+
+
+def query_matches(query: dict[str, Any] | None, url: str) -> bool:
+    """Every `query` parameter is in `url`'s query string (values are globs: `{"page": "*"}`)."""
+    if not query:
+        return True
+    got = parse_qs(urlsplit(url).query, keep_blank_values=True)
+    return all(k in got and any(fnmatch.fnmatchcase(v, _query_text(want)) for v in got[k]) for k, want in query.items())
+
+
+def _query_text(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
 
 
 def real_handler(name: str) -> Handler:
@@ -213,8 +247,10 @@ def effective_mock(user: Owner, name: str) -> MockSpec | None:
 def _rules_handler(st: Interception) -> Handler:
     def handler(ctx: WxContext, args: Any) -> Any:
         url = str(args.get("url", "")) if isinstance(args, dict) else ""
+        method = args.get("method", "GET") if isinstance(args, dict) else "GET"
+        data = args.get("data") if isinstance(args, dict) else None
         for rule in list(st.request_rules):
-            if rule.matches(url):
+            if rule.matches(url, method, data):
                 rule.used += 1
                 if rule.once:
                     st.request_rules.remove(rule)
@@ -303,9 +339,20 @@ class MockingUser:
     def mock_request(
         self, pattern: str, *, result: Any = None, fail: str | None = None,
         fn: Callable[[Any], Any] | None = None, once: bool = False,
+        json: Any = None, status: int = 200, query: dict[str, Any] | None = None,
     ) -> RequestRule:
-        """Answer `wx.request` calls whose URL path matches the glob `pattern` (others go to the network)."""
-        rule = RequestRule(pattern, make_mock("request", fn, result=result, fail=fail), once)
+        """Answer `wx.request` calls whose URL path matches the glob `pattern` (others go to the network).
+
+        `json=body` answers with that response body (and `status`), like `result={"data": body}`;
+        `query={"page": "1"}` also requires those parameters in the final URL (a GET's `data` included).
+        """
+        if json is not None:
+            if result is not None or fail is not None or fn is not None:
+                raise ValueError("mock_request takes one of json=, result=, fail=, fn")
+            result = {"data": json, "statusCode": status}
+        label = f"mock_request({pattern!r}, fn={getattr(fn, '__name__', 'fn')})" if fn is not None else None
+        rule = RequestRule(pattern, make_mock("request", fn, result=result, fail=fail, label=label), once,
+                           query=dict(query) if query else None)
         _interception(self).request_rules.append(rule)
         sync_name(self, "request")
         return rule

@@ -10,6 +10,7 @@ Options: `--wxsim-backend URL` (run against a real backend), `--wxsim-app PATH` 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from ..clock import VirtualClock
 from ..runtime import AppBundle
 from .paths import bundled_app_path
 from .simulator import Simulator
+from .test_errors import raise_pending
 from .user import VirtualUser
 
 _BUNDLES: dict[str, AppBundle] = {}
@@ -44,12 +46,33 @@ NEEDS_PYTEST_ASYNCIO = ("wxsim's fixtures are async and need pytest-asyncio (wit
                         "pip install 'wxsim[pytest]'")
 
 
+#: What wxsim's fixtures need of pytest-asyncio (also in the README): async tests, function-scoped loops.
+RECOMMENDED_INI = {"asyncio_mode": "auto", "asyncio_default_fixture_loop_scope": "function"}
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    _default_fixture_loop_scope(config)
     config.addinivalue_line("markers", "wxsim_app(path): run this test against another mini program folder")
     if config.getoption("--wxsim-backend", None) and not config.getoption("--wxsim-platform", None):
         # Its users would log in through another WeChat platform than the backend's: every code2Session fails.
         raise pytest.UsageError("--wxsim-backend needs --wxsim-platform: the WeChat platform that backend logs users "
                                 "in and takes payments with (`wxsim backend` prints its URL)")
+
+
+def _default_fixture_loop_scope(config: pytest.Config) -> None:
+    """Every wxsim fixture is function-scoped: say so for a project that has not set the loop scope, so
+    pytest-asyncio (which reads it in its own pytest_configure, after this one) does not warn on every run."""
+    if pytest_asyncio is None:
+        return
+    name = "asyncio_default_fixture_loop_scope"
+    try:
+        if config.getini(name):
+            return
+    except ValueError:  # pytest-asyncio's option is not registered (plugin disabled)
+        return
+    # pytest has no public setter for an ini value; its cache is what getini answers from.
+    config._inicache[name] = RECOMMENDED_INI[name]
 
 
 def _bundle(path: str) -> AppBundle:
@@ -64,7 +87,11 @@ def wxsim_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     """The simulator's settings for this test (command-line options, then `wxsim_app` markers)."""
     cfg = request.config
     marker = request.node.get_closest_marker("wxsim_app")
-    app = str(marker.args[0]) if marker else (cfg.getoption("--wxsim-app") or str(bundled_app_path()))
+    if marker:
+        # A relative path reads from the test file's folder, as pytest users expect (not the working directory).
+        app = str(Path(request.node.path).parent / marker.args[0])
+    else:
+        app = cfg.getoption("--wxsim-app") or str(bundled_app_path())
     return {
         "app": app,
         "fidelity": cfg.getoption("--wxsim-fidelity"),
@@ -82,6 +109,8 @@ async def _sim(request: pytest.FixtureRequest, wxsim_options: dict[str, Any]) ->
     request.node._wxsim = s
     async with s:
         yield s
+        for u in s.all_users:  # the test ended before another wxsim call could raise its mock's bug
+            raise_pending(u.ctx)
 
 
 if pytest_asyncio is not None:

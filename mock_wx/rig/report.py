@@ -73,17 +73,23 @@ def print_summary(results: Sequence[Any], console: Console | None = None) -> Non
 def _events_html(trace: Any) -> str:
     if trace is None:
         return "<p>(no trace)</p>"
-    by_user: dict[str, list[Any]] = {}
-    for e in trace.events[:MAX_EVENTS_PER_JOURNEY]:
-        by_user.setdefault(e.user, []).append(e)
+    by_user: dict[str, list[tuple[int, Any]]] = {}
+    for n, e in enumerate(trace.events[:MAX_EVENTS_PER_JOURNEY], 1):
+        by_user.setdefault(e.user, []).append((n, e))
     parts = []
     t0 = trace.events[0].t if trace.events else 0.0
+    w0 = trace.events[0].wall if trace.events else 0.0
     for user, events in by_user.items():
         rows = []
-        for e in events:
+        for n, e in events:
             data = html.escape(json.dumps(e.data, ensure_ascii=False, default=str)[:300])
             cls = KIND_CLASS.get(e.kind, "other")
-            rows.append(f'<li class="ev {cls}" data-kind="{html.escape(e.kind)}"><span class="t">+{e.t - t0:.3f}s</span>'
+            # Virtual time stands still within a step: the step number orders events across users, and wall
+            # time since the journey started measures the app's own work between them.
+            rows.append(f'<li class="ev {cls}" data-kind="{html.escape(e.kind)}" data-step="{n}">'
+                        f'<span class="n">#{n}</span><span class="t">+{e.t - t0:.3f}s</span>'
+                        f'<span class="w" title="wall time since the journey started">'
+                        f'{(e.wall - w0) * 1000:.1f} ms</span>'
                         f'<span class="k">{html.escape(e.kind)}</span><code>{data}</code></li>')
         parts.append(f'<div class="user" data-user="{html.escape(user)}"><h4>{html.escape(user)} '
                      f'<small>({len(events)} events)</small></h4><ol class="timeline">{"".join(rows)}</ol></div>')
@@ -126,7 +132,7 @@ def render_html(results: Sequence[Any], title: str = "wxsim report") -> str:
 body{{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#222}} table{{border-collapse:collapse;margin:1em 0}}
 td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}} tr.fail td{{background:#fde8e8}}
 tr.ok td:nth-child(2){{color:#18794e}} .timeline{{list-style:none;padding-left:0;max-height:420px;overflow:auto}}
-.ev{{border-left:4px solid #ddd;padding:1px 6px;margin:1px 0;font-size:12px}} .ev .t{{color:#888;margin-right:8px}}
+.ev{{border-left:4px solid #ddd;padding:1px 6px;margin:1px 0;font-size:12px}} .ev .t{{color:#888;margin-right:8px}} .ev .n{{color:#aaa;margin-right:6px}} .ev .w{{color:#aaa;margin-right:8px}}
 .ev .k{{font-weight:600;margin-right:8px}} .net{{border-color:#3b82f6}} .data{{border-color:#a855f7}}
 .dialog{{border-color:#f59e0b}} .nav{{border-color:#10b981}} .share{{border-color:#ec4899}} .pay{{border-color:#ef4444}}
 .finding,.error{{border-color:#b91c1c;background:#fef2f2}} .user{{display:inline-block;vertical-align:top;width:48%;margin-right:1%}}

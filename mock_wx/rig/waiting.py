@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..errors import WaitTimeout
-from .mocking import url_matches
+from .mocking import query_matches, url_matches, wire_url
 
 if TYPE_CHECKING:
     from ..api import WxContext
@@ -137,6 +137,11 @@ class RequestInfo:
     def path(self) -> str:
         return urlsplit(self.url).path
 
+    @property
+    def final_url(self) -> str:
+        """The URL that went over the wire: for a GET, `data` serialised into the query string (§1)."""
+        return wire_url(self.url, self.method, self.data)
+
 
 _URL = re.compile(r'"url"\s*:\s*"([^"]*)"')
 
@@ -186,9 +191,11 @@ class WaitingUser:
 
     async def wait_for_request(
         self, pattern: str, *, method: str | None = None, timeout: float = 30.0,  # noqa: ASYNC109 (virtual s)
+        query: dict[str, Any] | None = None,
     ) -> RequestInfo:
         """The first `wx.request` whose URL path matches the glob `pattern` ("/api/group-buy/*") (and
-        `method`, if given) that an earlier wait has not returned, waiting on the virtual clock if needed."""
+        `method`, if given) that an earlier wait has not returned, waiting on the virtual clock if needed.
+        `query={"page": "1"}` also requires those parameters in the request's final URL."""
         log = self._request_log()
         hook = None
         if not self.sim.trace.enabled:  # no trace to read: watch the calls from now on
@@ -202,7 +209,7 @@ class WaitingUser:
             if hook is None:
                 self._scan_requests()
             for i, info in enumerate(log.seen):
-                if i not in log.taken and url_matches(pattern, info.url) and (
+                if i not in log.taken and url_matches(pattern, info.url) and query_matches(query, info.final_url) and (
                         method is None or info.method == method.upper()):
                     log.taken.add(i)
                     found.append(info)

@@ -149,3 +149,22 @@ async def test_following_the_virtual_clock_is_enough(seeded: Shop) -> None:
     await seeded.backend.idle()
     assert seeded.scalar("SELECT status FROM groups WHERE id=?", created["groupId"]) == "failed"
     assert seeded.scalar("SELECT COUNT(*) FROM refunds WHERE status='success'") == 2
+
+
+async def test_a_refunded_member_never_reads_as_paid_however_refunded(seeded: Shop) -> None:
+    """issue 15.8: bob asks for his refund before the end (he leaves, his slot goes back); alice is refunded
+    by the expiry (she stays listed in the failed group): neither reads as paid."""
+    alice, bob = await seeded.users(2)
+    created = await alice.ok("POST", "/api/group-buy/create", {"productId": "p001", "maxParticipants": 3})
+    gid = created["groupId"]
+    await seeded.pay(created["payment"])
+    joined = await bob.ok("POST", f"/api/group-buy/{gid}/join")
+    await seeded.pay(joined["payment"])
+    await bob.ok("POST", f"/api/orders/{joined['order']['id']}/refund", {"reason": "changed my mind"})
+    await seeded.settle()
+    group = await alice.ok("GET", f"/api/group-buy/{gid}")
+    assert [(p["userId"], p["paid"], p["refunded"]) for p in group["participants"]] == [(alice.user_id, True, False)]
+    await seeded.advance(86400 + 1)
+    group = await alice.ok("GET", f"/api/group-buy/{gid}")
+    assert group["status"] == "failed"
+    assert [(p["userId"], p["paid"], p["refunded"]) for p in group["participants"]] == [(alice.user_id, False, True)]

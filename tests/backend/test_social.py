@@ -151,6 +151,8 @@ async def test_analytics_are_computed_from_events(shop: Shop) -> None:
     assert (insights["shares"], insights["posts"], insights["likesReceived"]) == (1, 1, 1)
     report = await alice.ok("GET", f"/api/analytics/social-report/{alice.user_id}", period="7d")
     assert report["totals"]["shares"] == 1 and report["totals"]["posts"] == 1 and len(report["daily"]) == 1
+    assert (await alice.get("/api/analytics/overview"))[0] == 403  # a shopper: shop-wide numbers are not hers
+    await shop.admin.ok("POST", "/__admin/merchants", {"userId": alice.user_id})
     overview = await alice.ok("GET", "/api/analytics/overview")
     assert overview["users"] == 4 and overview["shareRate"] == 0.25
     assert overview["productInterest"] == [{"productId": "p002", "count": 1, "fromLive": 1}]

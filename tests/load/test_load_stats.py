@@ -167,6 +167,14 @@ def test_errors_counted_by_message() -> None:
     ("/api/live/rooms/7/messages/99", "/api/live/rooms/{id}/messages/{id}"),
     ("/api/products/featured", "/api/products/featured"),
     ("/api/feed/deadbeef", "/api/feed/deadbeef"),  # all letters: a word, not an id
+    # issue 15.2: the sample backend's ids (a letter prefix before hex) and other common shapes
+    ("/api/group-buy/g17cf67323e7d", "/api/group-buy/{id}"),
+    ("/api/orders/o0211378444ef/pay", "/api/orders/{id}/pay"),
+    ("/api/products/p004", "/api/products/{id}"),
+    ("/api/orders/ord_12345", "/api/orders/{id}"),
+    ("/api/share/Xk29aPq7Lm03Zr81", "/api/share/{id}"),
+    ("/api/v1/feed", "/api/v1/feed"),
+    ("/api/group-buy/mine", "/api/group-buy/mine"),
     ("/", "/"),
 ])
 def test_route_template(url: str, name: str) -> None:
@@ -198,3 +206,29 @@ async def test_step_timer_records_success_and_failure() -> None:
     pay = st.get("step", "pay")
     assert pay is not None and pay.failures == 1 and pay.errors == {"ValueError: declined": 1}
     assert st.names("step") == ["open detail", "pay", "sync block"]
+
+
+def test_route_names_prefer_the_backends_templates_literal_paths_first() -> None:
+    """issue 15.2: the backend's OpenAPI paths name requests; a literal path wins over a `{param}` one."""
+    from mock_wx.load import RouteNames
+
+    names = RouteNames()
+    n = names.use_openapi({"paths": {"/api/orders/{order_id}": {}, "/api/orders/mine": {},
+                                     "/api/group-buy/{gid}/join": {}}})
+    assert n == 3
+    assert names.name("http://h/api/orders/whatever-shape?x=1") == "/api/orders/{order_id}"
+    assert names.name("/api/orders/mine") == "/api/orders/mine"
+    assert names.name("/api/group-buy/abc/join") == "/api/group-buy/{gid}/join"
+    assert names.name("/api/feed/17") == "/api/feed/{id}"  # not in the document: the id rule
+
+
+def test_request_name_names_what_a_journey_asks_for() -> None:
+    """issue 15.2: `with request_name(...)` names the requests made inside it (Locust's name=)."""
+    from mock_wx.load import request_name
+
+    st = Stats()
+    with request_name("checkout: prepay"):
+        st.request("/api/pay/prepay", 5.0)
+    st.request("/api/pay/prepay", 5.0)
+    assert st.names("request") == ["/api/pay/prepay", "checkout: prepay"]
+

@@ -71,3 +71,30 @@ def test_backend_without_platform_is_a_usage_error(pytester: pytest.Pytester) ->
     result = pytester.runpytest_subprocess("-o", "asyncio_mode=auto", "--wxsim-backend", "http://127.0.0.1:9")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "--wxsim-backend needs --wxsim-platform" in result.stderr.str()
+
+
+def test_a_relative_wxsim_app_marker_reads_from_the_test_files_folder(pytester: pytest.Pytester) -> None:
+    """`@pytest.mark.wxsim_app("app")` next to the test file works from any working directory (issue 15.7)."""
+    import shutil
+
+    sub = pytester.mkpydir("suite")
+    shutil.copytree(BASIC_APP, sub / "app")
+    (sub / "test_rel.py").write_text(
+        "import pytest\n\n"
+        "@pytest.mark.wxsim_app('app')\n"
+        "async def test_rel(sim, user):\n"
+        "    page = await user.launch('/pages/index/index')\n"
+        "    assert await page.tap('inc', dataset={'step': 1}) == 2\n")
+    # pytester runs from its own folder, where no "app" exists: only the test file's folder has one.
+    result = pytester.runpytest_subprocess("-o", "asyncio_mode=auto", "-p", "no:cacheprovider", "suite/test_rel.py")
+    result.assert_outcomes(passed=1)
+
+
+def test_no_fixture_loop_scope_warning_without_configuration(pytester: pytest.Pytester) -> None:
+    """A project that only sets asyncio_mode does not get pytest-asyncio's loop-scope deprecation warning on
+    every run: wxsim's fixtures are function-scoped and the plugin says so (issue 15.7)."""
+    pytester.makeini("[pytest]\nasyncio_mode = auto\n")
+    pytester.makepyfile(test_x="async def test_x(sim):\n    assert sim.clock\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error::pytest.PytestDeprecationWarning")
+    result.assert_outcomes(passed=1)
+    assert "is unset" not in result.stdout.str() + result.stderr.str()
