@@ -118,8 +118,9 @@
       });
       if (v !== undefined) res.value = v;
     }
-    // capture phase: root → target; capture-catch stops everything
-    for (var c = 0; c < nodes.length; c++) {
+    // capture phase: root → target; capture-catch stops everything. A component's triggerEvent has one
+    // only with capturePhase: true (view-fidelity §3.12).
+    for (var c = 0; opts.capturePhase !== false && c < nodes.length; c++) {
       if (run(nodes[c], { capture: true })) { res.stopped = true; return res; }
     }
     // bubble phase: target → root (only the target when the event does not bubble)
@@ -136,7 +137,7 @@
     var path = pathTo(O.page, hostNode.id);
     if (!path) return;
     var res = dispatch(O.page, path, name, detail === undefined ? {} : detail,
-      { bubbles: !!options.bubbles, composed: !!options.composed });
+      { bubbles: !!options.bubbles, composed: !!options.composed, capturePhase: !!options.capturePhase });
     res.missing.forEach(function (m) { once('missing-handler', m, m); });
   }
 
