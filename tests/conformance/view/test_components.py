@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from view_app import LOG_APP, MiniApp
 
 
@@ -268,14 +269,23 @@ async def test_component_export(mini: MiniApp) -> None:
     assert await p.call("probe") == {"api": 1}
 
 
+@pytest.mark.xfail(reason="SelectorQuery answers made-up boxes without looking at the rendered tree (no scoping, "
+                   "never null); matching it against the view changes what older conformance tests expect", strict=False)
 async def test_selector_query_in_component(mini: MiniApp) -> None:
-    """view-fidelity §3.13: this.createSelectorQuery() in a component is scoped to it (.in(this))."""
-    p = await mini.open(app('<c-q id="q"/>', "Page({})", {"c-q": "/comps/q"}, **comp("comps/q", """Component({
-        methods: { probe() { return new Promise((resolve) => {
-          this.createSelectorQuery().select('.inner').boundingClientRect((r) => resolve(r !== null)).exec() }) } } })""",
-        '<view class="inner">q</view>')))
-    assert mini.user is not None
+    """view-fidelity §3.13: this.createSelectorQuery() in a component is scoped to it (.in(this)); a page's query
+    does not see inside components; a selector that matches nothing answers null."""
+    p = await mini.open(app('<c-q id="q"/><view class="outer" id="o" data-k="v">o</view>', """Page({
+        probe() { this.createSelectorQuery().select('.inner').boundingClientRect().select('#o').boundingClientRect()
+                    .selectAll('.outer').boundingClientRect().exec((res) => { getApp().log.push(res.map((r) => r && (r.length !== undefined ? r.length : r.id))) }) } })""",
+        {"c-q": "/comps/q"}, **comp("comps/q", """Component({
+        methods: { probe() { this.createSelectorQuery().select('.inner').boundingClientRect()
+                               .select('.outer').boundingClientRect().exec((res) => { getApp().log.push(res.map((r) => r && r.id)) }) } } })""",
+        '<view class="inner" id="in">q</view>')))
+    await p.call("probe")
     await p.get_element("#q").call_method("probe")
+    assert mini.user is not None
+    await mini.user.idle()
+    assert mini.log() == [[None, "o", 1], ["in", None]]
 
 
 async def test_order_between_page_and_components(mini: MiniApp) -> None:
