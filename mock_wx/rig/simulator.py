@@ -141,8 +141,20 @@ class Simulator(SimTesting):
                         await r.drain()
             if await self.services.drain():
                 busy = True
+            if not busy and self._render_stale():
+                busy = True
             if not busy:
                 return
+
+    def _render_stale(self) -> bool:
+        """Tests and journeys (not load runs, whose users settle alone): a page renders by the time the action
+        that changed it has settled, so template findings and errors come with that action."""
+        rendered = False
+        for u in self._users:
+            r = u._realm
+            if r is not None and not r.closed and r.view is not None and r.view.render_stale():
+                rendered = True
+        return rendered
 
     async def idle(self) -> None:
         """Every page settled: no bridge call in flight, no timer due now, no render pending."""

@@ -122,7 +122,9 @@ class ViewBundle:
         render), page-meta (the navigation bar), an image's load event. Otherwise it renders when read
         (a query, an event, a screenshot): what a setData costs then is the logic layer's alone."""
         tags = self._tags(f"{path}.wxml")
-        return bool(tags & set(using)) or "page-meta" in tags or EAGER_IMAGE in tags
+        # A <slot> places the host's children (components among them, perhaps related to this one) in
+        # this tree: the composed tree needs it rendered.
+        return bool(tags & set(using)) or bool(tags & {"page-meta", "slot", EAGER_IMAGE})
 
     def _config(self, comp: str) -> dict[str, Any]:
         cfg_path = self.app.root / f"{comp}.json"
@@ -176,6 +178,12 @@ class ViewBundle:
     def eager(self, route: str) -> bool:
         """Does this page need the view from its first render on (see `_eager`)?"""
         return route in self.eager_paths
+
+    def exists(self, path: str) -> bool:
+        """Is `path` a file of the package (an <image src> that can load)?"""
+        root = self.app.root.resolve()
+        target = (root / path).resolve()
+        return target.is_relative_to(root) and target.is_file()
 
     def source(self, path: str) -> str | None:
         return self.sources.get(path)

@@ -24,7 +24,7 @@ from .parser import Attr, Element, Node, Text, WxmlSyntaxError, parse
 __all__ = ["CompiledFile", "compile_wxml", "compile_wxs"]
 
 _EVENT = re.compile(r"^(capture-)?(bind|catch|mut-bind)(?::)?(.+)$")
-#: Recorded in `CompiledFile.tags` for an <image bindload>: its load event needs the render to happen.
+#: Recorded in `CompiledFile.tags` for an <image bindload/binderror>: its event needs the render to happen.
 EAGER_IMAGE = "image:load"
 _CONTROL = {"wx:if", "wx:elif", "wx:else", "wx:for", "wx:for-items", "wx:for-item", "wx:for-index", "wx:key"}
 
@@ -272,7 +272,7 @@ class _Compiler:
                     v = self.value(a, code)
                     flags = ("c" if m.group(1) else "") + {"bind": "b", "catch": "k", "mut-bind": "m"}[m.group(2)]
                     evs.append(f"[{_q(m.group(3))}, {_q(flags)}, {v}]")
-                    if tag == "image" and m.group(3) == "load":
+                    if tag == "image" and m.group(3) in ("load", "error"):
                         self.out.tags.add(EAGER_IMAGE)
                     continue
                 if a.name.startswith("mark:"):

@@ -46,6 +46,7 @@ class RealmView:
         e = realm.engine
         e.expose("__view_source", self._source)
         e.expose("__view_meta", bundle.meta)
+        e.expose("__view_exists", bundle.exists)
         e.expose("__view_boot", self.boot)
         e.expose("__view_eager", bundle.eager)
         e.eval("__wx.setViewHost(__view_boot, __view_eager); delete globalThis.__view_boot; "
@@ -79,6 +80,11 @@ class RealmView:
             f = self._fns[fn] = self.realm.engine.function("__wxView." + fn)
         self.realm._jobs_maybe = True
         return self.realm.engine.call(f, *args)
+
+    def render_stale(self) -> bool:
+        """Render the pages whose data changed since they were last rendered (booting the view if it has not
+        yet); True when something rendered (and may have started work: image events, component code)."""
+        return bool(self.call("renderStale"))
 
     def snapshot(self, page_id: int) -> list[Any]:
         """The page's rendered tree: [tag, attrs, children, meta] lists and text strings (cached per render)."""

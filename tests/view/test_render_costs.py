@@ -9,7 +9,9 @@ PLAIN = {
 
 
 async def test_a_page_nobody_reads_never_boots_the_view(make_sim):
-    sim = make_sim(PLAIN)
+    # A load run: each user settles alone and nobody reads the page. (Tests and journeys render every page
+    # changed by an action when it settles, so its findings come with it.)
+    sim = make_sim(PLAIN, isolated_idle=True)
     user = sim.user()
     page = await user.launch("/pages/a/a")
     for _ in range(5):
@@ -20,7 +22,7 @@ async def test_a_page_nobody_reads_never_boots_the_view(make_sim):
 
 
 async def test_a_plain_page_renders_once_per_read_not_per_setdata(make_sim):
-    sim = make_sim(PLAIN)
+    sim = make_sim(PLAIN, isolated_idle=True)
     user = sim.user()
     page = await user.launch("/pages/a/a")
     page.get_elements("view")
@@ -46,3 +48,16 @@ async def test_a_page_with_components_boots_the_view_before_onload(make_sim):
     page = await user.launch("/pages/a/a")
     assert user.realm.view.booted is True
     assert page.data["ok"] is True                  # components exist when onLoad runs
+
+
+async def test_in_tests_a_changed_page_renders_once_per_action_not_per_setdata(make_sim):
+    sim = make_sim({
+        "pages/a/a.js": "Page({ data: { n: 0 }, bump() { for (let i = 0; i < 5; i++) this.setData({ n: i }) } })",
+        "pages/a/a.wxml": "<view>{{n}}</view>",
+    })
+    user = sim.user()
+    page = await user.launch("/pages/a/a")
+    view = user.realm.view
+    before = int(view.call("version"))
+    await page.call("bump")
+    assert int(view.call("version")) - before == 6   # five stale marks, one render when the action settled

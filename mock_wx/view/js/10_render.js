@@ -8,8 +8,8 @@
   'use strict';
   var rt = global.__wx.attachView();
   var host = rt.host;
-  var vhost = { source: global.__view_source, meta: global.__view_meta };
-  delete global.__view_source; delete global.__view_meta;
+  var vhost = { source: global.__view_source, meta: global.__view_meta, exists: global.__view_exists };
+  delete global.__view_source; delete global.__view_meta; delete global.__view_exists;
   var LENIENT = rt.LENIENT;
 
   var files = {};      // path -> factory(R), from __wxView.def

@@ -181,21 +181,33 @@
     }
   }
 
-  /* An <image> with bindload gets `load` once it is created (wxsim fetches nothing: the image "loads" at the
-   * platform's default image size, 320×240; view-fidelity §4.10). Fired on a zero-delay timer, as it arrives
-   * after the render on a phone. */
+  /* An <image> with bindload/binderror hears how its picture loaded, once, on a zero-delay timer after the
+   * render (as it arrives on a phone): a file of the package loads if it exists and fails otherwise; a remote
+   * picture "loads" at the platform's default image size, 320×240, as wxsim fetches nothing (view-fidelity
+   * §4.3.13). */
   var newImages = [];
+  var REMOTE = /^(https?:|\/\/|data:|wxfile:|cloud:|blob:)/;
+  function imageResult(pageO, src) {
+    src = String(src);
+    if (REMOTE.test(src)) return ['load', { width: 320, height: 240 }];
+    var base = pageO.path.split('/'); base.pop();
+    var parts = src.charAt(0) === '/' ? src.slice(1).split('/') : base.concat(src.split('/'));
+    var out = [];
+    parts.forEach(function (x) { if (x === '..') out.pop(); else if (x !== '.' && x !== '') out.push(x); });
+    if (vhost.exists(out.join('/'))) return ['load', { width: 320, height: 240 }];
+    return ['error', { errMsg: 'GET ' + src + ' 404 (Not Found)' }];
+  }
   function fireImages() {
     var list = newImages; newImages = [];
     list.forEach(function (item) {
       var pageO = item[0], n = item[1];
-      var binds = n.e.some(function (b) { return b[0] === 'load'; });
-      if (!binds) return;
+      var r = imageResult(pageO, n.a.src);
+      if (!n.e.some(function (b) { return b[0] === r[0]; })) return;
       global.setTimeout(function () {
         if (!pageO.alive) return;
         var path = pathTo(pageO, n.id);
         if (!path) return;
-        var res = dispatch(pageO, path, 'load', { width: 320, height: 240 }, { bubbles: false });
+        var res = dispatch(pageO, path, r[0], r[1], { bubbles: false });
         res.missing.forEach(function (m) { once('missing-handler', m, m); });
       }, 0);
     });

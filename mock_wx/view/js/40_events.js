@@ -118,7 +118,8 @@
       });
       if (v !== undefined) res.value = v;
     }
-    // capture phase: root → target (a component's triggerEvent only with capturePhase); capture-catch stops all
+    // capture phase: root → target; capture-catch stops everything. A component's triggerEvent has one
+    // only with capturePhase: true (view-fidelity §3.12).
     for (var c = 0; opts.capture !== false && c < nodes.length; c++) {
       if (run(nodes[c], { capture: true })) { res.stopped = true; return res; }
     }
@@ -382,6 +383,18 @@
 
   V.version = function () { return version; };
   V.render = function (pageId) { fresh(pageOf(pageId)); return version; };  // bring the tree up to date now
+  /* Render every page left stale (the rig does this when a test's action settles, so what a render
+   * reports, findings and errors, comes with the action that caused it). Returns how many rendered. */
+  V.renderStale = function () {
+    var n = 0;
+    Object.keys(pageOwners).forEach(function (id) {
+      var O = pageOwners[id];
+      var before = version;
+      fresh(O);
+      if (version !== before) n++;
+    });
+    return n;
+  };
   V.snapshot = function (pageId) {
     var pageO = pageOf(pageId);
     fresh(pageO);
