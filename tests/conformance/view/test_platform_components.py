@@ -7,8 +7,6 @@ import json
 
 from view_app import LOG_APP, MiniApp
 
-PENDING = "the integrator is adding this on main (Component pages, custom tab bar, page-meta/navigation-bar)"
-
 COMPONENT_PAGE = {
     "app.js": LOG_APP,
     "pages/c/c.json": '{"usingComponents": {}}',
