@@ -21,8 +21,10 @@ from .engine import QuickJSEngine, SourceMap
 
 __all__ = ["AppBundle", "transform_esm"]
 
-#: Engine lines reserved for the prelude; app files start after them.
-PRELUDE_LINES = 2000
+#: Engine lines reserved for the prelude (1..2000) and for what layers above the runtime evaluate in a realm
+#: (the view runtime, from VIEW_LINES on); app files start after them, so a stack line maps to one file.
+VIEW_LINES = 2000
+PRELUDE_LINES = 5000
 # The AppService's wrapper hides the browser globals a web library would look for; the mini program
 # globals (wx, App, Page, getApp, ...) stay globals, so a file's own declaration of one shadows it.
 WRAP_PARAMS = "require, module, exports, window, document"

@@ -22,7 +22,7 @@ from ..api.network import JSONBody
 from ..clock import Timer
 from ..errors import JSError, WxApiError
 from .engine import QuickJSEngine
-from .loader import PRELUDE_LINES, AppBundle
+from .loader import VIEW_LINES, AppBundle
 from .router import Router
 from .settle import SettleBudget
 
@@ -45,7 +45,7 @@ def _load_prelude() -> tuple[str, list[tuple[int, str]]]:
         texts.append(text)
         line += text.count("\n")
     source = "".join(texts)
-    assert source.count("\n") < PRELUDE_LINES, "the prelude grew past its reserved engine lines (loader.py)"
+    assert source.count("\n") < VIEW_LINES, "the prelude grew past its reserved engine lines (loader.py)"
     return source, starts
 
 

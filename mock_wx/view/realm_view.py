@@ -7,13 +7,14 @@ import json
 from importlib import resources
 from typing import Any
 
+from ..runtime.loader import PRELUDE_LINES, VIEW_LINES
 from ..runtime.realm import Realm
 from .bundle import ViewBundle
 
 __all__ = ["RealmView", "attach"]
 
-#: Engine line where the view runtime starts: inside the lines the loader reserves for the prelude.
-_VIEW_LINE = 1200
+#: Engine line where the view runtime starts: after the prelude, before the app's files (loader.py).
+_VIEW_LINE = VIEW_LINES
 
 
 def _load_runtime() -> tuple[str, list[tuple[int, str]]]:
@@ -25,6 +26,7 @@ def _load_runtime() -> tuple[str, list[tuple[int, str]]]:
         starts.append((line, f"wxsim/view/{f.name}"))
         texts.append(text)
         line += text.count("\n")
+    assert line < PRELUDE_LINES, "the view runtime grew past its reserved engine lines (runtime/loader.py)"
     return "\n" * (_VIEW_LINE - 1) + "".join(texts), starts
 
 

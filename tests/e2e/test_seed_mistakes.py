@@ -156,7 +156,8 @@ async def test_static_setdata_strict_is_not_a_function(strict: Simulator) -> Non
     assert page.data["celebration"] is None
     errors = _app_errors(user)
     assert len(errors) == 1 and "TypeError" in errors[0] and "not a function" in errors[0]
-    assert strict.trace.findings == []
+    # An uncaught error in app code is a finding too (issue 12.6), naming where it was thrown.
+    assert [(f.kind, "utils/celebration.js:16" in f.message) for f in strict.trace.findings] == [("js-error", True)]
 
 
 # ---------------------------------------------------------------- all four, one user, one session

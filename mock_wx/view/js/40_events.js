@@ -221,7 +221,7 @@
   }
   function selectorMatches(queue, scope, pageId) {
     var O = scope && scope.__wxOwner ? scope.__wxOwner : pageOwners[pageId];
-    if (!O) return;
+    if (!O || !O.page.tpl) return;  // a page without WXML has no view to consult: boxes stay made up
     fresh(O.page);
     queue.forEach(function (item) {
       if (item.selector === 'viewport') return;
