@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,10 +23,16 @@ from .session import UserSession, errmsg
 
 __all__ = ["AutomationServer"]
 
+log = logging.getLogger(__name__)
+
 #: Methods that must work before (or without) the app running: the client's handshake and closing.
 _NO_APP = {"Tool.getInfo", "Tool.close", "Tool.getTestAccounts", "App.exit", "Wxsim.getUsers", "Wxsim.getClock"}
 #: How often (real seconds) a route the app took by itself (a timer, a payment callback) is reported.
 _ROUTE_POLL = 0.05
+#: No answer leaves sooner than this after its request (real seconds). DevTools' answers take a round trip
+#: through the AppService; Minium 1.6's client starts waiting for an answer only after sending, and an
+#: answer that lands in between is missed until its 60 s command timeout (a lost wake-up).
+ANSWER_DELAY = 0.005
 
 
 class AutomationServer:
@@ -32,8 +40,9 @@ class AutomationServer:
     (port 0: any free port for each). `start()` launches every user at the app's first page."""
 
     def __init__(self, sim: Simulator, users: Sequence[str] | int = 1, *, port: int = 9420,
-                 host: str = "127.0.0.1") -> None:
+                 host: str = "127.0.0.1", answer_delay: float = ANSWER_DELAY) -> None:
         self.sim = sim
+        self.answer_delay = answer_delay
         self.host = host
         self.port = port
         names = [None] * users if isinstance(users, int) else list(users)
@@ -107,7 +116,11 @@ class AutomationServer:
         writer = asyncio.create_task(self._write(ws, outbox))
         try:
             async for raw in ws:
+                started = time.monotonic()
                 reply = await self.handle(session, raw)
+                wait = self.answer_delay - (time.monotonic() - started)
+                if wait > 0:
+                    await asyncio.sleep(wait)
                 if reply is not None:
                     outbox.put_nowait(reply)
         except ConnectionClosed:
@@ -143,7 +156,9 @@ class AutomationServer:
             return failure(msg_id, f"{name} unimplemented in wxsim (see docs/testing-api.md for the supported methods)")
         if not isinstance(params, dict):
             return failure(msg_id, f"{name}: params must be an object")
+        started = time.monotonic()
         async with session.lock:
+            log.debug("%s <- %s %.300s", session.user.name, name, params)
             try:
                 if name not in _NO_APP:
                     await session.ensure_running()
@@ -152,5 +167,7 @@ class AutomationServer:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - every failure goes back to the client, not a dropped socket
+                log.debug("%s -> %s failed after %.3f s: %s", session.user.name, name, time.monotonic() - started, exc)
                 return failure(msg_id, errmsg(exc))
+        log.debug("%s -> %s in %.3f s", session.user.name, name, time.monotonic() - started)
         return answer(msg_id, result)

@@ -89,6 +89,8 @@ class UserSession:
         config.setdefault("pages", list(bundle.pages))
         config.setdefault("entryPagePath", bundle.pages[0] + ".html")
         config["appid"] = self.user.sim.appid
+        # DevTools' account block; Minium names the app under test from it.
+        config["accountInfo"] = {"appId": self.user.sim.appid, "nickname": bundle.app_name, "icon": ""}
         await self.user.evaluate(_devtools_env(config))
         self._env_realm = realm
         self._last_stack = [r.id for r in realm.router.stack]
