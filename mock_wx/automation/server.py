@@ -150,7 +150,9 @@ class AutomationServer:
             return failure(None, "a message is a JSON object {id, method, params}")
         msg_id = msg.get("id")
         name = msg.get("method")
-        params = msg.get("params") or {}
+        params = msg.get("params")
+        if params is None:
+            params = {}
         handler = METHODS.get(name) if isinstance(name, str) else None
         if handler is None:
             return failure(msg_id, f"{name} unimplemented in wxsim (see docs/testing-api.md for the supported methods)")
