@@ -16,7 +16,7 @@ from ..errors import WxError
 if TYPE_CHECKING:
     from .session import UserSession
 
-__all__ = ["METHODS", "ProtocolError", "Handler", "method", "answer", "failure", "event"]
+__all__ = ["METHODS", "Handler", "ProtocolError", "answer", "event", "failure", "method"]
 
 Handler = Callable[["UserSession", dict[str, Any]], Awaitable[Any]]
 

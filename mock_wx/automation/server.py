@@ -7,6 +7,7 @@ Minium or miniprogram-automator suite can complete a group purchase between frie
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -70,7 +71,7 @@ class AutomationServer:
                 await user.launch()
                 wanted = 0 if self.port == 0 else self.port + i
                 session = UserSession(self, user, wanted)
-                server = await serve(lambda ws, s=session: self._connection(s, ws), self.host, wanted,
+                server = await serve(functools.partial(self._connection, session), self.host, wanted,
                                      max_size=32 * 2**20, ping_interval=None)
                 session.port = server.sockets[0].getsockname()[1] if wanted == 0 else wanted
                 self.sessions.append(session)
@@ -107,7 +108,7 @@ class AutomationServer:
                 async with s.lock:
                     try:
                         await s.check_route()
-                    except Exception:  # noqa: BLE001 - a realm closing under us; the next command says why
+                    except Exception:
                         continue
 
     async def _connection(self, session: UserSession, ws: ServerConnection) -> None:
@@ -168,7 +169,7 @@ class AutomationServer:
                 await session.check_route()
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - every failure goes back to the client, not a dropped socket
+            except Exception as exc:
                 log.debug("%s -> %s failed after %.3f s: %s", session.user.name, name, time.monotonic() - started, exc)
                 return failure(msg_id, errmsg(exc))
         log.debug("%s -> %s in %.3f s", session.user.name, name, time.monotonic() - started)
