@@ -69,7 +69,7 @@ def test_a_minium_suite_passes_with_minitest(served: list[int], tmp_path: Path) 
         "debug_mode": "warn", "auto_capture": False, "report_usage": False, "enable_app_log": True,
         "request_timeout": 20,
     }))
-    run = subprocess.run([minitest, "-c", str(config), "-p", str(CLIENTS / "minium_suite"), "-m", "test_shop"],
+    run = subprocess.run([minitest, "-c", str(config), "-p", str(CLIENTS / "minium_suite"), "-m", "shop_cases"],
                          capture_output=True, text=True, timeout=240, cwd=tmp_path)
     summary_file = outputs / "summary.json"
     assert summary_file.is_file(), run.stdout[-3000:] + run.stderr[-3000:]

@@ -1,6 +1,6 @@
 """An existing Minium suite, in Minium's own style, run against `wxsim serve` with Minium's runner:
 
-    minitest -c config.json -p tests/automation/clients/minium_suite -m test_shop
+    minitest -c config.json -p tests/automation/clients/minium_suite -m shop_cases
 
 config.json names the port (`test_port`) and no `project_path`, so Minium connects to a running
 "DevTools" instead of starting one; `friend_port` is the second virtual user's port.
@@ -65,8 +65,8 @@ class ShopTest(minium.MiniTest):
         wait_until(lambda: page.data.get("isMember") and not page.data.get("needPay"), what="alice to pay")
         group_id = page.data["groupId"]
 
-        friend = minium.WXMinium(minium.MiniConfig({"test_port": self.test_config.friend_port,
-                                                    "debug_mode": "warn", "report_usage": False}))
+        friend = minium.WXMinium(minium.MiniConfig({"test_port": self.test_config.friend_port, "debug_mode": "warn",
+                                                    "report_usage": False, "outputs": self.test_config.outputs}))
         try:
             shared = self.mini.connection.send("Wxsim.share", {"to": self.test_config.friend_port,
                                                                "chat": "group"}).result
