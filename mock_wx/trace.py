@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -43,10 +44,19 @@ class Trace:
     events: list[Event] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     max_events: int = 200_000
+    #: Called with every event as it happens, stored or not (`wxsim serve` streams console lines and JS
+    #: errors to automation clients this way, with `enabled=False` so a long session does not grow).
+    listeners: list[Callable[[Event], None]] = field(default_factory=list)
 
     def add(self, t: float, user: str, kind: str, data: dict[str, Any]) -> None:
-        if self.enabled and len(self.events) < self.max_events:
-            self.events.append(Event(t, user, kind, data, time.perf_counter()))
+        stored = self.enabled and len(self.events) < self.max_events
+        if not stored and not self.listeners:
+            return
+        event = Event(t, user, kind, data, time.perf_counter())
+        if stored:
+            self.events.append(event)
+        for listener in list(self.listeners):
+            listener(event)
 
     def finding(self, t: float, user: str, kind: str, message: str, page: str | None = None) -> Finding:
         f = Finding(kind, message, user, t, page)

@@ -1,4 +1,4 @@
-"""The `wxsim` command: demo, run, backend, load. Errors are one line naming the problem."""
+"""The `wxsim` command: demo, run, backend, platform, load, serve. Errors are one line naming the problem."""
 
 from __future__ import annotations
 
@@ -121,6 +121,19 @@ def _parser() -> argparse.ArgumentParser:
     lo.add_argument("--html", default=None, help="write an HTML report with charts")
     lo.add_argument("--csv", default=None, metavar="PREFIX",
                     help="write PREFIX_stats.csv and PREFIX_stats_history.csv (Locust's columns)")
+    sv = sub.add_parser("serve", help="serve the WeChat DevTools automation protocol (Minium, miniprogram-automator), "
+                                      "a port per virtual user")
+    sv.add_argument("--app", default=None, help="mini program folder (default: the bundled sample app)")
+    sv.add_argument("--port", type=_port, default=9420,
+                    help="the first user's port; the next users take the ports after it (default 9420; 0: any free)")
+    sv.add_argument("--users", type=_users, default=1, help="virtual users, one port each (default 1)")
+    sv.add_argument("--backend", default=None, help="base URL of a running backend (default: embedded, seeded stub)")
+    sv.add_argument("--platform", default=None,
+                    help="base URL of the WeChat platform that backend uses (printed by `wxsim backend`/`wxsim platform`)")
+    sv.add_argument("--virtual-clock", action="store_true",
+                    help="time moves only through Wxsim.advanceClock (default: the real-time clock)")
+    sv.add_argument("--fidelity", choices=("strict", "lenient"), default="strict",
+                    help="strict behaves like a phone; lenient accepts common mistakes, recording findings")
     return p
 
 
@@ -142,6 +155,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ..load.cli import run_load_command
 
             return run_load_command(args)
+        if args.command == "serve":
+            from ..automation.cli import run_serve_command
+
+            if args.backend:
+                asyncio.run(_check_serve_remote(args))
+            if args.port and args.port + args.users - 1 > 65535:
+                raise CliError(f"--port {args.port} with --users {args.users} needs ports past 65535")
+            return run_serve_command(args)
     except (CliError, AppLoadError, WxError, ValueError) as exc:
         print(f"wxsim: error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
@@ -159,6 +180,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("wxsim: interrupted", file=sys.stderr)
         return 130
     return 2
+
+
+async def _check_serve_remote(args: argparse.Namespace) -> None:
+    await _check_reachable(args.backend)
+    if not args.platform:
+        raise CliError("--backend needs --platform: the WeChat platform that backend exchanges login codes "
+                       "and payments with (printed by `wxsim backend` or `wxsim platform`)")
+    await _check_reachable(args.platform.rstrip("/") + "/sandbox/merchant", "WeChat platform")
 
 
 def _check_usage(args: argparse.Namespace) -> None:
