@@ -160,3 +160,18 @@ def _profile(args: dict[str, Any]) -> dict[str, Any]:
         info["language"] = args["lang"]
     return {"userInfo": info, "rawData": json.dumps(info, ensure_ascii=False, separators=(",", ":")),
             "signature": "", "encryptedData": "", "iv": ""}
+
+
+# Privacy (base library 2.32.3+). A phone whose user has agreed to the app's privacy guide: nothing to
+# authorize, so requirePrivacyAuthorize succeeds at once. A test that wants the prompt mocks these.
+PRIVACY_CONTRACT = "《小程序隐私保护指引》"
+
+
+@api("getPrivacySetting")
+def get_privacy_setting(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    return {"needAuthorization": False, "privacyContractName": PRIVACY_CONTRACT}
+
+
+@api("requirePrivacyAuthorize")
+def require_privacy_authorize(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
+    return {}
