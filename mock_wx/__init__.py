@@ -11,6 +11,7 @@ from .errors import (
     JSError,
     NavigationError,
     PlatformError,
+    SettleLoopError,
     StrictModeError,
     WaitTimeout,
     WxApiError,
@@ -22,6 +23,6 @@ from .trace import Event, Finding, Trace
 __version__ = "0.1.0"
 
 __all__ = [
-    "AppLoadError", "Event", "Finding", "JSError", "NavigationError", "Page", "PlatformError", "ShareCard", "Simulator",
+    "AppLoadError", "Event", "Finding", "JSError", "NavigationError", "Page", "PlatformError", "SettleLoopError", "ShareCard", "Simulator",
     "StrictModeError", "Trace", "VirtualClock", "VirtualUser", "WaitTimeout", "WxApiError", "WxError",
 ]

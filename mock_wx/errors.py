@@ -10,6 +10,7 @@ __all__ = [
     "JSError",
     "NavigationError",
     "PlatformError",
+    "SettleLoopError",
     "StrictModeError",
     "WaitTimeout",
     "WxApiError",
@@ -69,6 +70,11 @@ class StrictModeError(WxError):
 
 class PlatformError(WxError):
     """The emulated WeChat servers rejected a call (bad signature, invalid code, ...)."""
+
+
+class SettleLoopError(WxError):
+    """The app kept calling the bridge, rendering or queueing zero-delay timers without virtual time moving
+    (a retry loop): the message names the repeating calls with their file:line."""
 
 
 class WaitTimeout(WxError):

@@ -18,6 +18,10 @@ from . import (
     ui,
 )
 from ._base import REGISTRY, ApiSpec, DialogPolicy, Fail, Host, WxContext, api, event_api, kinds
+from .defaults import register_defaults
+
+# Last: every API of the official typings that no family registered gets its documented default.
+register_defaults()
 
 __all__ = [
     "REGISTRY",

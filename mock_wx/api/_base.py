@@ -17,7 +17,9 @@ from ..trace import Trace
 
 __all__ = ["REGISTRY", "ApiSpec", "DialogPolicy", "Fail", "Host", "WxContext", "api", "kinds"]
 
-Kind = Literal["async", "sync", "task", "event", "offevent", "callback"]
+# "context": a sync call whose default answer JS turns into an object recording calls to its methods.
+# "property": a field of wx (wx.cloud) whose default is such an object, made on first read.
+Kind = Literal["async", "sync", "task", "event", "offevent", "callback", "context", "property"]
 
 
 class Fail(Exception):

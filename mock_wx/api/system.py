@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._base import WxContext, api, event_api
+from .defaults import listened
 
 DEFAULT_SYSTEM: dict[str, Any] = {
     "brand": "iPhone", "model": "iPhone 13<iPhone14,5>", "pixelRatio": 3, "screenWidth": 390, "screenHeight": 844,
@@ -88,6 +89,7 @@ def get_enter_options_sync(ctx: WxContext, args: list[Any]) -> dict[str, Any]:
 @api("__listen", "sync")
 def listen(ctx: WxContext, args: list[Any]) -> None:
     ctx.state.setdefault("listening", set()).add(args[0])
+    listened(ctx, str(args[0]))
 
 
 @api("__selectorQuery", "sync")

@@ -37,7 +37,7 @@ _CALL_WX = """(function (name, kind, args) {
     }
   };
   var report = function (ok) { return function (v) { return { ok: ok, value: safe(v) }; }; };
-  if (kind === 'sync') {
+  if (kind === 'sync' || kind === 'context') {
     try { return { ok: true, value: f.apply(wx, args) }; } catch (e) { return { ok: false, value: { errMsg: String(e && e.message || e) } }; }
   }
   var opts = Object.assign({}, args[0] || {});

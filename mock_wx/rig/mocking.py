@@ -62,7 +62,7 @@ def _kind(name: str) -> str:
 
 def _shape(name: str, value: Any) -> Any:
     """A mock's answer as the bridge expects it: a dict for async/task APIs, anything for sync ones."""
-    if _kind(name) == "sync":
+    if _kind(name) in ("sync", "context", "property"):
         return value
     if value is None:
         value = {}
@@ -108,7 +108,7 @@ def make_mock(
         def calling(ctx: WxContext, args: Any) -> Any:
             out = func(args)
             if inspect.isawaitable(out):
-                if _kind(name) == "sync":
+                if _kind(name) in ("sync", "context", "property"):
                     raise TypeError(f"wx.{name} is synchronous: its mock cannot be async")
                 return _await_shape(name, out)
             return _shape(name, out)

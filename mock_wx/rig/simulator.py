@@ -126,9 +126,11 @@ class Simulator(SimTesting):
             busy = False
             for u in self._users:
                 r = u._realm
-                if r is not None and not r.closed and r.busy:
-                    busy = True
-                    await r.drain()
+                if r is not None and not r.closed:
+                    r.check_settled()  # a page looping without virtual time moving says so (runtime/settle.py)
+                    if r.busy:
+                        busy = True
+                        await r.drain()
             if await self.services.drain():
                 busy = True
             if not busy:

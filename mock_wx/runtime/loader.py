@@ -1,8 +1,11 @@
 """Read a mini program folder once (app.json, every .js file) and prepare each file for the realms.
 
 Each file is wrapped the way the real AppService wraps it — `define(path, function(require, module,
-exports, ...) {...})` — without adding lines, and placed at its own line offset so that the engine's
-line numbers map back to `file:line` (docs/engine.md).
+exports, window, document) {...})` — without adding lines, and placed at its own line offset so that the
+engine's line numbers map back to `file:line` (docs/engine.md). `wx`, `App`, `Page`, `Component`,
+`Behavior`, `getApp` and `getCurrentPages` are globals, not wrapper parameters, as on the platform: a file
+may declare its own `const App = getApp()` or shadow `Page`. JSON files become modules whose exports are
+their data, so `require('./config.json')` works.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ __all__ = ["AppBundle", "transform_esm"]
 
 #: Engine lines reserved for the prelude; app files start after them.
 PRELUDE_LINES = 2000
-WRAP_PARAMS = "require, module, exports, window, document, wx, App, Page, Component, Behavior, getApp, getCurrentPages"
+# The AppService's wrapper hides the browser globals a web library would look for; the mini program
+# globals (wx, App, Page, getApp, ...) stay globals, so a file's own declaration of one shadows it.
+WRAP_PARAMS = "require, module, exports, window, document"
 
 _IMPORT_DEFAULT_NAMED = re.compile(r"^(\s*)import\s+([\w$]+)\s*,\s*\{([^}]*)\}\s*from\s*(['\"][^'\"]+['\"])\s*;?")
 _IMPORT_DEFAULT = re.compile(r"^(\s*)import\s+([\w$]+)\s+from\s*(['\"][^'\"]+['\"])\s*;?")
@@ -141,6 +146,8 @@ class AppBundle:
     page_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: What layers above the runtime derive from the app once and share (the compiled view, ...).
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: ext.json's `ext` (third-party platform apps read it with wx.getExtConfigSync); {} without one.
+    ext_config: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: str | Path) -> AppBundle:
@@ -174,6 +181,13 @@ class AppBundle:
                     bundle.page_configs[page] = json.loads(page_json.read_text(encoding="utf-8"))
                 except json.JSONDecodeError as exc:
                     raise AppLoadError(f"{page}.json:{exc.lineno}: invalid JSON ({exc.msg})") from None
+        ext_json = path / "ext.json"
+        if ext_json.is_file():
+            try:
+                ext = json.loads(ext_json.read_text(encoding="utf-8")).get("ext")
+            except (json.JSONDecodeError, AttributeError) as exc:
+                raise AppLoadError(f"ext.json: invalid ({exc})") from None
+            bundle.ext_config = ext if isinstance(ext, dict) else {}
         bundle._read_sources()
         bundle._check_syntax()
         return bundle
@@ -181,13 +195,26 @@ class AppBundle:
     def _read_sources(self) -> None:
         # Fixed per-file line offsets, app.js and utilities first: cheap prefixes for what every user loads.
         names = sorted(
-            (p.relative_to(self.root).as_posix() for p in self.root.rglob("*.js") if "node_modules" not in p.parts),
-            key=lambda n: (n != "app.js", n.startswith("pages/"), n),
+            (p.relative_to(self.root).as_posix() for ext in ("*.js", "*.json") for p in self.root.rglob(ext)
+             if "node_modules" not in p.parts),
+            key=lambda n: (n != "app.js", n.endswith(".json"), n.startswith("pages/"), n),
         )
         line = PRELUDE_LINES  # the prelude occupies the lines before this
         for name in names:
-            text = (self.root / name).read_text(encoding="utf-8").replace("\r\n", "\n").lstrip("\ufeff")
-            body = transform_esm(text)
+            try:
+                text = (self.root / name).read_text(encoding="utf-8").replace("\r\n", "\n").lstrip("\ufeff")
+            except (OSError, UnicodeDecodeError):
+                if name.endswith(".json"):
+                    continue  # not requirable data: require() says the module is not defined
+                raise AppLoadError(f"{name}: cannot be read as UTF-8") from None
+            if name.endswith(".json"):
+                try:
+                    json.loads(text)
+                except json.JSONDecodeError:
+                    continue  # a tool's config with comments, say: the app cannot require it either
+                body = f"module.exports = {text}"
+            else:
+                body = transform_esm(text)
             self.offsets[name] = line
             self.files[name] = (
                 f"__wx_define({json.dumps(name)}, function ({WRAP_PARAMS}) {{{body}\n}});"
@@ -203,6 +230,8 @@ class AppBundle:
         engine = QuickJSEngine(time_limit=5.0)
         engine.eval("globalThis.__wx_define = function () {};")
         for name, wrapped in self.files.items():
+            if name.endswith(".json"):
+                continue  # parsed as JSON when read
             engine.source_map = SourceMap()
             engine.source_map.add(1, name)
             try:

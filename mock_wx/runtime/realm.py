@@ -14,14 +14,17 @@ import json
 from collections import deque
 from importlib import resources
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ..api import REGISTRY, Fail, WxContext, kinds
+from ..api.defaults import DEFAULTS
 from ..api.network import JSONBody
 from ..clock import Timer
 from ..errors import JSError, WxApiError
 from .engine import QuickJSEngine
 from .loader import PRELUDE_LINES, AppBundle
 from .router import Router
+from .settle import SettleBudget
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
@@ -47,6 +50,20 @@ def _load_prelude() -> tuple[str, list[tuple[int, str]]]:
 
 
 _PRELUDE, _PRELUDE_PARTS = _load_prelude()
+
+
+# What the JS side builds `wx` from: the emulated APIs as own functions, the defaults as one string it looks
+# names up in on first use (prelude 10_bridge.js). Computed on first Realm, after every family registered.
+_EMULATED_KINDS: dict[str, str] = {}
+_DEFAULT_KINDS = ""
+
+
+def _api_kinds() -> None:
+    global _DEFAULT_KINDS
+    if not _EMULATED_KINDS:
+        every = kinds()
+        _EMULATED_KINDS.update({n: k for n, k in every.items() if n not in DEFAULTS})
+        _DEFAULT_KINDS = "".join(f"{n}:{k}," for n, k in every.items() if n in DEFAULTS)
 
 
 def _default(v: Any) -> Any:
@@ -97,7 +114,10 @@ class Realm:
         self.closed = False
         #: The view layer attached to this realm (mock_wx.view sets it), or None: the runtime never needs one.
         self.view: Any = None
+        #: Work since the test last acted or virtual time moved (a page that never settles, settle.py).
+        self.settle = SettleBudget()
         ctx.host = self
+        ctx.state["ext_config"] = bundle.ext_config
         self.router = Router(self)
         e = self.engine
         e.expose("__host_invoke", self._invoke)
@@ -112,7 +132,9 @@ class Realm:
         e.expose("__host_error", self._error)
         e.expose("__host_require", self._require)
         e.expose("__host_rejected", self._rejected)
-        config = {"fidelity": ctx.fidelity, "apis": kinds()}
+        e.expose("__host_where", self._where)
+        _api_kinds()
+        config = {"fidelity": ctx.fidelity, "apis": _EMULATED_KINDS, "defaults": _DEFAULT_KINDS}
         e.eval(f"globalThis.__WX_CONFIG_JSON = {json.dumps(_json(config))};")
         for start, part in _PRELUDE_PARTS:
             e.source_map.add(start, part)
@@ -136,10 +158,23 @@ class Realm:
         self.engine.eval(src)
         return True
 
-    def _invoke(self, name: str, args_json: str, cb_id: int) -> None:
+    def _invoke(self, name: str, args_json: str, cb_id: int) -> bool:
+        """An async call from JS; True asks JS for the caller's stack (`_where`): the settle budget is low."""
+        budget = self.settle
+        if budget.halted:
+            return False  # a loop used up the settle budget: nothing more is answered (settle.py)
+        args = json.loads(args_json) if args_json else {}
+        locate = budget.spend(self.clock.now_ms())
+        if locate:
+            budget.note(_describe(name, args))
+            if budget.halted:
+                return True  # the call that used up the budget is not answered either; tell where it came from
+        self._dispatch_invoke(name, args, cb_id)
+        return locate
+
+    def _dispatch_invoke(self, name: str, args: Any, cb_id: int) -> None:
         spec = REGISTRY.get(name)
         err_name = spec.err_name if spec else name
-        args = json.loads(args_json) if args_json else {}
         if isinstance(args, dict):
             args = _decode_buffers(args)
         if self.ctx.trace.enabled:
@@ -231,9 +266,22 @@ class Realm:
             return _json({"__throw": f"{spec.err_name if spec else name}:fail {f.reason}"})
         return _json(result)
 
-    def _set_timer(self, timer_id: int, ms: float) -> None:
+    def _set_timer(self, timer_id: int, ms: float) -> bool:
+        """A JS timer; True asks for the caller's stack when a zero-delay timer is near the settle budget."""
+        budget = self.settle
+        if budget.halted:
+            return False
+        locate = False
+        if float(ms) <= 0:  # only a zero-delay timer keeps virtual time still
+            locate = budget.spend(self.clock.now_ms())
+            if locate:
+                budget.note("setTimeout 0")
         tid = int(timer_id)
         self._timers[tid] = self.clock.call_later(float(ms) / 1000.0, self._fire_timer, tid)
+        return locate
+
+    def _where(self, stack: str) -> None:
+        self.settle.located(self.engine.source_map.first_location(stack))
 
     def _clear_timer(self, timer_id: int) -> None:
         t = self._timers.pop(int(timer_id), None)
@@ -297,6 +345,7 @@ class Realm:
         if f is None:
             f = self._fns[fn] = self.engine.function("__wx." + fn)
         self._jobs_maybe = True
+        self.settle.reset()  # the test acted: a new settle starts
         return _obj(self.engine.call(f, *args))
 
     def track(self, awaitable: Awaitable[Any]) -> asyncio.Future[Any]:
@@ -372,6 +421,10 @@ class Realm:
                 self._renders = 0
                 if self._js_flush():
                     progressed = True
+                    if self.settle.spend(self.clock.now_ms()):
+                        self.settle.note(f"setData on {self.router.current_route()}")
+                    if self.settle.halted:
+                        break  # a render loop used up the settle budget (settle.py)
             if not progressed:
                 # The job queue is empty: rejections nobody handled go to App.onUnhandledRejection (§6).
                 if self._rejections_maybe:
@@ -385,10 +438,20 @@ class Realm:
         """True while bridge calls are in flight or results wait to be delivered."""
         return bool(self._tasks or self._queue or self._jobs_maybe)
 
+    def check_settled(self) -> None:
+        """Raise `SettleLoopError` (once) if the app used up its settle budget in a loop (settle.py)."""
+        err = self.settle.take_error()
+        if err is not None:
+            route = self.router.current_route()
+            err.args = (f"{self.ctx.user} on {route}: {err}" if route else f"{self.ctx.user}: {err}",)
+            raise err
+
     async def drain(self) -> None:
-        """Pump until no bridge call is in flight (timers are the clock's business)."""
+        """Pump until no bridge call is in flight (timers are the clock's business); raises
+        `SettleLoopError` when the app loops without virtual time moving."""
         while True:
             self.pump()
+            self.check_settled()
             if not self._tasks:
                 if not self._queue:
                     return
@@ -417,6 +480,14 @@ class Realm:
         # Families holding live resources (open sockets, §5) release them with the process.
         for hook in self.ctx.hooks.pop("close", []):
             hook()
+
+
+def _describe(name: str, args: Any) -> str:
+    """A bridge call as the loop message names it: `wx.request /user/login`."""
+    url = args.get("url") if isinstance(args, dict) else None
+    if isinstance(url, str):
+        return f"wx.{name} {urlsplit(url).path or url}"
+    return f"wx.{name}"
 
 
 def _decode_buffers(d: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import pytest
 
 from mock_wx import Page, Simulator, VirtualUser
 from mock_wx.api import Fail
+from mock_wx.errors import WxApiError
 
 ITEMS = "https://api.wxsim-shop.example.com/api/items?page=1"
 
@@ -204,12 +205,15 @@ async def test_grant_presets_a_scope(user: VirtualUser, home: Page) -> None:
 
 
 async def test_mocking_an_api_wxsim_lacks_defines_it(user: VirtualUser, home: Page) -> None:
-    """Automator users mock device APIs (scanCode); a mock makes `wx.<name>` exist for the app."""
-    assert await user.evaluate("typeof wx.scanCode") == "undefined"
+    """Automator users mock device APIs (scanCode); a mock answers an API wxsim only has a default for (issue 12
+    item 2), and makes an API outside the typings exist for the app."""
+    with pytest.raises(WxApiError, match=r"^scanCode:fail not supported$"):
+        await user.call_wx("scanCode", {})
     user.mock_wx("scanCode", result={"result": "QR-1", "scanType": "QR_CODE"})
     assert await user.evaluate("wx.canIUse('scanCode')") is True
     res = await user.call_wx("scanCode", {"onlyFromCamera": True})
     assert res == {"result": "QR-1", "scanType": "QR_CODE", "errMsg": "scanCode:ok"}
+    assert await user.evaluate("typeof wx.getFooSync") == "undefined"
     user.mock_wx("getFooSync", js="function (k) { return 'foo:' + k }")
     assert await user.evaluate("wx.getFooSync('a')") == "foo:a"
 

@@ -2,7 +2,8 @@
  * Host functions (Python): __host_invoke(api, argsJson, cbId), __host_invokeSync(api, argsJson) -> json,
  * __host_now() -> ms, __host_timer(id, ms), __host_clearTimer(id), __host_log(level, text),
  * __host_render(pageId) -> whether the trace wants the payload, __host_renderData(pageId, json), __host_finding(kind, message), __host_error(json), __host_require(path),
- * __host_rejected() (a rejection candidate was recorded: Python then calls __wx.flushRejections()).
+ * __host_rejected() (a rejection candidate was recorded: Python then calls __wx.flushRejections()),
+ * __host_where(stack) (the caller of the last invoke/timer, asked for by their true result near the settle budget).
  * Python calls back: __wx.resolve(cbId, json), __wx.emit(taskId, event, json), __wx.fireTimer(id),
  * __wx.flushRenders(), and the page driving functions in 40_drivers.js.
  * The prelude is one function split by concern into prelude/NN_*.js; realm.py joins the parts in order.
@@ -16,10 +17,10 @@
     invoke: global.__host_invoke, invokeSync: global.__host_invokeSync, now: global.__host_now,
     timer: global.__host_timer, clearTimer: global.__host_clearTimer, log: global.__host_log,
     render: global.__host_render, renderData: global.__host_renderData, finding: global.__host_finding, error: global.__host_error,
-    require: global.__host_require, rejected: global.__host_rejected,
+    require: global.__host_require, rejected: global.__host_rejected, where: global.__host_where,
   };
   ['__host_invoke', '__host_invokeSync', '__host_now', '__host_timer', '__host_clearTimer', '__host_log',
-    '__host_render', '__host_renderData', '__host_finding', '__host_error', '__host_require', '__host_rejected'].forEach(function (k) { delete global[k]; });
+    '__host_render', '__host_renderData', '__host_finding', '__host_error', '__host_require', '__host_rejected', '__host_where'].forEach(function (k) { delete global[k]; });
 
   function stringify(v) {
     return JSON.stringify(v === undefined ? null : v, function (k, x) {
@@ -145,13 +146,59 @@
     try { return fn.apply(self, args || []); } catch (e) { reportError(e, where); return undefined; }
   }
 
+  /* ---------------- legacy RegExp statics ---------------- */
+  /* RegExp.$1-$9, lastMatch, lastParen, leftContext, rightContext, input: V8 and JavaScriptCore have them and
+   * date-format code leans on them (`if (/(y+)/.test(fmt)) fmt = fmt.replace(RegExp.$1, ...)`); QuickJS does
+   * not. exec remembers its last successful match (test, match, replace, split and search all call exec, per
+   * spec and in QuickJS); the statics are getters computed from it on read, so a match costs two stores. */
+  var nativeExec = RegExp.prototype.exec;
+  var lastMatch = null;
+  Object.defineProperty(RegExp.prototype, 'exec', { configurable: true, writable: true, value: function exec(str) {
+    var m = nativeExec.call(this, str);
+    if (m !== null) lastMatch = m;
+    return m;
+  } });
+  function legacyStatic(get) {
+    return { configurable: true, enumerable: false, get: function () { return lastMatch ? get(lastMatch) : ''; } };
+  }
+  function group(m, i) { return m[i] === undefined ? '' : String(m[i]); }
+  var statics = {
+    lastMatch: legacyStatic(function (m) { return m[0]; }),
+    lastParen: legacyStatic(function (m) { return m.length > 1 ? group(m, m.length - 1) : ''; }),
+    leftContext: legacyStatic(function (m) { return m.input.slice(0, m.index); }),
+    rightContext: legacyStatic(function (m) { return m.input.slice(m.index + m[0].length); }),
+    input: legacyStatic(function (m) { return m.input; }),
+  };
+  for (var gi = 1; gi <= 9; gi++) {
+    statics['$' + gi] = legacyStatic((function (i) { return function (m) { return group(m, i); }; })(gi));
+  }
+  statics['$&'] = statics.lastMatch; statics['$+'] = statics.lastParen; statics['$_'] = statics.input;
+  statics['$`'] = statics.leftContext; statics["$'"] = statics.rightContext;
+  Object.defineProperties(RegExp, statics);
+
   /* ---------------- virtual clock: Date and timers ---------------- */
   var RealDate = Date;
+  /* Date strings as the phone parses them: wxsim's device is an iPhone (getSystemInfo platform "ios"), whose
+   * JavaScriptCore answers Invalid Date for "2024-01-02 10:00" (dashes with a space before the time) and for
+   * unpadded "2024-1-2", where V8 (Android, DevTools) parses local time. Strict mode is the iPhone; lenient
+   * parses as Android does; both record a finding (docs/engine.md "Date parsing"). */
+  var IOS_INVALID = /^\s*\d{4}-(\d{1,2})-(\d{1,2})(\s+\d|$)/;
+  var warnedDates = false;
+  function iosParse(str) {
+    var m = IOS_INVALID.exec(str);
+    if (!m || (m[3] === '' && m[1].length === 2 && m[2].length === 2)) return RealDate.parse(str);
+    if (!warnedDates) {
+      warnedDates = true;
+      host.finding('date-parse-ios', 'new Date("' + str + '") is Invalid Date on iOS (JavaScriptCore): write "' +
+        str.trim().replace(/-/g, '/') + '" or an ISO string with "T"');
+    }
+    return LENIENT ? RealDate.parse(str) : NaN;
+  }
   function WxDate(a, b, c, d, e, f, g) {
     var n = arguments.length;
     var dt;
     if (n === 0) dt = new RealDate(host.now());
-    else if (n === 1) dt = new RealDate(a);
+    else if (n === 1) dt = new RealDate(typeof a === 'string' ? iosParse(a) : a);
     else dt = new RealDate(a, b, c === undefined ? 1 : c, d || 0, e || 0, f || 0, g || 0);
     if (!(this instanceof WxDate)) return dt.toString();
     Object.setPrototypeOf(dt, WxDate.prototype);
@@ -159,7 +206,7 @@
   }
   WxDate.prototype = RealDate.prototype;
   WxDate.now = function () { return host.now(); };
-  WxDate.parse = RealDate.parse;
+  WxDate.parse = function (str) { return iosParse(String(str)); };
   WxDate.UTC = RealDate.UTC;
   global.Date = WxDate;
 
@@ -171,7 +218,7 @@
     var id = nextTimerId++;
     ms = Math.max(0, Number(ms) || 0);
     timers[id] = { fn: fn, ms: ms, args: args, repeat: repeat, owner: currentPageId };
-    host.timer(id, ms);
+    if (host.timer(id, ms)) host.where(new Error().stack);
     return id;
   }
   global.setTimeout = function (fn, ms) { return addTimer(fn, ms, Array.prototype.slice.call(arguments, 2), false); };

@@ -17,7 +17,7 @@
       promise = new Promise(function (resolve, reject) { pending.resolve = resolve; pending.reject = reject; });
     }
     callbacks[id] = pending;
-    if (jsMocks[api]) runJsMock(api, opts, id); else host.invoke(api, stringify(opts), id);
+    if (jsMocks[api]) runJsMock(api, opts, id); else if (host.invoke(api, stringify(opts), id)) host.where(new Error().stack);
     return promise;
   }
   function settle(pending, ok, res) {
@@ -88,7 +88,7 @@
     }
     callbacks[id] = pending;
     tasks[id] = { listeners: listeners, task: task };
-    if (jsMocks[api]) runJsMock(api, opts, id); else host.invoke(api, stringify(opts), id);
+    if (jsMocks[api]) runJsMock(api, opts, id); else if (host.invoke(api, stringify(opts), id)) host.where(new Error().stack);
     return task;
   }
 
@@ -104,8 +104,9 @@
       var m = jsMocks[name];
       delete jsMocks[name];
       try {
-        var kind = wxApis[name];
+        var kind = kindOf(name);
         if (kind === 'sync') return callSync(name, args);
+        if (kind === 'context') return callContext(name, args);
         if (kind === 'task') {
           return new Promise(function (resolve, reject) {
             makeTask(name, Object.assign({}, args[0] || {}, { success: resolve, fail: reject }), TASKS[name][0], TASKS[name][1]);
@@ -159,29 +160,75 @@
     connectSocket: [['send', 'close'], ['open', 'message', 'error', 'close']],
   };
   var eventListeners = {};
-  Object.keys(wxApis).forEach(function (name) {
-    var kind = wxApis[name];
-    if (kind === 'sync') wx[name] = function () { return callSync(name, Array.prototype.slice.call(arguments)); };
-    else if (kind === 'task') wx[name] = function (opts) { return makeTask(name, opts, TASKS[name][0], TASKS[name][1]); };
-    else if (kind === 'event') {
-      wx[name] = function (cb) {
+  /* The default of an API wxsim does not emulate that returns an object (a context or manager, mock_wx/api/
+   * defaults.py): any method can be called on it; each call is recorded (`__calls`, and the trace), returns
+   * undefined, and listeners are kept and never called. */
+  function recorder(api) {
+    var calls = [];
+    var target = { __calls: calls };
+    return new Proxy(target, { get: function (t, prop) {
+      if (prop in t || typeof prop === 'symbol' || prop === 'then' || prop === 'toJSON') return t[prop];
+      var fn = function () {
+        var args = Array.prototype.slice.call(arguments);
+        calls.push({ method: prop, args: args });
+        callSync('__contextCall', [api, prop, args]);
+      };
+      t[prop] = fn;
+      return fn;
+    } });
+  }
+  function callContext(name, args) {
+    var out = callSync(name, args);
+    return out && typeof out === 'object' && typeof out.__wxContext === 'string' ? recorder(out.__wxContext) : out;
+  }
+  function makeApi(name, kind) {
+    if (kind === 'sync') return function () { return callSync(name, Array.prototype.slice.call(arguments)); };
+    if (kind === 'context') return function () { return callContext(name, Array.prototype.slice.call(arguments)); };
+    if (kind === 'task') return function (opts) { return makeTask(name, opts, TASKS[name][0], TASKS[name][1]); };
+    if (kind === 'event') {
+      return function (cb) {
         (eventListeners[name] = eventListeners[name] || []).push(cb);
         callSync('__listen', [name, true]);
       };
-    } else if (kind === 'offevent') {
+    }
+    if (kind === 'offevent') {
       var on = 'on' + name.slice(3);
-      wx[name] = function (cb) {
+      return function (cb) {
         eventListeners[on] = cb ? (eventListeners[on] || []).filter(function (f) { return f !== cb; }) : [];
       };
-    } else if (kind === 'callback') {
+    }
+    if (kind === 'callback') {
       // APIs whose page says Promise style is not supported (e.g. getShareInfo, §0): callbacks only.
-      wx[name] = function (opts) {
+      return function (opts) {
         opts = opts || {};
         callAsync(name, hasCallbacks(opts) ? opts : Object.assign({}, opts, { complete: function () {} }));
       };
-    } else wx[name] = function (opts) { return callAsync(name, opts); };
-  });
-  wx.canIUse = function (s) { var base = String(s).split('.')[0]; return typeof wx[base] === 'function' || base in wxApis; };
+    }
+    return function (opts) { return callAsync(name, opts); };
+  }
+  Object.keys(wxApis).forEach(function (name) { wx[name] = makeApi(name, wxApis[name]); });
+  /* The ~400 APIs with a default answer (mock_wx/api/defaults.py) come as one "name:kind," string and are
+   * made on first use by a Proxy behind `wx`: the emulated ones stay own properties (a wx.request looks no
+   * further), and a realm pays for the defaults it touches only (all of them as functions: ~110 KiB each). */
+  var DEFAULT_APIS = ',' + CONFIG.defaults;
+  function defaultKind(name) {
+    if (typeof name !== 'string' || name === '') return undefined;
+    var at = DEFAULT_APIS.indexOf(',' + name + ':');
+    return at < 0 ? undefined : DEFAULT_APIS.slice(at + name.length + 2, DEFAULT_APIS.indexOf(',', at + 1));
+  }
+  function kindOf(name) { return wxApis[name] || defaultKind(name); }
+  Object.setPrototypeOf(wx, new Proxy({}, {
+    get: function (t, prop) {
+      var kind = defaultKind(prop);
+      if (!kind) return t[prop];  // Object.prototype's (wx.hasOwnProperty), else undefined
+      var value = kind === 'property' ? callContext(prop, []) : makeApi(prop, kind);
+      wx[prop] = value;
+      return value;
+    },
+    has: function (t, prop) { return !!defaultKind(prop) || prop in t; },
+  }));
+  // Consistent with what is defined: every API of the official typings is (wx-fidelity.md §0).
+  wx.canIUse = function (s) { return typeof wx[String(s).split('.')[0]] === 'function'; };
   wx.env = { USER_DATA_PATH: 'wxfile://usr' };
   wx.createAnimation = function (opts) { return new Animation(opts || {}); };
   wx.createSelectorQuery = function () { return new SelectorQuery(); };

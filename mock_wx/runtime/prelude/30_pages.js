@@ -14,33 +14,41 @@
     });
     return out.join('/');
   }
+  function has(file) { return !!defs[file] || host.require(file); }
   function resolve(id) {
-    var cands = [id, id + '.js', id + '/index.js'];
-    for (var i = 0; i < cands.length; i++) {
-      if (defs[cands[i]] || host.require(cands[i])) return cands[i];
+    var cands = [id, id + '.js', id + '.json', id + '/index.js'];
+    for (var i = 0; i < cands.length; i++) if (has(cands[i])) return cands[i];
+    return null;
+  }
+  // An npm package as DevTools' "build npm" lays it out: miniprogram_npm/<name> next to the requiring file
+  // or in any folder above it (a subpackage's own, a package's nested deps), nearest first; the package's
+  // package.json `main` when it kept one, else index.js.
+  function resolveNpm(from, p) {
+    var dirs = from.split('/'); dirs.pop();
+    for (var i = dirs.length; i >= 0; i--) {
+      var pkg = normalize('', dirs.slice(0, i).concat(['miniprogram_npm', p]).join('/'));
+      var meta = has(pkg + '/package.json') ? load(pkg + '/package.json') : null;
+      var file = meta && typeof meta.main === 'string' ? resolve(normalize(pkg + '/package.json', meta.main)) : null;
+      if (file || (file = resolve(pkg))) return file;
     }
     return null;
   }
   function load(file) {
     if (cache[file]) return cache[file].exports;
-    if (!defs[file] && !host.require(file)) throw new Error('module "' + file + '" is not defined');
+    if (!has(file)) throw new Error('module "' + file + '" is not defined');
     var module = { exports: {}, id: file };
     cache[file] = module;
     var req = function (p) { return requireFrom(file, p); };
     try {
-      defs[file].call(module.exports, req, module, module.exports, undefined, undefined, wx, App, Page, Component,
-        Behavior, getApp, getCurrentPages);
+      defs[file].call(module.exports, req, module, module.exports, undefined, undefined);
     } catch (e) { delete cache[file]; throw e; }
     return module.exports;
   }
   function requireFrom(from, p) {
     if (typeof p !== 'string') throw new TypeError('require() expects a string path');
     var file = resolve(normalize(from, p));
-    if (!file && p.charAt(0) !== '.' && p.charAt(0) !== '/') {
-      // A bare name not found next to the file is an npm package built into miniprogram_npm/ (its
-      // package.json main is built to index.js by the IDE's "build npm").
-      file = resolve('miniprogram_npm/' + normalize('', p));
-    }
+    // A bare name not found next to the file is an npm package.
+    if (!file && p.charAt(0) !== '.' && p.charAt(0) !== '/') file = resolveNpm(from, p);
     if (!file) {
       throw new Error('module "' + normalize(from, p) + '" is not defined, require args is \'' + p + '\'');
     }
