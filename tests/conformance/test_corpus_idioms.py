@@ -51,3 +51,11 @@ def test_minified_transform_keeps_one_line() -> None:
     out = transform_esm('import{a}from"./a";import b from"./b";export default{a,b};\nthrow 1')
     assert out.split("\n")[1] == "throw 1"
     assert "exports.default = {a,b};" in out.split("\n")[0]
+
+
+async def test_related_component_in_slot_content_its_host_does_not_show(user: VirtualUser) -> None:
+    """Vant's tabs/tab on wechat-app-mall's coupon page: a component with `relations` placed in slot content
+    of a component without a <slot> is not in the composed tree; the page still loads, nothing links."""
+    page = await user.launch("/pages/related/related")
+    assert len(page.get_elements("box >>> .box")) == 2
+    assert js(user, "getApp().links || 0") == 0

@@ -333,6 +333,7 @@
     // Component owners above O in the composed tree, nearest first (slot content lives in its host's shadow).
     var out = [];
     var path = pathTo(O.page, O.host.id);
+    if (!path) return out;  // slot content its host never shows: not in the composed tree, so nothing above it
     for (var i = path.length - 2; i >= 0; i--) if (path[i].inst) out.push(path[i].inst);
     return out;
   }
