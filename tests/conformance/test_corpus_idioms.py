@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fixture_apps import js
 
-from mock_wx import VirtualUser
+from mock_wx import JSError, VirtualUser
 from mock_wx.runtime.esm_scan import statement_starts
 from mock_wx.runtime.loader import transform_esm
 
@@ -59,3 +59,35 @@ async def test_related_component_in_slot_content_its_host_does_not_show(user: Vi
     page = await user.launch("/pages/related/related")
     assert len(page.get_elements("box >>> .box")) == 2
     assert js(user, "getApp().links || 0") == 0
+
+
+async def test_initial_property_observer_sees_own_children_and_function_default(user: VirtualUser) -> None:
+    """Vant's datetime-picker (wechat-app-mall's order page): the `value` observer, fired by the parent's
+    initial value, selectComponent()s the picker in its own template, and calls its `formatter` property,
+    whose default is a function. The shadow tree exists before the parent's values arrive, and a function
+    default stays a function in the component's data."""
+    page = await user.launch("/pages/picker/picker")
+    assert js(user, "getApp().seen") == ["spun"]
+    assert page.get_element("picker-host >>> .label").text == "v5"
+
+
+async def test_external_classes_as_one_string(user: VirtualUser) -> None:
+    """weapp-mark's image component declares `externalClasses: 'extra-class'` (a string, not a list): the
+    component loads and renders."""
+    page = await user.launch("/pages/picker/picker")
+    assert page.get_element("picker-host >>> wheel >>> .wheel-face").text == "wheel"
+
+
+async def test_page_without_page_call_names_its_file(user: VirtualUser) -> None:
+    """A page whose JS never calls Page() (wejh-weapp's pages/bind/card.js is all comments) fails to open,
+    and the error names the page's own file (it said pages/pages/...)."""
+    with pytest.raises(JSError, match=r"^Error: pages/commented/commented\.js did not call Page\(\)"):
+        await user.launch("/pages/commented/commented")
+
+
+async def test_selector_query_reused_after_exec(user: VirtualUser) -> None:
+    """weapp-mark's index list reuses one SelectorQuery: select().boundingClientRect(cb).exec(), then another
+    select() on it and exec() again. Each callback gets its own result (the second used to get undefined)."""
+    await user.launch("/pages/measure/measure")
+    seen = js(user, "getApp().measured")
+    assert ["bar", True] in seen and seen[0][0] == "rows"
