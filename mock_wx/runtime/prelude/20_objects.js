@@ -26,7 +26,9 @@
   SelectorQuery.prototype.selectViewport = function () { return new NodesRef(this, 'viewport', false); };
   SelectorQuery.prototype.in = function () { return this; };
   SelectorQuery.prototype.exec = function (cb) {
-    var q = this.queue;
+    // What is queued now: a query reused after exec() (weapp-mark's index list) queues more before
+    // these callbacks run, and those belong to the next exec().
+    var q = this.queue.slice();
     var res = callSync('__selectorQuery', [q]);
     setTimeout(function () {
       q.forEach(function (item, i) { if (item.cb) safeCall(item.cb, null, [res[i]], 'SelectorQuery callback'); });
