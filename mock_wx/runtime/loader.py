@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import AppLoadError, JSError
 from .engine import QuickJSEngine, SourceMap
+from .esm_scan import statement_starts
 
 __all__ = ["AppBundle", "transform_esm"]
 
@@ -35,8 +36,10 @@ _IMPORT_NS = re.compile(r"^(\s*)import\s+\*\s+as\s+([\w$]+)\s+from\s*(['\"][^'\"
 _IMPORT_NAMED = re.compile(r"^(\s*)import\s*\{([^}]*)\}\s*from\s*(['\"][^'\"]+['\"])\s*;?")
 _IMPORT_BARE = re.compile(r"^(\s*)import\s*(['\"][^'\"]+['\"])\s*;?")
 _EXPORT_DEFAULT_DECL = re.compile(r"^(\s*)export\s+default\s+(?:(?:async\s+)?function\*?\s*([\w$]+)|class\s+([\w$]+))")
-_EXPORT_DEFAULT = re.compile(r"^(\s*)export\s+default\s+")
+_EXPORT_DEFAULT = re.compile(r"^(\s*)export\s+default\b\s*")
 _EXPORT_DECL = re.compile(r"^(\s*)export\s+(async\s+function\*?|function\*?|class|const|let|var)\s+([\w$]+)")
+_EXPORT_STAR_AS = re.compile(r"^(\s*)export\s*\*\s*as\s+([\w$]+)\s+from\s*(['\"][^'\"]+['\"])\s*;?")
+_EXPORT_STAR = re.compile(r"^(\s*)export\s*\*\s*from\s*(['\"][^'\"]+['\"])\s*;?")
 _EXPORT_LIST = re.compile(r"^(\s*)export\s*\{([^}]*)\}\s*(from\s*(['\"][^'\"]+['\"]))?\s*;?")
 
 
@@ -80,52 +83,24 @@ def transform_esm(source: str) -> str:
     """Turn the ES module syntax WeChat's compiler accepts into CommonJS, keeping every line in place."""
     if "import" not in source and "export" not in source:
         return source
+    lines = _join_braces(source.split("\n"))
+    starts = statement_starts("\n".join(lines))
     out: list[str] = []
     tail: list[str] = []
     uses_esm = False
-    for line in _join_braces(source.split("\n")):
-        m = _IMPORT_DEFAULT_NAMED.match(line)
-        if m:
-            ind, default, named, src = m.groups()
-            line = (f"{ind}const {default} = __wx_interop(require({src})).default, "
-                    f"{{{_named(named)}}} = require({src});" + line[m.end():])
-            uses_esm = True
-        elif (m := _IMPORT_NS.match(line)):
-            line = f"{m.group(1)}const {m.group(2)} = require({m.group(3)});" + line[m.end():]
-            uses_esm = True
-        elif (m := _IMPORT_DEFAULT.match(line)):
-            line = f"{m.group(1)}const {m.group(2)} = __wx_interop(require({m.group(3)})).default;" + line[m.end():]
-            uses_esm = True
-        elif (m := _IMPORT_NAMED.match(line)):
-            line = f"{m.group(1)}const {{{_named(m.group(2))}}} = require({m.group(3)});" + line[m.end():]
-            uses_esm = True
-        elif (m := _IMPORT_BARE.match(line)):
-            line = f"{m.group(1)}require({m.group(2)});" + line[m.end():]
-        elif (m := _EXPORT_DEFAULT_DECL.match(line)):
-            # `export default function name() {}` declares `name` in the module too: keep the declaration.
-            name = m.group(2) or m.group(3)
-            line = m.group(1) + line[line.index("default") + len("default"):].lstrip()
-            tail.append(f"exports.default = {name};")
-            uses_esm = True
-        elif (m := _EXPORT_DEFAULT.match(line)):
-            line = f"{m.group(1)}exports.default = " + line[m.end():]
-            uses_esm = True
-        elif (m := _EXPORT_DECL.match(line)):
-            line = m.group(1) + line[m.start(2):]
-            tail.append(f"exports.{m.group(3)} = {m.group(3)};")
-            uses_esm = True
-        elif (m := _EXPORT_LIST.match(line)):
-            names = [n.strip() for n in m.group(2).split(",") if n.strip()]
-            stmts = []
-            for n in names:
-                src, _, dst = n.partition(" as ")
-                src, dst = src.strip(), (dst.strip() or src.strip())
-                if m.group(4):
-                    stmts.append(f"exports.{dst} = require({m.group(4)}).{src};")
-                else:
-                    tail.append(f"exports.{dst} = {src};")
-            line = m.group(1) + " ".join(stmts) + line[m.end():]
-            uses_esm = True
+    k, offset = 0, 0
+    for line in lines:
+        # Every statement on this line (minified modules have them all on one), rewritten back to front.
+        cuts = []
+        while k < len(starts) and starts[k] <= offset + len(line):
+            cuts.append(starts[k] - offset)
+            k += 1
+        offset += len(line) + 1
+        for cut in reversed(cuts):
+            text, more, esm = _rewrite_statement(line[cut:])
+            line = line[:cut] + text
+            tail[:0] = more
+            uses_esm = uses_esm or esm
         out.append(line)
     if uses_esm:
         out[0] = 'Object.defineProperty(exports, "__esModule", {value: true}); ' + out[0]
@@ -133,6 +108,67 @@ def transform_esm(source: str) -> str:
         # On a line of its own after the file: the last line may end in a `// comment` or lack its semicolon.
         out.append(";" + " ".join(tail))
     return "\n".join(out)
+
+
+def _rewrite_statement(line: str) -> tuple[str, list[str], bool]:
+    """One import/export statement at the start of `line` as CommonJS: (text, exports for the file's end,
+    whether it is ES module syntax)."""
+    tail: list[str] = []
+    uses_esm = False
+    m = _IMPORT_DEFAULT_NAMED.match(line)
+    if m:
+        ind, default, named, src = m.groups()
+        line = (f"{ind}const {default} = __wx_interop(require({src})).default, "
+                f"{{{_named(named)}}} = require({src});" + line[m.end():])
+        uses_esm = True
+    elif (m := _IMPORT_NS.match(line)):
+        line = f"{m.group(1)}const {m.group(2)} = require({m.group(3)});" + line[m.end():]
+        uses_esm = True
+    elif (m := _IMPORT_DEFAULT.match(line)):
+        line = f"{m.group(1)}const {m.group(2)} = __wx_interop(require({m.group(3)})).default;" + line[m.end():]
+        uses_esm = True
+    elif (m := _IMPORT_NAMED.match(line)):
+        line = f"{m.group(1)}const {{{_named(m.group(2))}}} = require({m.group(3)});" + line[m.end():]
+        uses_esm = True
+    elif (m := _IMPORT_BARE.match(line)):
+        line = f"{m.group(1)}require({m.group(2)});" + line[m.end():]
+    elif (m := _EXPORT_STAR_AS.match(line)):
+        line = f"{m.group(1)}exports.{m.group(2)} = require({m.group(3)});" + line[m.end():]
+        uses_esm = True
+    elif (m := _EXPORT_STAR.match(line)):
+        # Every named export of the other module, as live bindings; `default` and names this module
+        # exports itself are not re-exported (ES spec, 16.2.3.7 GetExportedNames).
+        line = (f"{m.group(1)}(function (m) {{ Object.keys(m).forEach(function (k) {{ if (k !== 'default' && "
+                f"k !== '__esModule' && !(k in exports)) Object.defineProperty(exports, k, {{ enumerable: true, "
+                f"configurable: true, get: function () {{ return m[k]; }} }}); }}); }})(require({m.group(2)}));"
+                + line[m.end():])
+        uses_esm = True
+    elif (m := _EXPORT_DEFAULT_DECL.match(line)):
+        # `export default function name() {}` declares `name` in the module too: keep the declaration.
+        name = m.group(2) or m.group(3)
+        line = m.group(1) + line[line.index("default") + len("default"):].lstrip()
+        tail.append(f"exports.default = {name};")
+        uses_esm = True
+    elif (m := _EXPORT_DEFAULT.match(line)):
+        line = f"{m.group(1)}exports.default = " + line[m.end():]
+        uses_esm = True
+    elif (m := _EXPORT_DECL.match(line)):
+        line = m.group(1) + line[m.start(2):]
+        tail.append(f"exports.{m.group(3)} = {m.group(3)};")
+        uses_esm = True
+    elif (m := _EXPORT_LIST.match(line)):
+        names = [n.strip() for n in m.group(2).split(",") if n.strip()]
+        stmts = []
+        for n in names:
+            src, _, dst = n.partition(" as ")
+            src, dst = src.strip(), (dst.strip() or src.strip())
+            if m.group(4):
+                stmts.append(f"exports.{dst} = require({m.group(4)}).{src};")
+            else:
+                tail.append(f"exports.{dst} = {src};")
+        line = m.group(1) + " ".join(stmts) + line[m.end():]
+        uses_esm = True
+    return line, tail, uses_esm
 
 
 @dataclass

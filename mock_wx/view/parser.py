@@ -189,8 +189,9 @@ class _Parser:
                         pos = vm.end()
                 if "&" in value:
                     value = html.unescape(value)
-            if any(a.name == name for a in el.attrs):
-                raise WxmlSyntaxError(self.file, aline, acol, f"duplicate attribute {name} on <{tag}>")
+            # WeChat's compiler accepts a repeated attribute (published apps have `mode` or `bindconfirm`
+            # twice on one tag); like successive attribute sets, the later one wins.
+            el.attrs = [a for a in el.attrs if a.name != name]
             el.attrs.append(Attr(name, value, aline, acol))
         self.pos = pos
         stack[-1].children.append(el)

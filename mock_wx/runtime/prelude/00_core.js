@@ -13,6 +13,9 @@
   var CONFIG = JSON.parse(global.__WX_CONFIG_JSON);
   delete global.__WX_CONFIG_JSON;
   var LENIENT = CONFIG.fidelity === 'lenient';
+  // The AppService has a `global` (npm builds such as mobx-miniprogram reach the global object through it
+  // when `window` is undefined, as it is in every module's wrapper).
+  if (typeof global.global === 'undefined') global.global = global;
   var host = {
     invoke: global.__host_invoke, invokeSync: global.__host_invokeSync, now: global.__host_now,
     timer: global.__host_timer, clearTimer: global.__host_clearTimer, log: global.__host_log,

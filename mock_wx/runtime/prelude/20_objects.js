@@ -26,7 +26,9 @@
   SelectorQuery.prototype.selectViewport = function () { return new NodesRef(this, 'viewport', false); };
   SelectorQuery.prototype.in = function (component) { this.scope = component; return this; };
   SelectorQuery.prototype.exec = function (cb) {
-    var q = this.queue;
+    // What is queued now: a query reused after exec() (weapp-mark's index list) queues more before
+    // these callbacks run, and those belong to the next exec().
+    var q = this.queue.slice();
     // With a view attached, each selector is matched against what rendered (id and dataset of each node);
     // the layout boxes stay made up (nothing is laid out headlessly).
     if (view) view.selectorMatches(q, this.scope, currentPageId);

@@ -88,7 +88,7 @@
       if (pageDefs[route]) return true;
       loadingRoute = route;
       try { load(route + '.js'); } finally { loadingRoute = null; }
-      if (!pageDefs[route]) throw new Error('pages/' + route + '.js did not call Page() or Component()');
+      if (!pageDefs[route]) throw new Error(route + '.js did not call Page() or Component()');
       return true;
     },
     requireModule: function (file) { return load(file); },

@@ -3,7 +3,8 @@
    * built-in components their state and custom components their instances (matched by wx:key, else by
    * position and tag: docs/view-fidelity.md §3.3). */
 
-  function jsonCopy(v) { return v === undefined ? undefined : JSON.parse(JSON.stringify(v)); }
+  // What JSON carries: a function (or undefined) becomes undefined instead of failing JSON.parse.
+  function jsonCopy(v) { var s = JSON.stringify(v); return s === undefined ? undefined : JSON.parse(s); }
 
   function newOwner(kind, inst, path, using, page) {
     var O = { id: nextOwner++, kind: kind, inst: inst, path: path, using: using || {}, page: null, tree: [],

@@ -56,7 +56,9 @@
         out.observers.push({ fields: k.split(',').map(function (f) { return f.trim(); }), fn: obs[k] });
       });
       Object.keys(d.relations || {}).forEach(function (k) { out.relations[k] = d.relations[k]; });
-      (d.externalClasses || []).forEach(function (c) { if (out.externalClasses.indexOf(c) < 0) out.externalClasses.push(c); });
+      // One class as a bare string (weapp-mark's PreImage) is accepted as a list of one.
+      var ext = typeof d.externalClasses === 'string' ? [d.externalClasses] : d.externalClasses;
+      (Array.isArray(ext) ? ext : []).forEach(function (c) { if (out.externalClasses.indexOf(c) < 0) out.externalClasses.push(c); });
       if (isBehavior && d.definitionFilter) { /* definitionFilter: not applied (view-fidelity §3.6) */ }
       if (!isBehavior) out.export = d.export;
     }
@@ -80,7 +82,7 @@
 
   function coerce(spec, v) {
     // Values crossing from the parent's template, converted to the property's type (view-fidelity §3.2).
-    if (v === undefined) return jsonCopy(spec.value);
+    if (v === undefined) return typeof spec.value === 'function' ? spec.value : jsonCopy(spec.value);
     switch (spec.type) {
       case 'String': return typeof v === 'string' ? v : (v === null ? '' : (typeof v === 'object' ? JSON.stringify(v) : String(v)));
       case 'Number': { if (typeof v === 'number') return v; var n = Number(v); return isNaN(n) ? 0 : n; }
@@ -153,17 +155,20 @@
     inst.__wxExparserNodeId__ = 'c' + O.id;
     inst.__wxWebviewId__ = page.pageId;
     var data = rt.deepCopy(def.data) || {};
-    Object.keys(def.properties).forEach(function (k) { data[k] = jsonCopy(def.properties[k].value); });
+    // A default may be a function (Vant's `formatter`): it stays one in the logic layer's data.
+    Object.keys(def.properties).forEach(function (k) { var v = def.properties[k].value; data[k] = typeof v === 'function' ? v : jsonCopy(v); });
     inst.data = data;
     Object.defineProperty(inst, 'properties', { get: function () { return inst.data; }, enumerable: false });
     inst.setData = rt.makeSetData(page.pageId);
     Object.keys(def.methods).forEach(function (k) { inst[k] = rt.watched(def.methods[k]); });
     life(O, 'created');
-    // Initial property values from the parent's template; their observers fire when they differ from the defaults.
+    // The shadow tree exists (rendered from the defaults) before the parent's values arrive, so their
+    // observers can selectComponent their own children (Vant's datetime-picker does); the values then
+    // re-render it. Observers fire for values that differ from the defaults.
     O.pending = [];
-    propsFromAttrs(O, node, true);
     O.vdata = viewData(O, inst.data);
     if (O.eager) render(O); else O.stale = true;
+    propsFromAttrs(O, node, true);
     page.created.push(O);
   }
 
@@ -373,7 +378,7 @@
     // Component owners above O in the composed tree, nearest first (slot content lives in its host's shadow).
     var out = [];
     var path = pathTo(O.page, O.host.id);
-    if (!path) return out;  // in slot content its host does not show: no composed ancestors
+    if (!path) return out;  // slot content its host never shows: not in the composed tree, so nothing above it
     for (var i = path.length - 2; i >= 0; i--) if (path[i].inst) out.push(path[i].inst);
     return out;
   }

@@ -1,0 +1,93 @@
+"""Issue 12 items 4 and 9: what public mini programs of the compatibility corpus (docs/compat.md) do that
+wxsim got wrong, each on a small fixture of our own (tests/fixtures/apps/corpus_idioms)."""
+
+from __future__ import annotations
+
+import pytest
+from fixture_apps import js
+
+from mock_wx import JSError, VirtualUser
+from mock_wx.runtime.esm_scan import statement_starts
+from mock_wx.runtime.loader import transform_esm
+
+pytestmark = pytest.mark.app("corpus_idioms")
+
+
+async def test_minified_es_module_in_miniprogram_npm(user: VirtualUser) -> None:
+    """TDesign's miniprogram_dist: a whole ES module on one line (`import{a}from"x";...;export default{...}`),
+    `export * from`, `export * as ns from`; statements inside strings and regexes stay as they are."""
+    page = await user.launch()
+    assert await page.call("probe") == {
+        "double": 8, "unit": "px", "note": 'x;import y from"z"', "reOk": True, "scaled": 9, "plus": 1,
+        "minus": -1, "id": 5, "kind": "t{2", "rootIsGlobal": True, "reexportsDefault": True,
+    }
+
+
+async def test_global_is_the_global_object(user: VirtualUser) -> None:
+    """mobx-miniprogram reaches the global object as `global` when `window` is undefined (as it is in every
+    module's wrapper): the AppService defines `global`."""
+    await user.launch()
+    assert js(user, "typeof global === 'object' && global === globalThis") is True
+
+
+async def test_repeated_attribute_later_wins(user: VirtualUser) -> None:
+    """Published WXML repeats an attribute on one tag (`mode`, `bindconfirm`, `data-type`); WeChat's compiler
+    accepts it. The page loads and the later value is the one the element has."""
+    page = await user.launch()
+    el = page.get_element("#dup")
+    assert el.dataset == {"k": "second"}
+    await el.tap()
+    assert page.data["picked"] == "second"
+
+
+def test_statement_starts_skip_strings_comments_regexes_templates() -> None:
+    src = 'a();import x from"x";const s="; import no";/* ;export no */const r=/;export no/;`${{a:1}.a};import no`;export{x}'
+    starts = statement_starts(src)
+    assert [src[i:i + 6] for i in starts] == ["import", "export"]
+    assert src[starts[1]:] == "export{x}"
+
+
+def test_minified_transform_keeps_one_line() -> None:
+    out = transform_esm('import{a}from"./a";import b from"./b";export default{a,b};\nthrow 1')
+    assert out.split("\n")[1] == "throw 1"
+    assert "exports.default = {a,b};" in out.split("\n")[0]
+
+
+async def test_related_component_in_slot_content_its_host_does_not_show(user: VirtualUser) -> None:
+    """Vant's tabs/tab on wechat-app-mall's coupon page: a component with `relations` placed in slot content
+    of a component without a <slot> is not in the composed tree; the page still loads, nothing links."""
+    page = await user.launch("/pages/related/related")
+    assert len(page.get_elements("box >>> .box")) == 2
+    assert js(user, "getApp().links || 0") == 0
+
+
+async def test_initial_property_observer_sees_own_children_and_function_default(user: VirtualUser) -> None:
+    """Vant's datetime-picker (wechat-app-mall's order page): the `value` observer, fired by the parent's
+    initial value, selectComponent()s the picker in its own template, and calls its `formatter` property,
+    whose default is a function. The shadow tree exists before the parent's values arrive, and a function
+    default stays a function in the component's data."""
+    page = await user.launch("/pages/picker/picker")
+    assert js(user, "getApp().seen") == ["spun"]
+    assert page.get_element("picker-host >>> .label").text == "v5"
+
+
+async def test_external_classes_as_one_string(user: VirtualUser) -> None:
+    """weapp-mark's image component declares `externalClasses: 'extra-class'` (a string, not a list): the
+    component loads and renders."""
+    page = await user.launch("/pages/picker/picker")
+    assert page.get_element("picker-host >>> wheel >>> .wheel-face").text == "wheel"
+
+
+async def test_page_without_page_call_names_its_file(user: VirtualUser) -> None:
+    """A page whose JS never calls Page() (wejh-weapp's pages/bind/card.js is all comments) fails to open,
+    and the error names the page's own file (it said pages/pages/...)."""
+    with pytest.raises(JSError, match=r"^Error: pages/commented/commented\.js did not call Page\(\)"):
+        await user.launch("/pages/commented/commented")
+
+
+async def test_selector_query_reused_after_exec(user: VirtualUser) -> None:
+    """weapp-mark's index list reuses one SelectorQuery: select().boundingClientRect(cb).exec(), then another
+    select() on it and exec() again. Each callback gets its own result (the second used to get undefined)."""
+    await user.launch("/pages/measure/measure")
+    seen = js(user, "getApp().measured")
+    assert ["bar", True] in seen and seen[0][0] == "rows"
