@@ -16,6 +16,7 @@ from mock_wx import WaitTimeout
 __all__ = [
     "drop_live_connections",
     "latest_modal",
+    "level_line",
     "modal_titles",
     "open_shop",
     "order_of",
@@ -60,6 +61,11 @@ _READABLE = "view, text, button"
 def shows(page: Any, text: str) -> bool:
     """Whether the page shows `text` somewhere a person can read it (rendered and not hidden)."""
     return any(el.visible for el in page.get_elements(_READABLE, text_contains=text))
+
+
+def level_line(me: Any) -> str:
+    """The 我的 tab's level line as it reads: "Lv.2 · 100 积分"."""
+    return str(me.get_element(".lv").text)
 
 
 def modal_titles(user: Any) -> list[str]:
