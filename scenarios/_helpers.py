@@ -21,6 +21,7 @@ __all__ = [
     "open_shop",
     "order_of",
     "orders_of",
+    "price_text",
     "product_with_group_size",
     "shows",
     "soon",
@@ -61,6 +62,11 @@ _READABLE = "view, text, button"
 def shows(page: Any, text: str) -> bool:
     """Whether the page shows `text` somewhere a person can read it (rendered and not hidden)."""
     return any(el.visible for el in page.get_elements(_READABLE, text_contains=text))
+
+
+def price_text(fen: int) -> str:
+    """A price as the app prints it: 1230 fen -> "¥12.30"."""
+    return f"¥{fen // 100}.{fen % 100:02d}"
 
 
 def level_line(me: Any) -> str:

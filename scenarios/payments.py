@@ -9,6 +9,7 @@ from _helpers import (
     open_shop,
     order_of,
     orders_of,
+    price_text,
     shows,
     tap_text,
     toast_titles,
@@ -56,7 +57,7 @@ async def buy_now_and_see_the_paid_order(sim, alice):
     page = alice.current_page
     assert page.route == ORDER_DETAIL
     assert status_of(page) == "已支付"
-    assert shows(page, "¥%d.%02d" % divmod(product["price"], 100))
+    assert shows(page, price_text(product["price"]))
     assert [(p["amount"], p["outcome"]) for p in alice.payments.history] == [(product["price"], "confirm")]
     order = await order_of(sim, alice, page.data["orderId"])
     assert order["status"] == "paid" and order["paidAt"]
