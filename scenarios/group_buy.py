@@ -122,8 +122,14 @@ async def a_flash_group_runs_out_in_front_of_its_creator(sim, alice):
     assert page.get_element("countdown").text == "0:01:00"
     await sim.clock.advance(seconds=30)
     assert page.get_element("countdown").text == "0:00:30"
+    # She switches apps for 10 s: the countdown rests meanwhile and is right again when she is back.
+    await alice.hide()
+    await sim.clock.advance(seconds=10)
+    assert page.get_element("countdown").text == "0:00:30", "a hidden page does not tick"
+    await alice.show()
+    assert page.get_element("countdown").text == "0:00:20"
 
-    await sim.clock.advance(seconds=31)
+    await sim.clock.advance(seconds=21)
     assert "拼团未成功" in modal_titles(alice)
     assert not page.element_exists("countdown"), "no countdown once the group failed"
     assert shows(page, "拼团失败，款项将原路退回")
