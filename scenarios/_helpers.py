@@ -1,7 +1,8 @@
 """Helpers the bundled journeys share (files starting with `_` hold no journeys).
 
-They only read what a person could see (toasts, modals, page data) or ask the backend, so a
-journey stays a story: who does what, and what they see.
+They act the way a person does (tap what is on screen, by its text) and read what a person could see
+(the page's text, toasts, modals) or ask the backend, so a journey stays a story: who does what, and what
+they see. `page.tap("handler")` calls a handler directly, bypassing the view: journeys do not use it.
 """
 
 from __future__ import annotations
@@ -15,12 +16,16 @@ from mock_wx import WaitTimeout
 __all__ = [
     "drop_live_connections",
     "latest_modal",
+    "level_line",
     "modal_titles",
     "open_shop",
     "order_of",
     "orders_of",
+    "price_text",
     "product_with_group_size",
+    "shows",
     "soon",
+    "tap_text",
     "toast_titles",
     "user_id",
     "wait_for_refunds",
@@ -42,6 +47,31 @@ async def product_with_group_size(sim: Any, size: int) -> dict[str, Any]:
         if product["groupSize"] == size:
             return dict(product)
     raise AssertionError(f"no seeded product with group size {size}")
+
+
+async def tap_text(page: Any, text: str, selector: str = "button") -> Any:
+    """Tap the `selector` element (a button unless said otherwise) whose text contains `text`, as a person
+    taps what they read. Fails, listing what the page shows, when it is missing, hidden or disabled."""
+    return await page.get_element(selector, text_contains=text).tap()
+
+
+#: Where a person reads text (an element's text includes what its custom components render inside it).
+_READABLE = "view, text, button"
+
+
+def shows(page: Any, text: str) -> bool:
+    """Whether the page shows `text` somewhere a person can read it (rendered and not hidden)."""
+    return any(el.visible for el in page.get_elements(_READABLE, text_contains=text))
+
+
+def price_text(fen: int) -> str:
+    """A price as the app prints it: 1230 fen -> "¥12.30"."""
+    return f"¥{fen // 100}.{fen % 100:02d}"
+
+
+def level_line(me: Any) -> str:
+    """The 我的 tab's level line as it reads: "Lv.2 · 100 积分"."""
+    return str(me.get_element(".lv").text)
 
 
 def modal_titles(user: Any) -> list[str]:

@@ -2,29 +2,39 @@
 
 from __future__ import annotations
 
-from _helpers import open_shop, toast_titles, user_id
+from _helpers import open_shop, shows, tap_text, toast_titles, user_id
 
 from mock_wx.rig.journeys import journey
 
 FEED = "/pages/social-feed/social-feed"
 
 
+def posts(feed) -> list:
+    """The post cards the feed shows, top first."""
+    return feed.get_elements(".post")
+
+
+def first_heart(feed):
+    """The like button (♡ 12) of the first post alice has not liked yet."""
+    return next(el for el in feed.get_elements(".actions .action") if el.text.startswith("♡"))
+
+
 @journey(area="feed")
 async def scroll_the_feed_to_the_end(sim, alice):
     await open_shop(sim)  # 30 posts
     feed = await alice.launch(FEED)
-    assert len(feed.data["posts"]) == 10 and feed.data["hasMore"]
+    assert len(posts(feed)) == 10 and not shows(feed, "没有更多了")
     await feed.reach_bottom()
     await feed.reach_bottom()
-    assert len(feed.data["posts"]) == 30
-    assert not feed.data["hasMore"]
-    assert len({p["id"] for p in feed.data["posts"]}) == 30, "no post twice"
+    assert len(posts(feed)) == 30
+    assert shows(feed, "没有更多了")
+    assert len({post.get_element(".content").dataset["id"] for post in posts(feed)}) == 30, "no post twice"
 
     # At the end, scrolling further asks for nothing more.
     pages_asked = len(await sim.backend.journal(path="/api/social-feed"))
     await feed.reach_bottom()
     assert len(await sim.backend.journal(path="/api/social-feed")) == pages_asked
-    assert feed.data["page"] == 3
+    assert len(posts(feed)) == 30
     assert sim.trace.findings == []
 
 
@@ -33,14 +43,14 @@ async def pull_down_shows_the_newest_posts(sim, alice, bob):
     await open_shop(sim)
     feed = await alice.launch(FEED)
     await feed.reach_bottom()
-    assert len(feed.data["posts"]) == 20
+    assert len(posts(feed)) == 20
 
     # Meanwhile bob posts something new.
     await bob.launch(FEED)
     await sim.backend.post("/api/social-feed", {"content": "刚到的新品，超赞"}, as_user=bob)
     await feed.pull_down()
-    assert feed.data["page"] == 1 and len(feed.data["posts"]) == 10
-    assert feed.data["posts"][0]["content"] == "刚到的新品，超赞"
+    assert len(posts(feed)) == 10
+    assert posts(feed)[0].get_element(".content").text == "刚到的新品，超赞"
     assert alice.ctx.ui.get("pullDownRefresh") is False, "the spinner stops"
     assert sim.trace.findings == []
 
@@ -49,22 +59,21 @@ async def pull_down_shows_the_newest_posts(sim, alice, bob):
 async def like_and_unlike_a_post(sim, alice):
     await open_shop(sim)
     feed = await alice.launch(FEED)
-    index = next(i for i, p in enumerate(feed.data["posts"]) if not p["liked"])
-    post = feed.data["posts"][index]
+    heart = first_heart(feed)
+    post_id = heart.dataset["id"]
+    likes = int(heart.text.split()[1])
 
-    await feed.tap("onLikePost", dataset={"id": post["id"], "index": index})
-    liked = feed.data["posts"][index]
-    assert liked["liked"] and liked["likeCount"] == post["likeCount"] + 1
-    assert feed.data["likeAnimId"] == post["id"]
-    assert len(feed.data["hearts"]) == 1, "a heart floats up from the button"
+    await heart.tap()
+    assert heart.text == f"♥ {likes + 1}"
+    assert heart.attribute("animation"), "the button pops"
+    assert len(feed.get_elements(".heart")) == 1, "a heart floats up from the button"
     await sim.clock.advance(seconds=1)
-    assert feed.data["hearts"] == []
+    assert feed.get_elements(".heart") == []
 
-    await feed.tap("onLikePost", dataset={"id": post["id"], "index": index})
-    unliked = feed.data["posts"][index]
-    assert not unliked["liked"] and unliked["likeCount"] == post["likeCount"]
-    fresh = await sim.backend.get(f"/api/social-feed/{post['id']}", as_user=alice)
-    assert fresh["likeCount"] == post["likeCount"] and not fresh["liked"]
+    await heart.tap()
+    assert heart.text == f"♡ {likes}"
+    fresh = await sim.backend.get(f"/api/social-feed/{post_id}", as_user=alice)
+    assert fresh["likeCount"] == likes and not fresh["liked"]
     assert sim.trace.findings == []
 
 
@@ -72,16 +81,17 @@ async def like_and_unlike_a_post(sim, alice):
 async def share_a_post_with_a_friend(sim, alice, bob):
     await open_shop(sim)
     feed = await alice.launch(FEED)
-    post = feed.data["posts"][2]
-    card = await alice.share("button", target_dataset={"id": post["id"], "index": 2})
+    post = posts(feed)[2]
+    share = post.get_element("button.share")
+    shares = int(share.text.split()[1])
+    card = await share.tap()
     assert card.path.startswith("/pages/social-feed/post-detail")
-    assert f"id={post['id']}" in card.path
-    assert feed.data["posts"][2]["shareCount"] == post["shareCount"] + 1
+    assert f"id={share.dataset['id']}" in card.path
+    assert share.text == f"分享 {shares + 1}"
 
     page = await bob.open(card)
     assert page.route == "pages/social-feed/post-detail"
-    assert page.data["post"]["id"] == post["id"]
-    assert page.data["post"]["content"] == post["content"]
+    assert page.get_element(".content").text == post.get_element(".content").text
     assert sim.trace.findings == []
 
 
@@ -89,22 +99,24 @@ async def share_a_post_with_a_friend(sim, alice, bob):
 async def comment_on_a_post_and_see_the_count_go_up(sim, alice):
     await open_shop(sim)
     feed = await alice.launch(FEED)
-    post = feed.data["posts"][0]
-    await feed.tap("onCommentPost", dataset={"id": post["id"], "index": 0})
+    comment_button = posts(feed)[0].get_element(".action", text_contains="评论")
+    post_id = comment_button.dataset["id"]
+    count = int(comment_button.text.split()[1])
+    await comment_button.tap()
     comments = alice.current_page
     assert comments.route == "pages/social-feed/comments"
 
-    await comments.tap("submitComment")
+    await tap_text(comments, "发送")
     assert toast_titles(alice)[-1] == "写点什么吧", "an empty comment is not sent"
-    await comments.input("onInput", "质量很好，已下单")
-    await comments.tap("submitComment")
+    await comments.get_element("input").input("质量很好，已下单")
+    await tap_text(comments, "发送")
     assert "已发布" in toast_titles(alice)
-    assert comments.data["comments"][0]["content"] == "质量很好，已下单"
-    assert comments.data["draft"] == ""
+    assert comments.get_element(".comment .text").text == "质量很好，已下单"
+    assert comments.get_element("input").value == ""
 
     feed = await alice.back()
-    assert feed.data["posts"][0]["commentCount"] == post["commentCount"] + 1
-    stored = await sim.backend.get(f"/api/social-feed/{post['id']}/comments", as_user=alice)
+    assert posts(feed)[0].get_element(".action", text_contains="评论").text == f"评论 {count + 1}"
+    stored = await sim.backend.get(f"/api/social-feed/{post_id}/comments", as_user=alice)
     assert stored["comments"][0]["content"] == "质量很好，已下单"
     assert sim.trace.findings == []
 
@@ -113,18 +125,19 @@ async def comment_on_a_post_and_see_the_count_go_up(sim, alice):
 async def write_a_post_and_find_it_on_top(sim, alice):
     await open_shop(sim)
     feed = await alice.launch(FEED)
-    await feed.tap("onCreatePost")
+    await feed.get_element(".fab").tap()
     editor = alice.current_page
     assert editor.route == "pages/social-feed/create-post"
 
-    await editor.input("onInput", "周末拼到的加湿器，推荐！")
-    assert editor.data["length"] == 12
-    await editor.tap("submitPost")
+    await editor.get_element("textarea").input("周末拼到的加湿器，推荐！")
+    assert editor.get_element(".count").text.startswith("12/")
+    await tap_text(editor, "发布")
     assert "发布成功" in toast_titles(alice)
     assert alice.current_page.route == "pages/social-feed/social-feed", "the editor closes itself"
-    top = alice.current_page.data["posts"][0]
-    assert top["content"] == "周末拼到的加湿器，推荐！"
-    assert top["author"]["id"] == user_id(alice)
+    top = posts(alice.current_page)[0]
+    assert top.get_element(".content").text == "周末拼到的加湿器，推荐！"
+    mine = await sim.backend.get(f"/api/social-feed/{top.get_element('.content').dataset['id']}", as_user=alice)
+    assert mine["author"]["id"] == user_id(alice)
     assert sim.trace.findings == []
 
 
@@ -132,15 +145,18 @@ async def write_a_post_and_find_it_on_top(sim, alice):
 async def a_shared_post_leads_to_its_product(sim, alice, bob):
     await open_shop(sim)
     feed = await alice.launch(FEED)
-    index = next(i for i, p in enumerate(feed.data["posts"]) if p["productId"])
-    post = feed.data["posts"][index]
-    card = await alice.share("button", target_dataset={"id": post["id"], "index": index})
+    listing = await sim.backend.get("/api/social-feed", params={"page": 1, "limit": 10}, as_user=alice)
+    index = next(i for i, p in enumerate(listing["posts"]) if p["productId"])
+    product = await sim.backend.get(f"/api/products/{listing['posts'][index]['productId']}")
+    card = await posts(feed)[index].get_element("button.share").tap()
 
     page = await bob.open(card)
-    assert page.data["product"]["id"] == post["productId"]
-    await page.tap("onProductTap")
+    linked = page.get_element("product-card")
+    assert linked.get_element(".name").text == product["name"]
+    await linked.tap()
     detail = bob.current_page
     assert detail.route == "pages/product/detail"
+    assert detail.get_element(".name").text == product["name"]
     assert detail.data["from"] == "post"
     assert sim.trace.findings == []
 
@@ -149,20 +165,21 @@ async def a_shared_post_leads_to_its_product(sim, alice, bob):
 async def a_friend_likes_and_comments_on_a_shared_post(sim, alice, bob):
     await open_shop(sim)
     feed = await alice.launch(FEED)
-    post = feed.data["posts"][0]
-    card = await alice.share("button", target_dataset={"id": post["id"], "index": 0})
+    count = int(posts(feed)[0].get_element(".action", text_contains="评论").text.split()[1])
+    card = await posts(feed)[0].get_element("button.share").tap()
 
     page = await bob.open(card, chat="group")
-    was_liked = page.data["post"]["liked"]
-    await page.tap("onLikePost")
-    assert page.data["post"]["liked"] is not was_liked
-    await page.tap("onCommentPost")
+    heart = page.get_element(".actions .action")
+    was_liked = heart.text.startswith("♥")
+    await heart.tap()
+    assert heart.text.startswith("♡" if was_liked else "♥")
+    await tap_text(page, "评论", ".actions .action")
     comments = bob.current_page
-    await comments.input("onInput", "我也想要同款")
-    await comments.tap("submitComment")
+    await comments.get_element("input").input("我也想要同款")
+    await tap_text(comments, "发送")
     detail = await bob.back()
-    assert detail.data["comments"][0]["content"] == "我也想要同款", "the post shows the newest comments on return"
+    assert detail.get_element(".comment").text.endswith("：我也想要同款"), "the post shows the newest comments on return"
 
     await feed.pull_down()
-    assert feed.data["posts"][0]["commentCount"] == post["commentCount"] + 1
+    assert posts(feed)[0].get_element(".action", text_contains="评论").text == f"评论 {count + 1}"
     assert sim.trace.findings == []

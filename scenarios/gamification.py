@@ -3,7 +3,17 @@ and hands out badges; the app celebrates with modals, one after another."""
 
 from __future__ import annotations
 
-from _helpers import modal_titles, open_shop, order_of, orders_of, toast_titles, user_id
+from _helpers import (
+    level_line,
+    modal_titles,
+    open_shop,
+    order_of,
+    orders_of,
+    shows,
+    tap_text,
+    toast_titles,
+    user_id,
+)
 
 from mock_wx.rig.journeys import journey
 
@@ -29,9 +39,9 @@ async def a_first_share_earns_points_and_a_badge(sim, alice):
     assert "初次分享" in alice.dialogs.shown[-1]["content"]
 
     me = await alice.launch("/pages/user/user")
-    assert me.data["points"] == 10 and me.data["level"] == 1
-    assert me.data["progress"] == 10
-    assert [b["name"] for b in me.data["badges"]] == ["初次分享"]
+    assert level_line(me) == "Lv.1 · 10 积分"
+    assert me.get_element("progress").attribute("percent") == 10
+    assert [b.get_element("view", inner_text="初次分享").text for b in me.get_elements(".badge")] == ["初次分享"]
     assert sim.trace.findings == []
 
 
@@ -62,7 +72,7 @@ async def sharing_points_stop_at_the_daily_cap(sim, alice):
 async def a_purchase_and_five_shares_level_up(sim, alice):
     await open_shop(sim)
     detail = await alice.launch("/pages/product/detail?id=p001")
-    await detail.tap("buyNow")
+    await tap_text(detail, "单独购买")
     await sim.clock.advance(seconds=MODAL_GAP)
     assert modal_titles(alice) == ["获得新徽章"], "首单达成"
 
@@ -75,8 +85,8 @@ async def a_purchase_and_five_shares_level_up(sim, alice):
     level_up = next(d for d in alice.dialogs.shown if d.get("title") == "Level Up!")
     assert level_up["content"] == "恭喜升级到 Lv.2！"
     me = await alice.launch("/pages/user/user")
-    assert me.data["level"] == 2 and me.data["points"] == 100
-    assert me.data["nextLevelPoints"] == 300
+    assert level_line(me) == "Lv.2 · 100 积分"
+    assert shows(me, "距下一级还需 200 积分")
     assert sim.trace.findings == []
 
 
@@ -85,23 +95,23 @@ async def leading_a_group_to_completion_earns_the_leader_badge(sim, alice, bob):
     await open_shop(sim)
     product_id = "p001"  # groups of two
     detail = await alice.launch(f"/pages/product/detail?id={product_id}")
-    await detail.tap("startGroup")
+    await tap_text(detail, "发起拼团")
     await sim.clock.advance(seconds=MODAL_GAP)
-    card = await alice.share()
+    card = await tap_text(alice.current_page, "邀请好友参团")
     page = await bob.open(card)
-    await page.tap("joinGroup")
+    await tap_text(page, "立即参团")
 
     # Alice's group is complete: checking her badges finds 团长 on top of what she had.
     me = await alice.launch("/pages/user/user")
     before = len(modal_titles(alice))
-    await me.tap("checkBadges")
+    await tap_text(me, "检查新徽章", "text")
     await sim.clock.advance(seconds=MODAL_GAP)
     new_modals = [d for d in alice.dialogs.shown if d["kind"] == "modal"][before:]
     assert [m["title"] for m in new_modals] == ["获得新徽章"]
     assert "团长" in new_modals[0]["content"]
-    assert "团长" in [b["name"] for b in me.data["badges"]]
+    assert me.element_exists(".badge", text_contains="团长")
 
-    await me.tap("checkBadges")
+    await tap_text(me, "检查新徽章", "text")
     assert toast_titles(alice)[-1] == "暂无新徽章"
     assert sim.trace.findings == []
 
@@ -110,10 +120,11 @@ async def leading_a_group_to_completion_earns_the_leader_badge(sim, alice, bob):
 async def liking_the_same_post_twice_earns_once(sim, alice):
     await open_shop(sim)
     feed = await alice.launch("/pages/social-feed/social-feed")
-    index = next(i for i, p in enumerate(feed.data["posts"]) if not p["liked"])
-    post_id = feed.data["posts"][index]["id"]
+    heart = next(el for el in feed.get_elements(".actions .action") if el.text.startswith("♡"))
+    likes = int(heart.text.split()[1])
     for _ in range(3):  # like, unlike, like
-        await feed.tap("onLikePost", dataset={"id": post_id, "index": index})
+        await heart.tap()
+    assert heart.text == f"♥ {likes + 1}"
     rewards = await rewards_of(sim)
     assert [r["points"] for r in rewards] == [2, 0]
     assert rewards[1]["reason"] == "already_awarded"
@@ -132,7 +143,7 @@ async def points_sent_by_a_client_are_ignored(sim, alice):
                                       as_user=alice)
     assert purchase["points"] == 0 and purchase["reason"] == "not_verified"
     me = await alice.launch("/pages/user/user")
-    assert me.data["points"] == 10
+    assert level_line(me) == "Lv.1 · 10 积分"
     assert sim.trace.findings == []
 
 
@@ -154,7 +165,7 @@ async def a_late_payment_notification_still_levels_up_on_the_order_page(sim, ali
     # The backend is down when WeChat Pay first notifies it; WeChat Pay tries again 15 s later.
     await sim.backend.fault("/api/pay/notify", status=500, count=1)
     detail = await alice.launch("/pages/product/detail?id=p001")
-    await detail.tap("buyNow")
+    await tap_text(detail, "单独购买")
     assert "支付成功" in toast_titles(alice)
     page = alice.current_page
     assert page.route == "pages/order/detail"
@@ -162,18 +173,17 @@ async def a_late_payment_notification_still_levels_up_on_the_order_page(sim, ali
     [early] = await purchase_reports_of(sim)
     assert (early["awarded"], early["reason"]) == (False, "pending_payment")
     # Paid, waiting for the points: no pay button (the order is still unpaid on the server) and no pop-up.
-    assert page.data["order"]["status"] == "created" and page.data["confirming"]
-    assert page.data["statusText"] == "支付确认中"
-    assert page.data["rewardNote"] == "已支付，积分确认中"
+    assert page.get_element(".head .title").text == "支付确认中"
+    assert not page.element_exists("button", inner_text="去支付")
+    assert shows(page, "已支付，积分确认中")
     await sim.clock.advance(seconds=5)
-    assert page.data["rewardNote"] == "已支付，积分确认中"
+    assert shows(page, "已支付，积分确认中")
     assert "Level Up!" not in modal_titles(alice)
 
     # The notification lands; the page's next look finds the order paid and the points with it.
     await sim.clock.advance(seconds=30)
-    assert page.data["order"]["status"] == "paid" and page.data["statusText"] == "已支付"
-    assert not page.data["confirming"]
-    assert page.data["rewardNote"] == "本单获得 50 积分"
+    assert page.get_element(".head .title").text == "已支付"
+    assert shows(page, "本单获得 50 积分")
     assert modal_titles(alice).count("Level Up!") == 1
     level_up = next(d for d in alice.dialogs.shown if d.get("title") == "Level Up!")
     assert level_up["content"] == "恭喜升级到 Lv.2！"
@@ -188,7 +198,7 @@ async def a_late_payment_notification_still_levels_up_on_the_order_page(sim, ali
     assert (level["points"], level["level"]) == (100, 2)
     assert (await order_of(sim, alice, order_id))["status"] == "paid"
     me = await alice.launch("/pages/user/user")
-    assert me.data["points"] == 100 and me.data["level"] == 2
+    assert level_line(me) == "Lv.2 · 100 积分"
     assert sim.trace.findings == []
 
 
@@ -196,7 +206,7 @@ async def a_late_payment_notification_still_levels_up_on_the_order_page(sim, ali
 async def a_late_payment_notification_still_levels_up_on_the_group_page(sim, alice, bob):
     await open_shop(sim)
     detail = await alice.launch("/pages/product/detail?id=p001")  # groups of two
-    await detail.tap("startGroup")
+    await tap_text(detail, "发起拼团")
     card = await alice.share()
     await alice.hide()  # alice's group page stops ticking meanwhile
     await bob.launch("/pages/index/index")
@@ -212,24 +222,24 @@ async def a_late_payment_notification_still_levels_up_on_the_group_page(sim, ali
     # Bob takes the last place; the backend is down when WeChat Pay first notifies it (retried 15 s later).
     await sim.backend.fault("/api/pay/notify", status=500, count=1)
     page = await bob.open(card, chat="group")
-    await page.tap("joinGroup")
+    await tap_text(page, "立即参团")
     assert "支付成功" in toast_titles(bob)
     [early] = await bobs_purchase_reports()
     assert (early["awarded"], early["reason"]) == (False, "pending_payment")
     # Paid, waiting for the server: no second pay button, his slot says 确认中, no pop-up yet.
-    assert page.data["status"] == "open" and page.data["confirming"]
-    assert not page.data["needPay"]
-    assert page.data["participants"][1]["confirming"] and not page.data["participants"][1]["paid"]
-    assert page.data["rewardNote"] == "已支付，积分确认中"
+    assert shows(page, "支付确认中") and page.element_exists("countdown")
+    assert not page.element_exists("button", inner_text="去支付")
+    assert page.get_element("member-list").get_elements(".member")[1].get_element(".tag").text == "确认中"
+    assert shows(page, "已支付，积分确认中")
     await sim.clock.advance(seconds=5)
-    assert page.data["rewardNote"] == "已支付，积分确认中"
+    assert shows(page, "已支付，积分确认中")
     assert "Level Up!" not in modal_titles(bob)
 
     # The notification lands: the page's next look finds his slot paid, the group complete, the points in.
     await sim.clock.advance(seconds=30)
-    assert page.data["status"] == "complete" and page.data["participants"][1]["paid"]
-    assert not page.data["confirming"]
-    assert page.data["rewardNote"] == "本单获得 50 积分"
+    assert shows(page, "拼团成功") and not shows(page, "支付确认中")
+    assert not page.get_element("member-list").get_elements(".member")[1].get_elements(".tag")
+    assert shows(page, "本单获得 50 积分")
     assert modal_titles(bob).count("Level Up!") == 1
     assert modal_titles(bob).count("拼团成功") == 1
     level_up = next(d for d in bob.dialogs.shown if d.get("title") == "Level Up!")
@@ -245,5 +255,5 @@ async def a_late_payment_notification_still_levels_up_on_the_group_page(sim, ali
     [order] = await orders_of(sim, bob)
     assert order["status"] == "paid"
     me = await bob.launch("/pages/user/user")
-    assert me.data["points"] == 100 and me.data["level"] == 2
+    assert level_line(me) == "Lv.2 · 100 积分"
     assert sim.trace.findings == []

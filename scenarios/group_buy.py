@@ -11,6 +11,8 @@ from _helpers import (
     order_of,
     orders_of,
     product_with_group_size,
+    shows,
+    tap_text,
     toast_titles,
     user_id,
     wait_for_refunds,
@@ -22,12 +24,22 @@ GROUP_PAGE = "pages/group-buy/group-buy"
 
 
 async def start_group(user, product_id: str):
-    """`user` opens the product and taps 拼团; returns the group page they land on."""
+    """`user` opens the product and taps 发起拼团; returns the group page they land on."""
     detail = await user.launch(f"/pages/product/detail?id={product_id}")
-    await detail.tap("startGroup")
+    await tap_text(detail, "发起拼团")
     page = user.current_page
     assert page.route == GROUP_PAGE, f"{user.name} should be on the group page, not {page.route}"
     return page
+
+
+def member_names(page) -> list[str]:
+    """The names under the avatars of the group page's member list, creator first."""
+    return [el.text for el in page.get_element("member-list").get_elements(".name")]
+
+
+def free_places(page) -> int:
+    """How many "?" places the group page shows."""
+    return len(page.get_element("member-list").get_elements(".empty-slot"))
 
 
 @journey(area="group-buy")
@@ -38,23 +50,22 @@ async def friends_complete_a_group(sim, alice, bob, carol):
     group_page = await start_group(alice, product["id"])
     group_id = group_page.data["groupId"]
     assert "支付成功" in toast_titles(alice)
-    assert group_page.data["isMember"] and not group_page.data["needPay"]
-    assert len(group_page.data["emptySlots"]) == 2
+    assert not group_page.element_exists("button", text_contains="去支付")
+    assert free_places(group_page) == 2 and shows(group_page, "还差 2 人成团")
 
-    card = await alice.share()
+    card = await tap_text(group_page, "邀请好友参团")
     assert f"groupId={group_id}" in card.path
     for friend in (bob, carol):
         page = await friend.open(card, chat="group")
         assert page.route == GROUP_PAGE
-        assert page.data["canJoin"], f"{friend.name} should be able to join"
-        await page.tap("joinGroup")
+        await tap_text(page, "立即参团")
         assert "支付成功" in toast_titles(friend)
 
     # The last payment completes the group: carol sees it at once, alice when she refreshes.
     assert "拼团成功" in modal_titles(carol)
     await alice.current_page.pull_down()
     assert "拼团成功" in modal_titles(alice)
-    assert alice.current_page.data["status"] == "complete"
+    assert shows(alice.current_page, "拼团成功")
 
     group = await sim.backend.get(f"/api/group-buy/{group_id}", as_user=alice)
     assert group["status"] == "complete"
@@ -74,7 +85,7 @@ async def an_expired_group_refunds_every_paid_member(sim, alice, bob):
     group_id = group_page.data["groupId"]
     card = await alice.share()
     bob_page = await bob.open(card)
-    await bob_page.tap("joinGroup")
+    await tap_text(bob_page, "立即参团")
     assert "支付成功" in toast_titles(bob)
 
     # Nobody else comes. Both leave the ticking page before a day goes by.
@@ -93,7 +104,7 @@ async def an_expired_group_refunds_every_paid_member(sim, alice, bob):
 
     # Bob comes back to the group page: it tells him the group failed.
     await bob.show()
-    assert bob.current_page.data["status"] == "failed"
+    assert shows(bob.current_page, "拼团失败，款项将原路退回")
     assert "拼团未成功" in modal_titles(bob)
     assert sim.trace.findings == []
 
@@ -107,14 +118,23 @@ async def a_flash_group_runs_out_in_front_of_its_creator(sim, alice):
     created = await sim.backend.post("/api/group-buy/create", {"productId": product["id"], "duration": 60_000},
                                      as_user=alice)
     page = await alice.launch(f"/pages/group-buy/group-buy?groupId={created['groupId']}")
-    assert page.data["needPay"]
-    assert 0 < page.data["timeLeft"] <= 60_000
+    assert page.element_exists("button", inner_text="去支付")
+    assert page.get_element("countdown").text == "0:01:00"
+    await sim.clock.advance(seconds=30)
+    assert page.get_element("countdown").text == "0:00:30"
+    # She switches apps for 10 s: the countdown rests meanwhile and is right again when she is back.
+    await alice.hide()
+    await sim.clock.advance(seconds=10)
+    assert page.get_element("countdown").text == "0:00:30", "a hidden page does not tick"
+    await alice.show()
+    assert page.get_element("countdown").text == "0:00:20"
 
-    await sim.clock.advance(seconds=61)
+    await sim.clock.advance(seconds=21)
     assert "拼团未成功" in modal_titles(alice)
-    assert page.data["timeLeft"] == 0
-    assert page.data["status"] == "failed"
-    assert not page.data["needPay"] and not page.data["canJoin"]
+    assert not page.element_exists("countdown"), "no countdown once the group failed"
+    assert shows(page, "拼团失败，款项将原路退回")
+    assert not page.element_exists("button", text_contains="去支付")
+    assert not page.element_exists("button", text_contains="立即参团")
     order = await order_of(sim, alice, created["order"]["id"])
     assert order["status"] == "closed"
     assert sim.trace.findings == []
@@ -131,18 +151,23 @@ async def a_late_friend_finds_the_group_full(sim, alice, bob, carol):
     # Bob takes the last place but closes the payment sheet: the group is full, still open.
     bob.payments.next("cancel")
     bob_page = await bob.open(card)
-    await bob_page.tap("joinGroup")
+    await tap_text(bob_page, "立即参团")
     assert "支付已取消" in toast_titles(bob)
-    assert bob_page.data["needPay"]
+    assert bob_page.element_exists("button", inner_text="去支付")
 
     carol_page = await carol.open(card)
-    assert not carol_page.data["canJoin"]
+    assert not carol_page.element_exists("button", text_contains="立即参团")
+    await carol_page.get_element("member-list").get_element(".name").tap()  # who is this group's creator?
+    creator = toast_titles(carol)[-1]
+    assert creator.endswith("（团长）")
+    # The product page still lists the group (its last place is taken, not paid): carol tries it there.
     detail = await carol.launch(f"/pages/product/detail?id={product['id']}")
-    await detail.tap("joinGroup", dataset={"id": group_id})
+    row = detail.get_element(".group", text_contains=f"{creator.removesuffix('（团长）')} 的团")
+    await row.get_element("button", inner_text="去参团").tap()
     assert "拼团已满" in toast_titles(carol)
 
     # Bob pays from the group page and the group completes.
-    await bob_page.tap("payMembership")
+    await tap_text(bob_page, "去支付")
     assert "支付成功" in toast_titles(bob)
     assert "拼团成功" in modal_titles(bob)
     group = await sim.backend.get(f"/api/group-buy/{group_id}", as_user=bob)
@@ -158,12 +183,12 @@ async def one_open_group_per_person_and_product(sim, alice):
     await start_group(alice, product["id"])
     detail = await alice.back()
     assert detail.route == "pages/product/detail"
-    assert len(detail.data["groups"]) == 1, "back on the product, alice sees her group"
+    assert len(detail.get_elements("button", inner_text="去参团")) == 1, "back on the product, alice sees her group"
 
-    await detail.tap("startGroup")
+    await tap_text(detail, "发起拼团")
     assert alice.current_page.route == "pages/product/detail", "a second group is refused"
     assert "你已有进行中的团" in toast_titles(alice)
-    assert not detail.data["paying"]
+    assert not detail.get_element("button", text_contains="发起拼团").disabled
     groups = await sim.backend.get("/api/group-buy", params={"productId": product["id"]}, as_user=alice)
     assert len(groups["groups"]) == 1
     assert sim.trace.findings == []
@@ -178,10 +203,10 @@ async def friends_rushing_in_never_overfill_a_group(sim, alice, bob, carol, dave
     card = await alice.share()
     friends = (bob, carol, dave, erin)
     pages = [await friend.open(card, chat="group") for friend in friends]
-    assert all(page.data["canJoin"] for page in pages)
+    buttons = [page.get_element("button", text_contains="立即参团") for page in pages]
 
     # Four friends tap 参团 at the same moment for two places.
-    await asyncio.gather(*(page.tap("joinGroup") for page in pages))
+    await asyncio.gather(*(button.tap() for button in buttons))
 
     joined = [f for f in friends if "支付成功" in toast_titles(f)]
     turned_away = [f for f in friends if {"拼团已满", "拼团已结束"} & set(toast_titles(f))]
@@ -201,11 +226,10 @@ async def the_creator_pays_later_from_the_group_page(sim, alice):
     alice.payments.next("cancel")
     page = await start_group(alice, product["id"])
     assert "支付已取消" in toast_titles(alice)
-    assert page.data["isMember"] and page.data["needPay"]
 
-    await page.tap("payMembership")
+    await tap_text(page, "去支付")
     assert "支付成功" in toast_titles(alice)
-    assert not page.data["needPay"]
+    assert not page.element_exists("button", inner_text="去支付")
     [order] = await orders_of(sim, alice)
     assert order["status"] == "paid"
     assert sim.trace.findings == []
@@ -219,13 +243,14 @@ async def joining_twice_takes_you_back_to_your_group(sim, alice, bob):
     group_id = group_page.data["groupId"]
     card = await alice.share()
     page = await bob.open(card)
-    await page.tap("joinGroup")
+    await tap_text(page, "立即参团")
 
-    # Later bob finds the same group from the product page and taps 参团 again.
+    # Later bob finds the same group from the product page and taps 去参团 again.
     detail = await bob.launch(f"/pages/product/detail?id={product['id']}")
-    await detail.tap("joinGroup", dataset={"id": group_id})
+    await detail.get_element(f'button[data-id="{group_id}"]').tap()
     assert bob.current_page.route == GROUP_PAGE
-    assert bob.current_page.data["isMember"]
+    assert bob.current_page.data["groupId"] == group_id
+    assert not bob.current_page.element_exists("button", text_contains="立即参团"), "bob is in it already"
     assert len(await orders_of(sim, bob)) == 1
     assert sim.trace.findings == []
 
@@ -238,12 +263,12 @@ async def a_member_who_asks_for_a_refund_frees_the_place(sim, alice, bob, carol)
     group_id = group_page.data["groupId"]
     card = await alice.share()
     bob_page = await bob.open(card)
-    await bob_page.tap("joinGroup")
+    await tap_text(bob_page, "立即参团")
 
     # Bob changes his mind: from his orders he asks for his money back.
     orders = await bob.switch_tab("/pages/order/list")
-    await orders.tap("onOrderTap", dataset={"id": orders.data["orders"][0]["id"]})
-    await bob.current_page.tap("refundOrder")
+    await orders.get_element(".order", text_contains=product["name"]).tap()
+    await tap_text(bob.current_page, "申请退款")
     await wait_for_refunds(sim)
     [order] = await orders_of(sim, bob)
     assert order["status"] == "refunded"
@@ -251,7 +276,7 @@ async def a_member_who_asks_for_a_refund_frees_the_place(sim, alice, bob, carol)
     group = await sim.backend.get(f"/api/group-buy/{group_id}", as_user=alice)
     assert [p["userId"] for p in group["participants"]] == [group["creatorId"]]
     carol_page = await carol.open(card)
-    assert carol_page.data["canJoin"] and len(carol_page.data["emptySlots"]) == 2
+    assert carol_page.element_exists("button", text_contains="立即参团") and free_places(carol_page) == 2
     assert sim.trace.findings == []
 
 
@@ -266,16 +291,15 @@ async def the_last_two_members_pay_at_the_same_moment(sim, alice, bob, carol):
     for friend in (bob, carol):
         friend.payments.next("cancel")  # they join first and pay a bit later
         page = await friend.open(card, chat="group")
-        await page.tap("joinGroup")
-        assert page.data["needPay"]
+        await tap_text(page, "立即参团")
         pages.append(page)
 
-    await asyncio.gather(*(page.tap("payMembership") for page in pages))
+    await asyncio.gather(*(page.get_element("button", inner_text="去支付").tap() for page in pages))
     # Whoever paid first may still see the group open; a pull-down shows it complete, once.
     for friend, page in zip((bob, carol), pages, strict=True):
         assert "支付成功" in toast_titles(friend)
         await page.pull_down()
-        assert page.data["status"] == "complete"
+        assert shows(page, "拼团成功")
         assert modal_titles(friend).count("拼团成功") == 1
     group = await sim.backend.get(f"/api/group-buy/{group_id}", as_user=alice)
     assert group["status"] == "complete" and all(p["paid"] for p in group["participants"])
@@ -288,18 +312,18 @@ async def the_creator_watches_a_friend_join(sim, alice, bob):
     product = await product_with_group_size(sim, 3)
     page = await start_group(alice, product["id"])
     card = await alice.share()
-    assert [p["nickname"] for p in page.data["participants"]] == [page.data["participants"][0]["nickname"]]
+    [alices_name] = member_names(page)
 
     # Bob joins and pays while alice keeps her group page open: she sees him within 5 seconds.
     bob_page = await bob.open(card, chat="group")
-    await bob_page.tap("joinGroup")
+    await tap_text(bob_page, "立即参团")
     assert "支付成功" in toast_titles(bob)
-    assert len(page.data["participants"]) == 1, "nothing moves before the page asks again"
+    bobs_name = member_names(bob_page)[1]
+    assert member_names(page) == [alices_name], "nothing moves before the page asks again"
     await sim.clock.advance(seconds=5)
-    assert len(page.data["participants"]) == 2
-    assert page.data["participants"][1]["paid"]
-    assert len(page.data["emptySlots"]) == 1
-    assert page.data["status"] == "open"
+    assert member_names(page) == [alices_name, bobs_name]
+    assert "待支付" not in page.get_element("member-list").text
+    assert free_places(page) == 1 and shows(page, "还差 1 人成团")
     assert not {"拼团成功", "拼团未成功"} & set(modal_titles(alice))
 
     # A hidden page stops asking; leaving it is clean (no timer outlives the page).
@@ -345,20 +369,21 @@ async def a_group_paid_before_its_notification_shows_it_confirming_then_the_poin
     [early] = await purchase_reports(sim, alice)
     assert early["reason"] == "pending_payment"
     # Paid in the app, still unpaid on the server: 支付确认中, and no 去支付 to pay twice.
-    assert page.data["isMember"] and page.data["confirming"] and not page.data["needPay"]
-    assert page.data["rewardNote"] == "已支付，积分确认中"
-    assert page.data["status"] == "open"
+    assert shows(page, "支付确认中")
+    assert not page.element_exists("button", inner_text="去支付")
+    assert shows(page, "已支付，积分确认中")
+    assert page.element_exists("countdown"), "the group is still open"
 
     # Meanwhile the page asks sooner than its usual 5 s (after 1, 2 and 4 s), on the same poll.
     looks = await group_looks(sim, alice, group_id)
     await sim.clock.advance(seconds=7)
     assert await group_looks(sim, alice, group_id) == looks + 3
-    assert page.data["confirming"] and "获得新徽章" not in modal_titles(alice)
+    assert shows(page, "支付确认中") and "获得新徽章" not in modal_titles(alice)
 
     # The retried notification lands: a look finds the slot paid, the first-order badge shows once.
     await sim.clock.advance(seconds=30)
-    assert page.data["participants"][0]["paid"] and not page.data["confirming"]
-    assert page.data["rewardNote"] == "本单获得 50 积分"
+    assert not shows(page, "支付确认中")
+    assert shows(page, "本单获得 50 积分")
     assert modal_titles(alice).count("获得新徽章") == 1
     assert any("首单达成" in d.get("content", "") for d in alice.dialogs.shown)
     [order] = await orders_of(sim, alice)
@@ -389,13 +414,12 @@ async def a_group_page_in_the_background_shows_the_late_points_when_back(sim, al
     # Bob joins but closes the payment sheet, then pays from the group page; the notification is late.
     bob.payments.next("cancel")
     page = await bob.open(card, chat="group")
-    await page.tap("joinGroup")
-    assert page.data["needPay"]
+    await tap_text(page, "立即参团")
     await sim.backend.fault("/api/pay/notify", status=500, count=1)  # WeChat Pay retries 15 s later
-    await page.tap("payMembership")
+    await tap_text(page, "去支付")
     assert "支付成功" in toast_titles(bob)
-    assert page.data["confirming"] and not page.data["needPay"]
-    assert page.data["rewardNote"] == "已支付，积分确认中"
+    assert shows(page, "支付确认中") and not page.element_exists("button", inner_text="去支付")
+    assert shows(page, "已支付，积分确认中")
 
     # Bob switches to another app: the page stops asking (no backoff, no poll, no countdown).
     await bob.hide()
@@ -409,8 +433,8 @@ async def a_group_page_in_the_background_shows_the_late_points_when_back(sim, al
     # Back in the app: one look finds the slot paid; the points (and first-order badge) show once.
     await bob.show()
     assert await group_looks(sim, bob, group_id) == looks + 1
-    assert not page.data["confirming"] and page.data["participants"][1]["paid"]
-    assert page.data["rewardNote"] == "本单获得 50 积分"
+    assert not shows(page, "支付确认中") and "待支付" not in page.get_element("member-list").text
+    assert shows(page, "本单获得 50 积分")
     await sim.clock.advance(seconds=1)
     assert modal_titles(bob).count("获得新徽章") == 1
     assert "首单达成" in latest_modal(bob)["content"]
@@ -438,11 +462,11 @@ async def leaving_the_group_page_while_the_payment_confirms_ends_its_looks(sim, 
     # Bob joins from the product page; the notification is late, the group page says so.
     await sim.backend.fault("/api/pay/notify", status=500, count=1)  # WeChat Pay retries 15 s later
     detail = await bob.launch(f"/pages/product/detail?id={product['id']}")
-    await detail.tap("joinGroup", dataset={"id": group_id})
+    await tap_text(detail, "去参团")
     assert "支付成功" in toast_titles(bob)
     page = bob.current_page
     assert page.route == GROUP_PAGE
-    assert page.data["confirming"] and page.data["rewardNote"] == "已支付，积分确认中"
+    assert shows(page, "支付确认中") and shows(page, "已支付，积分确认中")
     await sim.clock.advance(seconds=2)  # one more look; the next is due in 1 s
 
     back = await bob.back()  # the group page closes with a look still to come

@@ -42,15 +42,16 @@ async def live_viewer(sim, user):
     await _shop(sim)
     async with step("open room"):
         room = await user.launch(ROOM)
-    assert room.data["connected"], "the room's socket is open once the page is idle"
-    assert room.data["isLive"]
+    composer = room.get_element(".composer input")
+    assert composer.attribute("placeholder") == "说点什么…", "the room's socket is open once the page is idle"
+    assert room.get_element(".live-tag").text == "直播中"
     await sim.sleep(user.ctx.rng.uniform(*WATCH_SECONDS))  # watching: frames arrive meanwhile
     if user.ctx.rng.random() < COMMENT_CHANCE:
         nickname = user.ctx.state.get("identity", {}).get("nickname", user.name)
         async with step("comment"):
-            await room.input("onCommentInput", f"{nickname}: 好看!")
-            await room.tap("sendComment")
-        assert room.data["commentInput"] == "", "the draft clears once the socket took the comment"
+            await composer.input(f"{nickname}: 好看!")
+            await room.get_element("button", inner_text="发送").tap()
+        assert composer.value == "", "the draft clears once the socket took the comment"
     user.close()  # leaves the room: the app is killed, the socket closes
 
 
@@ -59,11 +60,12 @@ async def shopper_browses(sim, user):
     await _shop(sim)
     async with step("home"):
         home = await user.launch("/pages/index/index")
-    products = home.data["products"]
-    assert products, "the home page lists the seeded products"
+    cards = home.get_elements("product-card")
+    assert cards, "the home page lists the seeded products"
+    name = cards[0].get_element(".name").text
     async with step("more products"):
         await home.reach_bottom()
     async with step("product detail"):
-        await home.tap("onProductTap", dataset={"id": products[0]["id"]})
-    assert user.current_page.data["product"]["id"] == products[0]["id"]
+        await cards[0].tap()
+    assert user.current_page.get_element(".name").text == name
     user.close()

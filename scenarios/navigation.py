@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _helpers import open_shop, toast_titles
+from _helpers import level_line, open_shop, shows, tap_text, toast_titles
 
 from mock_wx.rig.journeys import journey
 
@@ -12,8 +12,13 @@ def routes(user) -> list[str]:
 
 
 async def tap_tab(user, path: str):
-    """Tap an item of the tab bar."""
+    """Tap an item of the tab bar (the platform draws it, not the page's WXML)."""
     return await user.switch_tab(path)
+
+
+def order_cards(orders) -> list[str]:
+    """The order list's cards as they read, top first."""
+    return [card.text for card in orders.get_elements(".order")]
 
 
 @journey(area="navigation")
@@ -22,12 +27,12 @@ async def walk_through_the_four_tabs(sim, alice):
     home = await alice.launch()
     assert home.route == "pages/index/index"
     feed = await tap_tab(alice, "/pages/social-feed/social-feed")
-    assert len(feed.data["posts"]) == 10
+    assert len(feed.get_elements(".post")) == 10
     orders = await tap_tab(alice, "/pages/order/list")
-    assert orders.data["orders"] == [] and orders.data["error"] == ""
+    assert order_cards(orders) == [] and shows(orders, "暂无订单")
     me = await tap_tab(alice, "/pages/user/user")
-    assert me.data["user"]["nickname"]
-    assert me.data["level"] == 1
+    assert me.get_element(".who .title").text
+    assert level_line(me).startswith("Lv.1 ")
 
     # Tabs stay alive: going back to home keeps its list, and the stack is one page deep.
     home_again = await tap_tab(alice, "/pages/index/index")
@@ -39,12 +44,13 @@ async def walk_through_the_four_tabs(sim, alice):
 @journey(area="navigation")
 async def into_a_product_and_back_again(sim, alice):
     await open_shop(sim)
+    product = await sim.backend.get("/api/products/p002")
     home = await alice.launch()
-    await home.tap("onProductTap", dataset={"id": "p002"})
+    await home.get_element("product-card", text_contains=product["name"]).tap()
     assert routes(alice) == ["pages/index/index", "pages/product/detail"]
     detail = alice.current_page
-    assert detail.data["product"]["id"] == "p002"
-    assert detail.data["priceText"].startswith("¥")
+    assert detail.get_element(".name").text == product["name"]
+    assert detail.get_element(".price.big").text.startswith("¥")
 
     back = await alice.back()
     assert back.id == home.id
@@ -57,16 +63,16 @@ async def into_a_product_and_back_again(sim, alice):
 async def from_the_user_centre_to_orders_referral_and_live(sim, alice):
     await open_shop(sim)
     me = await alice.launch("/pages/user/user")
-    await me.tap("goReferral")
+    await tap_text(me, "邀请有礼", ".item")
     assert alice.current_page.route == "pages/referral/referral"
     await alice.back()
-    await me.tap("goLive")
+    await tap_text(me, "直播间", ".item")
     listing = alice.current_page
     assert listing.route == "pages/live-stream/list"
-    await listing.tap("openStream", dataset={"id": "s1"})
+    await tap_text(listing, "直播中", ".stream")
     assert routes(alice) == ["pages/user/user", "pages/live-stream/list", "pages/live-stream/live-stream"]
     await alice.back(2)
-    await me.tap("goOrders")
+    await tap_text(me, "我的订单", ".item")
     assert routes(alice) == ["pages/order/list"], "switchTab closes every page that is not a tab"
     assert sim.trace.findings == []
 
@@ -75,20 +81,21 @@ async def from_the_user_centre_to_orders_referral_and_live(sim, alice):
 async def an_order_leads_to_its_product_and_group(sim, alice):
     await open_shop(sim)
     detail = await alice.launch("/pages/product/detail?id=p004")
-    await detail.tap("startGroup")
+    name = detail.get_element(".name").text
+    await tap_text(detail, "发起拼团")
     group_id = alice.current_page.data["groupId"]
     orders = await tap_tab(alice, "/pages/order/list")
-    [order] = orders.data["orders"]
-    assert order["groupId"] == group_id and order["statusText"] == "已支付"
+    [card] = orders.get_elements(".order")
+    assert card.get_element(".state").text == "已支付" and card.get_element(".tag").text == "拼团"
 
-    await orders.tap("onOrderTap", dataset={"id": order["id"]})
+    await card.tap()
     order_page = alice.current_page
-    await order_page.tap("goGroup")
+    await tap_text(order_page, "查看拼团", ".row")
     assert alice.current_page.route == "pages/group-buy/group-buy"
     assert alice.current_page.data["groupId"] == group_id
     await alice.back()
-    await order_page.tap("goProduct")
-    assert alice.current_page.data["productId"] == "p004"
+    await order_page.get_element(".card", text_contains=name).tap()
+    assert alice.current_page.get_element(".name").text == name
     assert routes(alice) == ["pages/order/list", "pages/order/detail", "pages/product/detail"]
     assert sim.trace.findings == []
 
@@ -97,19 +104,21 @@ async def an_order_leads_to_its_product_and_group(sim, alice):
 async def filter_orders_by_status(sim, alice):
     await open_shop(sim)
     detail = await alice.launch("/pages/product/detail?id=p004")
-    await detail.tap("buyNow")
+    await tap_text(detail, "单独购买")
     alice.payments.next("cancel")
     await alice.launch("/pages/product/detail?id=p005")
-    await alice.current_page.tap("buyNow")
+    await tap_text(alice.current_page, "单独购买")
+    paid = await sim.backend.get("/api/products/p004")
 
     orders = await tap_tab(alice, "/pages/order/list")
-    assert len(orders.data["orders"]) == 2
-    await orders.tap("onFilterTap", dataset={"status": "created"})
-    assert [o["statusText"] for o in orders.data["orders"]] == ["待支付"]
-    await orders.tap("onFilterTap", dataset={"status": "paid"})
-    assert [o["productId"] for o in orders.data["orders"]] == ["p004"]
-    await orders.tap("onFilterTap", dataset={"status": ""})
-    assert len(orders.data["orders"]) == 2
+    assert len(order_cards(orders)) == 2
+    await tap_text(orders, "待支付", ".filter")
+    assert [card.get_element(".state").text for card in orders.get_elements(".order")] == ["待支付"]
+    await tap_text(orders, "已支付", ".filter")
+    [card] = order_cards(orders)
+    assert paid["name"] in card
+    await tap_text(orders, "全部", ".filter")
+    assert len(order_cards(orders)) == 2
     assert sim.trace.findings == []
 
 
@@ -118,7 +127,7 @@ async def a_link_to_a_missing_page_lands_on_home(sim, alice):
     await open_shop(sim)
     page = await alice.launch("/pages/promo/summer-sale")
     assert page.route == "pages/index/index"
-    assert len(page.data["products"]) == 10
+    assert len(page.get_elements("product-card")) == 10
     assert sim.trace.findings == []
 
 
@@ -132,13 +141,14 @@ async def a_moments_card_opens_the_product_in_browse_only_mode(sim, alice, bob):
     # Bob taps it in Moments: a single page, no login, but the product is there to look at.
     page = await bob.open(card)
     assert page.route == "pages/product/detail"
-    assert page.data["product"]["id"] == "p002"
-    assert page.data["priceText"].startswith("¥")
+    product = await sim.backend.get("/api/products/p002")
+    assert page.get_element(".name").text == product["name"]
+    assert page.get_element(".price.big").text.startswith("¥")
     assert len(await sim.backend.journal(path="/api/auth/login")) == 1, "only alice logged in"
     # Buying needs the full mini program.
-    await page.tap("buyNow")
+    await tap_text(page, "单独购买")
     assert toast_titles(bob)[-1] == "请前往小程序使用完整服务"
-    assert not page.data["paying"]
+    assert not page.get_element("button", text_contains="单独购买").disabled
     assert await sim.backend.journal(path="/api/orders") == []
     assert sim.trace.findings == []
 
@@ -148,11 +158,12 @@ async def a_shopping_spree_never_gets_stuck_at_ten_pages(sim, alice):
     await open_shop(sim)
     page = await alice.launch("/pages/product/detail?id=p004")
     # Buy, look at the order, go back to its product, buy again... the stack fills up.
+    name = page.get_element(".name").text
     for _ in range(6):
-        await page.tap("buyNow")
+        await tap_text(page, "单独购买")
         order = alice.current_page
         assert order.route == "pages/order/detail", "every payment opens its order"
-        await order.tap("goProduct")
+        await order.get_element(".card", text_contains=name).tap()
         page = alice.current_page
         assert page.route == "pages/product/detail", "the product opens even on a full stack"
     assert len(alice.page_stack) == 10

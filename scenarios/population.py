@@ -228,7 +228,7 @@ class _Driver:
         pid = g.product["id"]
         if p.via_app:
             page = await self._page(p, pid)
-            await page.tap("startGroup")
+            await page.get_element("button", text_contains="发起拼团").tap()
             current = self.users[p.index].current_page
             g.id = current.query.get("groupId", "")
             if not g.id:
@@ -241,7 +241,10 @@ class _Driver:
     async def join_group(self, p: Person, g: Group) -> None:
         if p.via_app:
             page = await self._page(p, g.product["id"])
-            await page.tap("joinGroup", dataset={"id": g.id})
+            join = f'button[data-id="{g.id}"]'  # the group's 去参团 in the product's list of open groups
+            if not page.element_exists(join):  # the page was open before the group started: look again
+                page = await self.users[p.index].launch(f"/pages/product/detail?id={g.product['id']}")
+            await page.get_element(join).tap()
             if self.users[p.index].current_page.route != "pages/group-buy/group-buy":
                 raise RuntimeError(f"{p.name}: joinGroup did not open the group page")
             return
@@ -251,7 +254,7 @@ class _Driver:
     async def buy(self, p: Person, product_id: str) -> None:
         if p.via_app:
             page = await self._page(p, product_id)
-            await page.tap("buyNow")
+            await page.get_element("button", text_contains="单独购买").tap()
             if self.users[p.index].current_page.route != "pages/order/detail":
                 raise RuntimeError(f"{p.name}: buyNow did not reach the paid order's page")
             return

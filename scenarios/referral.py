@@ -3,7 +3,7 @@ refund window, a refund claws it back, and nobody refers themselves."""
 
 from __future__ import annotations
 
-from _helpers import open_shop, orders_of, toast_titles, wait_for_refunds
+from _helpers import open_shop, orders_of, price_text, shows, tap_text, toast_titles, wait_for_refunds
 
 from mock_wx.rig.journeys import journey
 
@@ -11,9 +11,14 @@ PRODUCT = "p003"  # 15 % commission
 
 
 async def share_product(user, product_id: str = PRODUCT):
-    """`user` opens a product and shares it to a chat; returns the card."""
-    await user.launch(f"/pages/product/detail?id={product_id}")
-    return await user.share()
+    """`user` opens a product and taps 分享给好友，赚佣金 to send it to a chat; returns the card."""
+    detail = await user.launch(f"/pages/product/detail?id={product_id}")
+    return await tap_text(detail, "分享给好友")
+
+
+def commission_rows(centre) -> list[str]:
+    """The referral centre's 佣金明细 lines as they read ("商品名 ¥12.30 待结算")."""
+    return [row.text for row in centre.get_elements(".card .line") if row.text.endswith(("结算", "扣回"))]
 
 
 async def summary(sim, user) -> dict:
@@ -30,7 +35,7 @@ async def a_referred_friends_first_order_earns_a_commission_that_settles(sim, al
 
     detail = await bob.open(card)
     assert detail.route == "pages/product/detail"
-    await detail.tap("buyNow")
+    await tap_text(detail, "单独购买")
     assert "支付成功" in toast_titles(bob)
 
     expected = int(product["price"] * product["commissionRate"])
@@ -40,12 +45,13 @@ async def a_referred_friends_first_order_earns_a_commission_that_settles(sim, al
 
     # Alice looks at her referral centre, then again after the 7-day refund window.
     centre = await alice.launch("/pages/referral/referral")
-    assert centre.data["referralCode"] == code
-    assert len(centre.data["referredUsers"]) == 1
-    assert centre.data["items"][0]["statusText"] == "待结算"
+    assert centre.get_element(".code").text == code
+    assert shows(centre, "邀请的好友（1）")
+    [row] = commission_rows(centre)
+    assert row.endswith(f"{price_text(expected)} 待结算"), row
     await sim.clock.advance(days=7, minutes=1)
     await centre.pull_down()
-    assert centre.data["items"][0]["statusText"] == "已结算"
+    assert commission_rows(centre)[0].endswith("已结算")
     assert (await summary(sim, alice))["commissions"]["settled"] == expected
     assert sim.trace.findings == []
 
@@ -55,11 +61,11 @@ async def a_refund_claws_the_commission_back(sim, alice, bob):
     await open_shop(sim)
     card = await share_product(alice)
     detail = await bob.open(card)
-    await detail.tap("buyNow")
+    await tap_text(detail, "单独购买")
     order_page = bob.current_page
     assert order_page.route == "pages/order/detail"
 
-    await order_page.tap("refundOrder")
+    await tap_text(order_page, "申请退款")
     await wait_for_refunds(sim)
     [order] = await orders_of(sim, bob)
     assert order["status"] == "refunded"
@@ -70,7 +76,7 @@ async def a_refund_claws_the_commission_back(sim, alice, bob):
     await sim.clock.advance(days=8)
     assert (await summary(sim, alice))["commissions"]["settled"] == 0
     centre = await alice.launch("/pages/referral/referral")
-    assert centre.data["items"][0]["statusText"] == "已扣回"
+    assert commission_rows(centre)[0].endswith("已扣回")
     assert sim.trace.findings == []
 
 
@@ -80,7 +86,7 @@ async def nobody_refers_themselves(sim, alice):
     card = await share_product(alice)
     # Alice taps her own card in the chat and buys.
     detail = await alice.open(card)
-    await detail.tap("buyNow")
+    await tap_text(detail, "单独购买")
     mine = await summary(sim, alice)
     assert mine["referredUsers"] == []
     assert mine["referredBy"] is None
@@ -97,7 +103,7 @@ async def the_first_link_a_friend_opens_wins(sim, alice, bob, carol):
     carol_card = await share_product(carol, "p005")
     await bob.open(alice_card)
     await bob.open(carol_card)
-    await bob.current_page.tap("buyNow")
+    await tap_text(bob.current_page, "单独购买")
 
     assert len((await summary(sim, alice))["items"]) == 1
     assert (await summary(sim, carol))["referredUsers"] == []
@@ -109,15 +115,15 @@ async def the_first_link_a_friend_opens_wins(sim, alice, bob, carol):
 async def the_referral_centre_shares_a_home_link_with_the_code(sim, alice, bob):
     await open_shop(sim)
     centre = await alice.launch("/pages/referral/referral")
-    code = centre.data["referralCode"]
-    assert code
-    await centre.tap("copyCode")
-    card = await alice.share()
+    code = centre.get_element(".code").text
+    assert code and code != "生成中…"
+    await tap_text(centre, "复制邀请码")
+    card = await tap_text(centre, "分享给好友")
     assert card.path.startswith("/pages/index/index") and f"ref={code}" in card.path
 
     home = await bob.open(card)
     assert home.route == "pages/index/index"
-    assert len(home.data["products"]) == 10
+    assert len(home.get_elements("product-card")) == 10
     mine = await summary(sim, alice)
     assert len(mine["referredUsers"]) == 1
     assert mine["referredUsers"][0]["ordered"] is False
@@ -133,7 +139,7 @@ async def an_old_customer_is_not_bound_by_a_new_link(sim, alice, bob):
 
     card = await share_product(alice)
     detail = await bob.open(card)
-    await detail.tap("buyNow")
+    await tap_text(detail, "单独购买")
     [track] = await sim.backend.journal(path="/api/referral/track")
     assert track["responseBody"] == {"bound": False, "reason": "window_expired"}
     mine = await summary(sim, alice)

@@ -1,4 +1,6 @@
-// Group buy: members, countdown to endTime, join + pay, pay a pending membership, share.
+// Group buy: members (<member-list>), countdown to endTime (<countdown>), join + pay, pay a pending
+// membership, share. The countdown component ticks only while the page is shown and tells the page when
+// the time is up (bind:end).
 // While the page is shown and the group open, it asks the server again every 5 s, so others joining and
 // paying show up without a refresh (a mini program has no push for this; polling stops when hidden).
 // Right after paying for my slot (here, or on the product page: from=pay&orderId=) the server may not have
@@ -45,8 +47,6 @@ Page({
     emptySlots: [],
     status: '',
     priceText: '',
-    timeLeft: 0,
-    countdownText: '',
     isMember: false,
     needPay: false,
     confirming: false,   // I paid in the app, the server has not seen WeChat Pay's notification yet
@@ -59,7 +59,6 @@ Page({
   onLoad(options) {
     this.setData({ groupId: decodeURIComponent(options.groupId || '') })
     if (options.ref) trackReferral(decodeURIComponent(options.ref))
-    this.timer = null
     this.pollTimer = null
     this.notified = {}   // which status modal was already shown
     this.watch = null    // my slot's payment, until the server has it
@@ -71,14 +70,13 @@ Page({
 
   onShow() {
     this.hidden = false
-    if (this.shownOnce) this.refresh() // restarts the countdown from Date.now()
+    if (this.shownOnce) this.refresh() // (the countdown restarts from Date.now() on its own)
     this.shownOnce = true
   },
 
   onHide() {
     this.hidden = true
-    this.stopCountdown() // no ticking (and no polling) while another page covers this one
-    this.stopPolling()
+    this.stopPolling() // no polling (and no ticking: <countdown> pauses) while another page covers this one
   },
 
   onPullDownRefresh() {
@@ -87,7 +85,6 @@ Page({
 
   onUnload() {
     this.unloaded = true
-    this.stopCountdown()
     this.stopPolling()
     if (this.watch) this.watch.end()
   },
@@ -167,13 +164,9 @@ Page({
       loading: false
     }, this.membershipView(group)))
     if (group.status === 'open') {
-      // once the countdown has hit zero, wait for the server to close the group (no loop)
-      if (!this.expiredLocally && !this.hidden) this.startCountdown()
       this.schedulePoll()
     } else {
-      this.stopCountdown()
-      this.stopPolling()
-      this.setData({ timeLeft: 0, countdownText: format.formatCountdown(0) })
+      this.stopPolling()   // <countdown> is only rendered while the group is open
       if (group.status === 'complete') this.notifyComplete()
       if (group.status === 'failed') this.notifyFailed()
     }
@@ -197,30 +190,26 @@ Page({
     }
   },
 
-  startCountdown() {
-    this.stopCountdown()
-    this.tick()
+  // <countdown> ran out (once per endTime): the group failed here; the server closes it and refunds the
+  // paid members when asked. Once expired locally, wait for the server to close the group (no loop).
+  onCountdownEnd() {
+    if (this.unloaded || !this.data.group || this.expiredLocally) return
+    this.expiredLocally = true
+    this.setData({ canJoin: false, needPay: false })
+    this.notifyFailed()
+    this.refresh()
   },
 
-  stopCountdown() {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
+  // <member-list>: a member's avatar was tapped: who is it
+  onMemberTap(e) {
+    const { nickname, index } = e.detail
+    wx.showToast({ title: index === 0 ? nickname + '（团长）' : nickname, icon: 'none' })
   },
 
-  // Recomputed from endTime and Date.now() every second, so it never drifts.
-  tick() {
-    this.timer = null
-    if (this.unloaded || !this.data.group) return
-    const timeLeft = Math.max(0, format.toMs(this.data.group.endTime) - Date.now())
-    this.setData({ timeLeft, countdownText: format.formatCountdown(timeLeft) })
-    if (timeLeft > 0) {
-      this.timer = setTimeout(() => this.tick(), 1000)
-    } else {
-      this.expiredLocally = true
-      this.setData({ canJoin: false, needPay: false })
-      this.notifyFailed()
-      this.refresh()   // the server closes the group and refunds the paid members
-    }
+  // <member-list>: a free place was tapped: take it if I can, else ask to invite friends
+  onSlotTap() {
+    if (this.data.canJoin) return this.joinGroup()
+    wx.showToast({ title: '邀请好友来参团吧', icon: 'none' })
   },
 
   notifyComplete() {

@@ -1,6 +1,5 @@
 // Home: product list, 10 per page; pull down to refresh, scroll to the bottom for more.
 const { get, errorText } = require('../../utils/request.js')
-const { formatPrice } = require('../../utils/format.js')
 const track = require('../../utils/track.js')
 const share = require('../../utils/share.js').default
 
@@ -33,10 +32,7 @@ Page({
     const page = reset ? 1 : this.data.page + 1
     this.setData({ loading: true, error: '' })
     return get('/api/products', { page, limit: PAGE_SIZE }, { auth: false }).then((res) => {
-      const items = (res.products || []).map((p) => Object.assign({}, p, {
-        priceText: formatPrice(p.price),
-        groupPriceText: formatPrice(p.groupPrice)
-      }))
+      const items = res.products || []   // <product-card> formats the prices (utils/format.wxs)
       this.setData({
         products: reset ? items : this.data.products.concat(items),
         page,

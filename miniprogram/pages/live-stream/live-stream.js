@@ -3,7 +3,6 @@
 const env = require('../../config/env.js')
 const auth = require('../../utils/auth.js')
 const { get, errorText } = require('../../utils/request.js')
-const { formatPrice } = require('../../utils/format.js')
 const track = require('../../utils/track.js')
 const share = require('../../utils/share.js').default
 
@@ -62,7 +61,6 @@ Page({
       this.setData({
         stream,
         products: (res.products || []).map((p) => Object.assign({}, p, {
-          priceText: formatPrice(p.price),
           highlighted: false
         })),
         viewerCount: stream.viewerCount || 0,

@@ -1,6 +1,6 @@
 // One post (the target of a shared post card). Query: id (required), ref, from.
 const { get, post, errorText } = require('../../utils/request.js')
-const { formatTime, formatPrice } = require('../../utils/format.js')
+const { formatTime } = require('../../utils/format.js')
 const { reward } = require('../../utils/reward.js')
 const track = require('../../utils/track.js')
 const share = require('../../utils/share.js').default
@@ -11,7 +11,6 @@ Page({
     post: null,
     timeText: '',
     product: null,
-    productPriceText: '',
     comments: [],
     loading: true
   },
@@ -41,7 +40,7 @@ Page({
 
   loadProduct(id) {
     get('/api/products/' + id, undefined, { auth: false }).then((product) => {
-      this.setData({ product, productPriceText: formatPrice(product.groupPrice) })
+      this.setData({ product })   // <product-card> formats its price
     }, () => {})
   },
 
