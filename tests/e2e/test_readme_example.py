@@ -19,3 +19,16 @@ async def test_friends_complete_a_group(sim: Simulator) -> None:
     assert group["status"] == "complete"
     await sim.clock.advance(hours=24)                   # JS timers, Date and the backend move together
     assert sim.trace.findings == []                     # no platform pitfalls hit
+
+
+async def test_the_view_layer_example(sim: Simulator) -> None:
+    """README, "What the page shows": the element API example, as written there."""
+    await sim.backend.seed()
+    alice = sim.user("alice")
+    page = await alice.launch("/pages/product/detail?id=p004")
+    await page.get_element("button", text_contains="发起拼团").tap()   # what a person taps
+    group = alice.current_page
+    assert group.get_element("countdown").text == "24:00:00"           # what a person reads
+    await group.get_element("member-list >>> .empty-slot").tap()        # into a custom component
+    assert "<countdown" in group.wxml
+    assert alice.dialogs.shown[-1]["title"] == "邀请好友来参团吧"
