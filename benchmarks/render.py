@@ -69,7 +69,7 @@ def rss_mib() -> float:
 
 
 async def list_page(app: Path, view: bool, rounds: int, *, force: bool = False) -> dict[str, float]:
-    sim = Simulator(app, view=view, trace=False, embedded_backend=False)
+    sim = Simulator(app, view=view, trace=False, embedded_backend=False, isolated_idle=True)  # as load users
     await sim.start()
     try:
         user = sim.user()
@@ -98,7 +98,7 @@ async def list_page(app: Path, view: bool, rounds: int, *, force: bool = False) 
 
 
 async def pull_to_refresh(view: bool, rounds: int) -> float:
-    sim = Simulator(view=view, trace=False)
+    sim = Simulator(view=view, trace=False, isolated_idle=True)  # as load users settle
     await sim.start()
     try:
         await sim.backend.seed()
@@ -117,7 +117,7 @@ async def pull_to_refresh(view: bool, rounds: int) -> float:
 
 
 async def memory(users: int, view: bool) -> float:
-    sim = Simulator(view=view, trace=False)
+    sim = Simulator(view=view, trace=False, isolated_idle=True)  # as load users settle
     await sim.start()
     try:
         await sim.backend.seed()

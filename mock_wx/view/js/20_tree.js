@@ -49,6 +49,8 @@
     });
   }
   function setPathIn(obj, key, value) {
+    key = String(key);
+    if (key.indexOf('.') < 0 && key.indexOf('[') < 0) { obj[key] = value; return; }  // a plain key: no regex
     var parts = rt.parsePath(key);
     var cur = obj;
     for (var i = 0; i < parts.length - 1; i++) {
@@ -66,6 +68,7 @@
 
   function render(O) {
     O.dirty = false;
+    if (O.payloads) catchUp(O);
     var tpl = O.tpl;
     var out = [];
     if (tpl) tpl.render(O.vdata, out, O.ctx);

@@ -7,7 +7,7 @@
   var api = {
     defining: null,
     define: function (def) { defining = def; },
-    changed: function (self, json, copy) { changedData(self, copy); },
+    changed: function (self, json, copy) { changedData(self, json, copy); },
     flush: function () { flush(); },
     pageCreated: function (id, page, ready) { pageCreated(id, page, ready); },
     pageHook: function (id, name, arg) { pageHook(id, name, arg); },
@@ -78,6 +78,7 @@
     return d;
   }
 
+  var camelName = {};
   function camel(name) { return name.replace(/-([a-z])/g, function (m, c) { return c.toUpperCase(); }); }
 
   function coerce(spec, v) {
@@ -91,15 +92,16 @@
     }
   }
 
+  var datasetName = {};
   function dataset(attrs) {
     var ds = {};
-    Object.keys(attrs).forEach(function (k) {
-      if (k.indexOf('data-') === 0) {
-        // data-element-type -> elementType; data-elementType -> elementtype (upper case lowered)
-        var name = k.slice(5).toLowerCase().replace(/-([a-z])/g, function (m, c) { return c.toUpperCase(); });
-        ds[name] = attrs[k];
-      }
-    });
+    for (var k in attrs) {
+      if (k.charCodeAt(0) !== 100 || k.indexOf('data-') !== 0) continue;  // 100: 'd'
+      // data-element-type -> elementType; data-elementType -> elementtype (upper case lowered)
+      var name = datasetName[k] ||
+        (datasetName[k] = k.slice(5).toLowerCase().replace(/-([a-z])/g, function (m, c) { return c.toUpperCase(); }));
+      ds[name] = attrs[k];
+    }
     return ds;
   }
 
@@ -172,22 +174,34 @@
     page.created.push(O);
   }
 
+  /* A property changes when the value the parent's template gives differs (as JSON: values cross as JSON)
+   * from the last one it gave. Runs for every host at every render of its parent: kept cheap (no regex per
+   * attribute, one JSON.stringify per object value). */
   function propsFromAttrs(O, node, initial) {
     var def = O.def, inst = O.inst;
-    var changed = [];
-    Object.keys(node.a).forEach(function (k) {
-      var name = camel(k);
+    var changed = null;
+    var given = O.given || (O.given = {});
+    var givenObj = O.givenObj || (O.givenObj = {});
+    var a = node.a;
+    for (var k in a) {
+      var name = camelName[k] || (camelName[k] = camel(k));
       var spec = def.properties[name];
-      if (!spec) return;
-      var v = coerce(spec, node.a[k]);
+      if (!spec) continue;
+      var raw = a[k];
+      var isObj = raw !== null && typeof raw === 'object';
+      if (isObj && givenObj[name] === raw) continue;  // the same object of the parent's view data: unchanged
+      var key = isObj ? 'j' + JSON.stringify(raw) : typeof raw + ':' + String(raw);
+      if (isObj) givenObj[name] = raw;
+      if (given[name] === key) continue;
+      given[name] = key;
+      var v = coerce(spec, raw);
       var old = inst.data[name];
-      if (JSON.stringify(v) === JSON.stringify(old)) return;
+      if (!initial || JSON.stringify(v) !== JSON.stringify(old)) (changed = changed || []).push([name, v, old, spec]);
       inst.data[name] = v;
-      changed.push([name, v, old, spec]);
-    });
-    inst.id = node.a.id !== undefined ? String(node.a.id) : '';
-    inst.dataset = dataset(node.a);
-    if (!changed.length) return false;
+    }
+    inst.id = a.id !== undefined ? String(a.id) : '';
+    inst.dataset = dataset(a);
+    if (!changed) return false;
     var keys = {};
     changed.forEach(function (c) { keys[c[0]] = c[1]; if (!O.pure || !O.pure.test(c[0])) O.vdata[c[0]] = jsonCopy(c[1]); });
     changed.forEach(function (c) {
@@ -230,11 +244,25 @@
     });
   }
 
-  function changedData(self, copy) {
+  function catchUp(O) {
+    var list = O.payloads;
+    if (!list || !list.length) return;
+    O.payloads = [];
+    for (var i = 0; i < list.length; i++) applyPayload(O, JSON.parse(list[i]));
+  }
+
+  function changedData(self, json, copy) {
     var O = self && self.__wxOwner ? self.__wxOwner : pageOwners[self && self.__wxWebviewId__];
     if (!O || !O.alive) return;
     if (O.def) runObservers(O, copy);  // synchronously, inside setData (view-fidelity §3.4)
-    applyPayload(O, copy);
+    // The view's copy is its own (parsed again from the payload): the logic layer changing this.data in place
+    // afterwards must not reach the view, as it does not on the platform.
+    if (O.eager) applyPayload(O, JSON.parse(json));
+    else {
+      // A lazy owner keeps the payloads until it renders (most never do in a load run); bounded.
+      (O.payloads || (O.payloads = [])).push(json);
+      if (O.payloads.length > 64) catchUp(O);
+    }
     markDirty(O);
   }
 
