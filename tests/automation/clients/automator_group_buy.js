@@ -71,7 +71,7 @@ async function main() {
   assert.ok(product, 'a product whose group needs two people')
   page = await alice.reLaunch('/pages/index/index')
   await waitFor('products', async () => (await page.data('products') || []).length > 0)
-  const card = await byText(page, '.product', product.name)
+  const card = await byText(page, 'product-card', product.name)
   await card.tap()
   page = await waitFor('the product page', async () => {
     const p = await alice.currentPage()

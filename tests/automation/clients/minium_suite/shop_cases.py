@@ -55,7 +55,7 @@ class ShopTest(minium.MiniTest):
         page = self.app.relaunch("/pages/index/index")
         products = wait_until(lambda: page.data.get("products"), what="products")
         product = next(p for p in products if p["groupSize"] == 2)
-        page.get_element(".product", text_contains=product["name"]).tap()
+        page.get_element("product-card", text_contains=product["name"]).tap()
         page = wait_until(lambda: self.app.get_current_page().path == "/pages/product/detail"
                           and self.app.get_current_page(), what="the product page")
         wait_until(lambda: page.data["loading"] is False, what="the product")
