@@ -188,12 +188,18 @@
       var spec = def.properties[name];
       if (!spec) continue;
       var raw = a[k];
-      var isObj = raw !== null && typeof raw === 'object';
-      if (isObj && givenObj[name] === raw) continue;  // the same object of the parent's view data: unchanged
-      var key = isObj ? 'j' + JSON.stringify(raw) : typeof raw + ':' + String(raw);
-      if (isObj) givenObj[name] = raw;
-      if (given[name] === key) continue;
-      given[name] = key;
+      if (raw !== null && typeof raw === 'object') {
+        if (givenObj[name] === raw) continue;  // the same object of the parent's view data: unchanged
+        var j = JSON.stringify(raw);
+        var same = givenObj[name] !== null && givenObj[name] !== undefined && given[name] === j;
+        givenObj[name] = raw;
+        if (same) continue;
+        given[name] = j;
+      } else {
+        if (name in given && given[name] === raw && givenObj[name] === null) continue;
+        given[name] = raw;
+        givenObj[name] = null;
+      }
       var v = coerce(spec, raw);
       var old = inst.data[name];
       if (!initial || JSON.stringify(v) !== JSON.stringify(old)) (changed = changed || []).push([name, v, old, spec]);
