@@ -61,10 +61,11 @@ class ViewBundle:
         tab_bar = app.config.get("tabBar") or {}
         custom_bar = None
         if tab_bar.get("custom"):
-            custom_bar = vb._resolve("/custom-tab-bar/index", "")
-            if custom_bar is None:
-                raise AppLoadError('app.json: tabBar.custom is true but custom-tab-bar/index is not found')
-            vb._meta(custom_bar, global_using, vb._config(custom_bar), f"{custom_bar}.json")
+            # No custom-tab-bar/index: the tab pages show no bar and getTabBar() answers null (UNCONFIRMED what
+            # the client shows; DevTools reports the missing component).
+            custom_bar = vb._resolve("/custom-tab-bar/index", "") or ""
+            if custom_bar:
+                vb._meta(custom_bar, global_using, vb._config(custom_bar), f"{custom_bar}.json")
         for route in app.pages:
             vb._meta(route, global_using, app.page_configs.get(route, {}), f"{route}.json",
                      tab_bar=custom_bar if route in app.tab_pages else None)
@@ -95,6 +96,8 @@ class ViewBundle:
         if tab_bar:
             meta["tabBar"] = tab_bar
             self.components.add(tab_bar)
+        elif tab_bar is not None:
+            meta["tabBarMissing"] = True
         if meta["eager"]:
             self.eager_paths.add(path)
         self.metas[path] = json.dumps(meta)

@@ -290,3 +290,13 @@ async def test_keyed_components_keep_their_instances_when_reordered_and_hear_mov
     await page.get_element("button").tap()
     assert [e.text for e in page.get_elements("item >>> .i")] == ["y:0", "x:1"]   # x kept its state
     assert "detached x" not in read_log(user) and "moved y" in read_log(user)
+
+
+async def test_custom_tab_bar_without_its_component_shows_no_bar(make_sim):
+    sim = make_sim({
+        "pages/a/a.js": "Page({ data: { bar: 'unset' }, onShow() { this.setData({ bar: String(this.getTabBar()) }) } })",
+        "pages/a/a.wxml": "<view>{{bar}}</view>",
+    }, app={"pages": ["pages/a/a"], "tabBar": {"custom": True, "list": [{"pagePath": "pages/a/a", "text": "A"}]}})
+    page = await sim.user().launch("/pages/a/a")
+    assert page.get_element("view").text == "null"
+    assert not page.element_exists("custom-tab-bar")

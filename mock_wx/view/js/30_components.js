@@ -350,6 +350,7 @@
     O.tpl = template(route + '.wxml');
     O.eager = !!m.eager || !!m.tabBar;
     pageOwners[id] = O;
+    if (m.tabBarMissing) page.getTabBar = function () { return null; };
     if (m.tabBar) {
       O.tabBar = m.tabBar;  // tabBar.custom: the platform mounts custom-tab-bar/index on every tab page
       page.getTabBar = function () { var n = O.tree[O.tree.length - 1]; return n && n.inst && n.inst.alive ? n.inst.inst : null; };
