@@ -92,7 +92,7 @@ class ViewBundle:
         using = dict(global_using)
         using.update(self._using(config, where, path))
         meta: dict[str, Any] = {"using": using, "component": bool(config.get("component")),
-                                "eager": self._eager(path, using) or bool(tab_bar)}
+                                "eager": self._eager(path, using) or tab_bar is not None}
         if tab_bar:
             meta["tabBar"] = tab_bar
             self.components.add(tab_bar)
