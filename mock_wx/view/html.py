@@ -326,7 +326,9 @@ def _rich_nodes(nodes: list[Any], out: list[str]) -> None:
         name = str(n.get("name", "")).lower()
         if name not in _RICH_TAGS:
             continue
-        a = n.get("attrs") if isinstance(n.get("attrs"), dict) else {}
+        a = n.get("attrs")
+        if not isinstance(a, dict):
+            a = {}
         parts = "".join(f' {k}="{html.escape(str(v))}"' for k, v in a.items()
                         if k in ("class", "style", "id", "width", "height") and _ATTR_NAME.match(k))
         if name == "img":

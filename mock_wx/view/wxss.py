@@ -124,7 +124,9 @@ def _rewrite_selectors(prelude: str, prefix: str | None, rename: bool) -> str:
 
 
 def _split_top(text: str, sep: str) -> list[str]:
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "([":
             depth += 1
