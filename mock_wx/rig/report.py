@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .report_steps import steps_html
+
 __all__ = ["print_summary", "render_html", "run_with_progress", "write_html_report"]
 
 MAX_EVENTS_PER_JOURNEY = 600
@@ -134,7 +136,7 @@ def render_html(results: Sequence[Any], title: str = "wxsim report") -> str:
         f'{_status(r)}</h3>'
         + (f"<div class='failure'>{_screens_html(r)}<pre class='error'>{html.escape(r.detail or r.error or '')}</pre></div>"
            if not r.ok else "")
-        + _events_html(r.trace) + "</section>"
+        + steps_html(r.trace) + _events_html(r.trace) + "</section>"
         for i, r in enumerate(results)
     )
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -151,6 +153,7 @@ pre.error{{background:#fef2f2;padding:8px;overflow:auto}} section.journey{{borde
 #filter{{margin:8px 0}}
 .failure{{display:flex;gap:12px;align-items:flex-start}} .failure pre.error{{flex:1;margin:0}}
 .screens{{display:flex;gap:8px}} .screen{{margin:0;font-size:12px;color:#555}}
+table.steps td.vt{{color:#888;white-space:nowrap;font-size:12px}} table.steps td.lane{{background:#f0f7ff}}
 .screen img{{display:block;border:1px solid #ccc;border-radius:8px;min-height:334px;background:#f4f4f4}}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
@@ -166,6 +169,9 @@ document.getElementById('filter').addEventListener('input', function (e) {{
   var q = e.target.value.trim();
   document.querySelectorAll('.ev').forEach(function (li) {{
     li.style.display = !q || li.dataset.kind.indexOf(q) >= 0 ? '' : 'none';
+  }});
+  document.querySelectorAll('tr.step').forEach(function (tr) {{
+    tr.style.display = !q || tr.dataset.kind.indexOf(q) >= 0 || tr.dataset.user.indexOf(q) >= 0 ? '' : 'none';
   }});
 }});
 (function () {{

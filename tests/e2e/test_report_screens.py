@@ -98,3 +98,13 @@ async def test_a_screenshot_of_the_report(report: Any, tmp_path: Path) -> None:
     # The figures take room on the page: the report lays them out, not only lists them.
     img = report.locator("figure.screen img").first
     assert await img.evaluate("i => i.width") == 188 and (await img.bounding_box() or {}).get("height", 0) > 300
+
+
+async def test_steps_are_named_in_swimlanes(report: Any, broken_run: CliRun) -> None:
+    sec = report.locator(_section(broken_run.results, "page_code_throws"))
+    assert await sec.locator("table.steps thead th").all_inner_texts() == ["virtual time", "bob", "alice"]
+    lanes = await sec.locator("table.steps td.lane").all_inner_texts()
+    assert lanes == ["bob opens /pages/me/me", "alice opens /pages/home/home",
+                     "alice runs boom() on pages/home/home"]
+    sec = report.locator(_section(broken_run.results, "toast_then_wrong_assertion"))
+    assert "alice taps 立即参团" in await sec.locator("table.steps td.lane").all_inner_texts()
