@@ -4,6 +4,7 @@ dialogs, navigation, share cards, payments, console lines and fidelity *findings
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -39,10 +40,16 @@ class Trace:
     events: list[Event] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     max_events: int = 200_000
+    #: Called with each event kept (the report's per-step screenshots watch for a user's steps).
+    listeners: list[Callable[[Event], None]] = field(default_factory=list)
 
     def add(self, t: float, user: str, kind: str, data: dict[str, Any]) -> None:
         if self.enabled and len(self.events) < self.max_events:
-            self.events.append(Event(t, user, kind, data))
+            e = Event(t, user, kind, data)
+            self.events.append(e)
+            if self.listeners:
+                for listener in self.listeners:
+                    listener(e)
 
     def finding(self, t: float, user: str, kind: str, message: str, page: str | None = None) -> Finding:
         f = Finding(kind, message, user, t, page)
@@ -63,7 +70,7 @@ class Trace:
             lines.append(f"{e.t:.3f} {e.kind:<10} {json.dumps(e.data, ensure_ascii=False, default=str)[:200]}")
         return "\n".join(lines)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:  # listeners are not part of the record
         return {
             "events": [asdict(e) for e in self.events],
             "findings": [asdict(f) for f in self.findings],

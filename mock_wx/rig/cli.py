@@ -70,8 +70,9 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--seed", type=int, default=0, help="seed for identities and data (default 0)")
         sp.add_argument("--report", default="report.html", help="HTML report to write (default report.html)")
         sp.add_argument("--json", dest="json_out", default=None, help="also write the results and traces as JSON")
-        sp.add_argument("--screenshots", choices=("failure", "off"), default="failure",
-                        help="screenshots of every user's screen in the report when a journey fails (default), or none")
+        sp.add_argument("--screenshots", choices=("failure", "on", "off"), default="failure",
+                        help="screenshots in the report: every user's screen when a journey fails (default), "
+                             "also after every step (on), or none (off)")
         sp.add_argument("-k", dest="select", default=None, help="only journeys whose id contains this text")
 
     d = sub.add_parser("demo", help="run the bundled journeys against the embedded backend, write report.html")

@@ -98,7 +98,7 @@ def _events_html(trace: Any) -> str:
 def _screens_html(r: Any) -> str:
     """The users' screens when the journey failed, beside its stack: images load when scrolled to
     (data-src → src), so a report of many failures opens quickly."""
-    shots = getattr(r, "screens", None) or []
+    shots = [s for s in getattr(r, "screens", None) or [] if s.get("when") == "failure"]
     if not shots:
         return ""
     figs = "".join(
@@ -136,7 +136,8 @@ def render_html(results: Sequence[Any], title: str = "wxsim report") -> str:
         f'{_status(r)}</h3>'
         + (f"<div class='failure'>{_screens_html(r)}<pre class='error'>{html.escape(r.detail or r.error or '')}</pre></div>"
            if not r.ok else "")
-        + steps_html(r.trace) + _events_html(r.trace) + "</section>"
+        + steps_html(r.trace, {s["event"]: s["png"] for s in getattr(r, "screens", None) or [] if "event" in s})
+        + _events_html(r.trace) + "</section>"
         for i, r in enumerate(results)
     )
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -153,7 +154,8 @@ pre.error{{background:#fef2f2;padding:8px;overflow:auto}} section.journey{{borde
 #filter{{margin:8px 0}}
 .failure{{display:flex;gap:12px;align-items:flex-start}} .failure pre.error{{flex:1;margin:0}}
 .screens{{display:flex;gap:8px}} .screen{{margin:0;font-size:12px;color:#555}}
-table.steps td.vt{{color:#888;white-space:nowrap;font-size:12px}} table.steps td.lane{{background:#f0f7ff}}
+table.steps td.vt{{color:#888;white-space:nowrap;font-size:12px}} table.steps td.lane{{background:#f0f7ff;vertical-align:top}}
+table.steps img.after{{display:block;margin-top:4px;border:1px solid #ccc;border-radius:6px;min-height:167px;background:#f4f4f4}}
 .screen img{{display:block;border:1px solid #ccc;border-radius:8px;min-height:334px;background:#f4f4f4}}
 </style></head><body>
 <h1>{html.escape(title)}</h1>

@@ -3,6 +3,7 @@ chat"), one swimlane per user, for report.html. Steps come from the trace's user
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from typing import Any
@@ -56,26 +57,31 @@ def step_name(user: str, kind: str, data: dict[str, Any]) -> str | None:
     return None
 
 
-def steps_html(trace: Any) -> str:
-    """A table: a row per step, a column (swimlane) per user; virtual time since the journey's first event."""
+def steps_html(trace: Any, screens: dict[int, bytes] | None = None) -> str:
+    """A table: a row per step, a column (swimlane) per user; virtual time since the journey's first event.
+    `screens`: the screen after a step, by the step's trace index (`--screenshots on`), loaded lazily."""
+    screens = screens or {}
     if trace is None or not trace.events:
         return ""
     t0 = trace.events[0].t
     users: list[str] = []
     rows: list[tuple[float, str, str, str]] = []
-    for e in trace.events:
+    for i, e in enumerate(trace.events):
         name = step_name(e.user, e.kind, e.data)
         if name is None:
             continue
         if e.user not in users:
             users.append(e.user)
-        rows.append((e.t - t0, e.user, e.kind, name))
+        shot = screens.get(i)
+        img = (f'<img class="after" width="94" alt="after: {html.escape(name)}" '
+               f'data-src="data:image/png;base64,{base64.b64encode(shot).decode()}">' if shot else "")
+        rows.append((e.t - t0, e.user, e.kind, html.escape(name) + img))
     if not rows:
         return ""
     head = "".join(f"<th>{html.escape(u)}</th>" for u in users)
     body = []
     for t, user, kind, name in rows:
-        cells = "".join(f'<td class="lane">{html.escape(name)}</td>' if u == user else "<td></td>" for u in users)
+        cells = "".join(f'<td class="lane">{name}</td>' if u == user else "<td></td>" for u in users)
         body.append(f'<tr class="step" data-user="{html.escape(user)}" data-kind="{html.escape(kind)}">'
                     f'<td class="vt">+{_duration(t)}</td>{cells}</tr>')
     return (f'<table class="steps"><thead><tr><th>virtual time</th>{head}</tr></thead>'

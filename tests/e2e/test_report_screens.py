@@ -108,3 +108,26 @@ async def test_steps_are_named_in_swimlanes(report: Any, broken_run: CliRun) -> 
                      "alice runs boom() on pages/home/home"]
     sec = report.locator(_section(broken_run.results, "toast_then_wrong_assertion"))
     assert "alice taps 立即参团" in await sec.locator("table.steps td.lane").all_inner_texts()
+
+
+@pytest.fixture(scope="module")
+def every_step_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    args = ["run", str(JOURNEYS), "--app", str(APP), "--screenshots", "on", "-k", "toast_then"]
+    return run_wxsim(args, tmp_path_factory.mktemp("every-step"))
+
+
+async def test_screenshots_on_shows_the_screen_after_every_step(report: Any, every_step_run: CliRun) -> None:
+    page = await report.context.new_page()
+    await page.goto(every_step_run.report.resolve().as_uri())
+    lanes = page.locator("table.steps td.lane")
+    assert await lanes.all_inner_texts() == ["alice opens /pages/home/home", "alice taps 立即参团"]
+    shots = page.locator("table.steps img.after")
+    assert await shots.count() == 2
+    for i in range(2):
+        await shots.nth(i).scroll_into_view_if_needed()
+        await page.wait_for_function("(img) => img.complete && img.naturalWidth === 750",
+                                     arg=await shots.nth(i).element_handle())
+    after_launch, after_tap = [await shots.nth(i).get_attribute("src") for i in range(2)]
+    assert after_launch != after_tap  # the tap put a toast on the screen
+    assert await page.locator(".failure figure.screen").count() == 1  # and the failure's own screen
+    await page.close()
