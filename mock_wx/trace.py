@@ -77,7 +77,7 @@ class Trace:
             lines.append(f"{e.t:.3f} {e.kind:<10} {json.dumps(e.data, ensure_ascii=False, default=str)[:200]}")
         return "\n".join(lines)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:  # listeners are not part of the record
         return {
             "events": [asdict(e) for e in self.events],
             "findings": [asdict(f) for f in self.findings],

@@ -110,9 +110,37 @@ def show_action_sheet(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
     return {"tapIndex": answer}
 
 
+def _remember_screen(ctx: WxContext, name: str, args: dict[str, Any]) -> None:
+    """What the screen shows after a navigation/tab bar call, kept per page route (the navigation bar
+    belongs to the page that set it) and per tab: screenshots draw it (mock_wx/rig/screens.py)."""
+    if "NavigationBar" in name:
+        route = ctx.host.current_route() if ctx.host else None
+        bar = ctx.ui.setdefault("navigationBar", {}).setdefault(route, {})
+        if name == "setNavigationBarTitle":
+            bar["title"] = str(args.get("title", ""))
+        elif name == "setNavigationBarColor":
+            bar.update({k: args[k] for k in ("frontColor", "backgroundColor") if k in args})
+        else:
+            bar["loading"] = name.startswith("show")
+    elif "TabBar" in name:
+        tab = ctx.ui.setdefault("tabBarState", {"badges": {}, "dots": set(), "hidden": False})
+        index = args.get("index")
+        if name == "setTabBarBadge" and isinstance(index, int):
+            tab["badges"][index] = str(args.get("text", ""))
+        elif name == "removeTabBarBadge":
+            tab["badges"].pop(index, None)
+        elif name == "showTabBarRedDot" and isinstance(index, int):
+            tab["dots"].add(index)
+        elif name == "hideTabBarRedDot":
+            tab["dots"].discard(index)
+        elif name in ("showTabBar", "hideTabBar"):
+            tab["hidden"] = name == "hideTabBar"
+
+
 def _record_only(name: str, kind: str) -> None:
     def handler(ctx: WxContext, args: dict[str, Any]) -> dict[str, Any]:
         ctx.ui[kind] = args
+        _remember_screen(ctx, name, args)
         ctx.record(kind, **{k: v for k, v in args.items() if not callable(v)})
         return {}
 

@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--seed", type=int, default=0, help="seed for identities and data (default 0)")
         sp.add_argument("--report", default="report.html", help="HTML report to write (default report.html)")
         sp.add_argument("--json", dest="json_out", default=None, help="also write the results and traces as JSON")
+        sp.add_argument("--screenshots", choices=("failure", "on", "off"), default="failure",
+                        help="screenshots in the report: every user's screen when a journey fails (default), "
+                             "also after every step (on), or none (off)")
         sp.add_argument("-k", dest="select", default=None, help="only journeys whose id contains this text")
 
     d = sub.add_parser("demo", help="run the bundled journeys against the embedded backend, write report.html")
@@ -327,7 +330,7 @@ async def _run_journeys(args: argparse.Namespace) -> tuple[list[Any], str]:
 
     async def one(j: Any) -> Any:
         results = await asyncio.gather(
-            *(run_journey(j, make_sim(args.seed + i), keep_trace=True) for i in range(copies))
+            *(run_journey(j, make_sim(args.seed + i), keep_trace=True, screenshots=args.screenshots) for i in range(copies))
         )
         return results
 

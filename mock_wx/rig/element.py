@@ -10,10 +10,12 @@ what the page does show (docs/testing-api.md, "Elements").
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ElementError, ElementNotFound, StrictModeError
 from ..view.tree import ViewTree
+from .screens import page_screenshot
 
 if TYPE_CHECKING:
     from .page import Page
@@ -76,6 +78,11 @@ class Element:
     def outer_wxml(self) -> str:
         self._info()
         return self._tree().wxml(self.nid)
+
+    async def screenshot(self, path: str | Path | None = None) -> bytes:
+        """PNG of this element's box as the user's screen draws it (written to `path` if given)."""
+        self._info()
+        return await page_screenshot(self.page, path, nid=self.nid)
 
     def attribute(self, name: str) -> Any:
         """The rendered attribute value (`class`, `src`, `data-id`, ...), as the template computed it."""

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import WxError
+from ..view.screenshot import ScreenshotUnavailable
+from .step_screens import StepScreens
 
 __all__ = ["Journey", "JourneyResult", "discover", "journey", "run_journey"]
 
@@ -55,6 +57,8 @@ class JourneyResult:
     events: int = 0
     trace: Any = None
     skipped: str | None = None
+    #: What each user's phone showed: [{user, page, when, png (bytes)}] (on failure; see run_journey).
+    screens: list[dict[str, Any]] = field(default_factory=list)
 
 
 def journey(area: str = "general", *, fidelity: Iterable[str] = ("strict", "lenient"), name: str | None = None,
@@ -122,8 +126,11 @@ def discover(paths: Iterable[str | Path]) -> list[Journey]:
     return found
 
 
-async def run_journey(j: Journey, make_sim: Callable[[], Any], *, keep_trace: bool = False) -> JourneyResult:
-    """Run one journey in a fresh simulation; never raises (a failure is a result)."""
+async def run_journey(j: Journey, make_sim: Callable[[], Any], *, keep_trace: bool = False,
+                      screenshots: str = "off") -> JourneyResult:
+    """Run one journey in a fresh simulation; never raises (a failure is a result).
+    `screenshots="failure"`: when it fails, keep a screenshot of every user's current page (Chromium);
+    `"on"`: also the screen after every step (drawn once the journey has finished)."""
     t0 = time.perf_counter()
     sim = make_sim()
     try:
@@ -134,18 +141,47 @@ async def run_journey(j: Journey, make_sim: Callable[[], Any], *, keep_trace: bo
                 # An external backend outlives journeys: start each from an empty shop, as the embedded one does.
                 await sim.backend.reset()
             users = [sim.user(name) for name in j.users]
+            steps = StepScreens(sim) if screenshots == "on" else None
             try:
                 await j.fn(sim, *users)
             except AssertionError as exc:
-                return _result(j, sim, t0, f"assertion failed: {exc}" if str(exc) else "assertion failed",
-                               traceback.format_exc(), keep_trace)
+                r = _result(j, sim, t0, f"assertion failed: {exc}" if str(exc) else "assertion failed",
+                            traceback.format_exc(), keep_trace)
+                await _add_screens(r, sim, screenshots, steps)
+                return r
             except Exception as exc:
-                return _result(j, sim, t0, f"{type(exc).__name__}: {exc}".splitlines()[0], traceback.format_exc(),
-                               keep_trace)
-            return _result(j, sim, t0, None, None, keep_trace)
+                r = _result(j, sim, t0, f"{type(exc).__name__}: {exc}".splitlines()[0], traceback.format_exc(),
+                            keep_trace)
+                await _add_screens(r, sim, screenshots, steps)
+                return r
+            r = _result(j, sim, t0, None, None, keep_trace)
+            await _add_screens(r, sim, screenshots, steps)
+            return r
     except Exception as exc:  # the simulation itself failed to start or stop
         return JourneyResult(j, False, time.perf_counter() - t0, f"{type(exc).__name__}: {exc}".splitlines()[0],
                              traceback.format_exc())
+
+
+async def _add_screens(r: JourneyResult, sim: Any, screenshots: str, steps: StepScreens | None) -> None:
+    if steps is not None:
+        r.screens = await steps.render()
+    if not r.ok and screenshots != "off":
+        r.screens += await _failure_screens(sim.all_users)
+
+
+async def _failure_screens(users: list[Any]) -> list[dict[str, Any]]:
+    """Each running user's screen as the failure left it; a user without one (or no Chromium) is skipped."""
+    out: list[dict[str, Any]] = []
+    for user in users:
+        try:
+            page = user.current_page
+            png = await page.screenshot()
+        except ScreenshotUnavailable:
+            return out  # no browser here: the report shows the stack alone
+        except Exception:
+            continue  # not launched, no page, no view: nothing to show for this user
+        out.append({"user": user.name, "page": page.route, "when": "failure", "png": png})
+    return out
 
 
 def _result(j: Journey, sim: Any, t0: float, error: str | None, detail: str | None, keep: bool) -> JourneyResult:

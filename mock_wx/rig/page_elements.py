@@ -7,11 +7,13 @@ Minium's names where it has them (`get_element`, `get_elements`, `element_is_exi
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import WaitTimeout, WxError
 from ..view.tree import ViewTree
 from .element import Element, ElementNotFound, _touch, strict_missing
+from .screens import page_screenshot
 from .waiting import run_until
 
 if TYPE_CHECKING:
@@ -54,6 +56,11 @@ class ElementsPage:
     def wxml(self) -> str:
         """The page's rendered tree as WXML text (what Minium's `page.wxml` shows)."""
         return self._view_tree().wxml()
+
+    async def screenshot(self, path: str | Path | None = None, *, dialog: dict[str, Any] | None = None) -> bytes:
+        """PNG of what the user sees on this page (navigation bar, tab bar, toast), written to `path` if
+        given; `dialog` (an entry of `user.dialogs.shown`) is drawn on top. Needs Playwright + Chromium."""
+        return await page_screenshot(self, path, dialog=dialog)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ finding
     def get_element(self, selector: str, *, inner_text: str | None = None, text_contains: str | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import html
 import json
 import time
@@ -14,6 +15,8 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from .report_steps import steps_html
 
 __all__ = ["print_summary", "render_html", "run_with_progress", "write_html_report"]
 
@@ -98,6 +101,21 @@ def _events_html(trace: Any) -> str:
     return "".join(parts)
 
 
+def _screens_html(r: Any) -> str:
+    """The users' screens when the journey failed, beside its stack: images load when scrolled to
+    (data-src → src), so a report of many failures opens quickly."""
+    shots = [s for s in getattr(r, "screens", None) or [] if s.get("when") == "failure"]
+    if not shots:
+        return ""
+    figs = "".join(
+        f'<figure class="screen" data-user="{html.escape(s["user"])}"><img alt="{html.escape(s["user"])}\'s screen '
+        f'at {html.escape(s.get("when", ""))}" width="188" data-src="data:image/png;base64,'
+        f'{base64.b64encode(s["png"]).decode()}"><figcaption>{html.escape(s["user"])} — '
+        f'{html.escape(s.get("page") or "")} ({html.escape(s.get("when", ""))})</figcaption></figure>'
+        for s in shots)
+    return f'<div class="screens">{figs}</div>'
+
+
 def _status(r: Any) -> str:
     return "skipped" if r.skipped else ("passed" if r.ok else "failed")
 
@@ -122,7 +140,9 @@ def render_html(results: Sequence[Any], title: str = "wxsim report") -> str:
     sections = "".join(
         f'<section class="journey {"ok" if r.ok else "fail"}" id="j{i}"><h3>{html.escape(r.journey.id)} — '
         f'{_status(r)}</h3>'
-        + (f"<pre class='error'>{html.escape(r.detail or r.error or '')}</pre>" if not r.ok else "")
+        + (f"<div class='failure'>{_screens_html(r)}<pre class='error'>{html.escape(r.detail or r.error or '')}</pre></div>"
+           if not r.ok else "")
+        + steps_html(r.trace, {s["event"]: s["png"] for s in getattr(r, "screens", None) or [] if "event" in s})
         + _events_html(r.trace) + "</section>"
         for i, r in enumerate(results)
     )
@@ -138,6 +158,11 @@ tr.ok td:nth-child(2){{color:#18794e}} .timeline{{list-style:none;padding-left:0
 .finding,.error{{border-color:#b91c1c;background:#fef2f2}} .user{{display:inline-block;vertical-align:top;width:48%;margin-right:1%}}
 pre.error{{background:#fef2f2;padding:8px;overflow:auto}} section.journey{{border-top:1px solid #eee;padding-top:8px}}
 #filter{{margin:8px 0}}
+.failure{{display:flex;gap:12px;align-items:flex-start}} .failure pre.error{{flex:1;margin:0}}
+.screens{{display:flex;gap:8px}} .screen{{margin:0;font-size:12px;color:#555}}
+table.steps td.vt{{color:#888;white-space:nowrap;font-size:12px}} table.steps td.lane{{background:#f0f7ff;vertical-align:top}}
+table.steps img.after{{display:block;margin-top:4px;border:1px solid #ccc;border-radius:6px;min-height:167px;background:#f4f4f4}}
+.screen img{{display:block;border:1px solid #ccc;border-radius:8px;min-height:334px;background:#f4f4f4}}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
 <p id="totals"><b>{passed}</b> passed, <b>{failed}</b> failed, {f"<b>{skipped}</b> skipped, " if skipped else ""}<b>{len(findings)}</b> findings — generated {generated}</p>
@@ -153,7 +178,19 @@ document.getElementById('filter').addEventListener('input', function (e) {{
   document.querySelectorAll('.ev').forEach(function (li) {{
     li.style.display = !q || li.dataset.kind.indexOf(q) >= 0 ? '' : 'none';
   }});
+  document.querySelectorAll('tr.step').forEach(function (tr) {{
+    tr.style.display = !q || tr.dataset.kind.indexOf(q) >= 0 || tr.dataset.user.indexOf(q) >= 0 ? '' : 'none';
+  }});
 }});
+(function () {{
+  var imgs = document.querySelectorAll('img[data-src]');
+  function show(img) {{ if (img.dataset.src) {{ img.src = img.dataset.src; delete img.dataset.src; }} }}
+  if (!('IntersectionObserver' in window)) {{ imgs.forEach(show); return; }}
+  var io = new IntersectionObserver(function (entries) {{
+    entries.forEach(function (e) {{ if (e.isIntersecting) {{ show(e.target); io.unobserve(e.target); }} }});
+  }}, {{rootMargin: '400px'}});
+  imgs.forEach(function (img) {{ io.observe(img); }});
+}})();
 </script></body></html>"""
 
 

@@ -1,0 +1,67 @@
+"""`--screenshots on`: the screen after every step of a journey, for the report.
+
+A step's result is what its user sees when the next step starts (or when the journey ends), so the
+screen is captured then, synchronously, as an HTML document (mock_wx/rig/screens.py, about a millisecond)
+— the journey never waits for the browser; the PNGs are drawn after it has finished.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..trace import Event
+from ..view.screenshot import ScreenshotUnavailable, render_png
+from .screens import page_document
+
+__all__ = ["STEP_KINDS", "StepScreens"]
+
+#: Trace events that start a person's step, recorded by the rig outside the app's JS (so the realm can be read).
+STEP_KINDS = frozenset({"launch", "action", "open-card"})
+
+
+class StepScreens:
+    """Watches a simulation's trace; after the journey, `render()` gives a screenshot per step."""
+
+    def __init__(self, sim: Any) -> None:
+        self.sim = sim
+        self._pending: tuple[int, str] | None = None  # (event index, user) of the step whose result is unseen
+        self._docs: list[tuple[int, str, str, Any]] = []   # (event index, user, page route, (doc, device))
+        sim.trace.listeners.append(self._on_event)
+
+    def _on_event(self, e: Event) -> None:
+        if e.kind not in STEP_KINDS:
+            return
+        self.capture()
+        self._pending = (len(self.sim.trace.events) - 1, e.user)
+
+    def capture(self) -> None:
+        """The pending step's user's screen as it is now (nothing if that user has no page to show)."""
+        if self._pending is None:
+            return
+        index, name = self._pending
+        self._pending = None
+        user = next((u for u in self.sim.all_users if u.name == name), None)
+        if user is None:
+            return
+        try:
+            page = user.current_page
+            self._docs.append((index, name, page.route, page_document(page)))
+        except Exception:
+            return  # relaunching, closed, or no view: this step has no screen
+
+    def detach(self) -> None:
+        if self._on_event in self.sim.trace.listeners:
+            self.sim.trace.listeners.remove(self._on_event)
+
+    async def render(self) -> list[dict[str, Any]]:
+        """[{user, page, when: "after step", event (its trace index), png}] in step order."""
+        self.capture()
+        self.detach()
+        out: list[dict[str, Any]] = []
+        for index, user, route, (doc, device) in self._docs:
+            try:
+                png = await render_png(doc, device.width, device.height, device.dpr)
+            except ScreenshotUnavailable:
+                return out
+            out.append({"user": user, "page": route, "when": "after step", "event": index, "png": png})
+        return out
