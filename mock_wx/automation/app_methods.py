@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from ..errors import JSError, WxError
@@ -148,8 +149,12 @@ async def app_enable_log(s: UserSession, params: dict[str, Any]) -> dict[str, An
 
 @method("App.captureScreenshot")
 async def app_capture_screenshot(s: UserSession, params: dict[str, Any]) -> dict[str, Any]:
-    raise ProtocolError("App.captureScreenshot: wxsim renders no pixels yet (screenshots come with the Chromium "
-                        "renderer); read the page with Page.getElements / Element.getWXML instead")
+    """The current page as the user sees it (PNG, base64), through the screenshot renderer (Chromium)."""
+    try:
+        png = await s.user.current_page.screenshot()
+    except WxError as exc:
+        raise ProtocolError(f"App.captureScreenshot: {exc}") from None
+    return {"data": base64.b64encode(png).decode("ascii")}
 
 
 @method("App.exit")

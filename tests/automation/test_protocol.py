@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 
 import pytest
 
@@ -132,10 +133,11 @@ async def test_enable_log_streams_console_and_js_errors_are_thrown_events(fixtur
     assert "null" in thrown["message"] and thrown["stack"]
 
 
-async def test_capture_screenshot_is_a_clear_error(fixture_app):
+async def test_capture_screenshot_answers_the_current_page_as_png(fixture_app):
     _, c = fixture_app
-    with pytest.raises(Failed, match=r"App.captureScreenshot: wxsim renders no pixels yet"):
-        await c.call("App.captureScreenshot")
+    res = await c.call("App.captureScreenshot")
+    png = base64.b64decode(res["data"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000
 
 
 async def test_exit_closes_the_app_and_the_next_command_cold_starts_it(fixture_app):
@@ -368,4 +370,5 @@ def test_every_documented_method_is_registered():
     refused = {m for m, support in rows.items() if support == "not supported"}
     assert answered - set(METHODS) == {"Page.navigate", "Page.enable"}, "documented but not answered"
     assert set(METHODS) - set(rows) == set(), "answered but not documented"
-    assert refused >= {"App.captureScreenshot", "Tool.native", "Element.callContextMethod"}
+    assert refused >= {"Tool.native", "Element.callContextMethod"}
+    assert rows["App.captureScreenshot"] == "supported"
