@@ -109,12 +109,10 @@
       var arg = argJson === undefined ? undefined : JSON.parse(argJson);
       if (view) view.pageHook(id, name, arg);  // components' pageLifetimes / ready come first
       if (typeof page[name] !== 'function') {
-        if (view) view.afterPageHook(id, name);
         if (name === 'onReady') readyPages[id] = true;
         return { ok: true, missing: true };
       }
       var r = drive(function () { return hook(id, name, [arg]); });
-      if (view) view.afterPageHook(id, name);
       if (name === 'onReady') readyPages[id] = true;
       var v = r.value;
       if (v && typeof v.then === 'function') {

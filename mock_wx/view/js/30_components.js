@@ -11,7 +11,6 @@
     flush: function () { flush(); },
     pageCreated: function (id, page, ready) { pageCreated(id, page, ready); },
     pageHook: function (id, name, arg) { pageHook(id, name, arg); },
-    afterPageHook: function (id, name) { afterPageHook(id, name); },
     pageUnloaded: function (id) { var O = pageOwners[id]; if (O) { destroyOwner(O); delete pageOwners[id]; } },
     componentPage: function (def, query) { return componentPage(def, query); },
     selectorMatches: function (queue, scope, pageId) { selectorMatches(queue, scope, pageId); },
@@ -105,8 +104,6 @@
     return ds;
   }
 
-  function ownerPage(O) { return O.page; }
-
   var CompProto = {
     setData: null,  // per instance (rt.makeSetData bound to its page)
     triggerEvent: function (name, detail, options) { triggerEvent(this.__wxOwner, name, detail, options || {}); },
@@ -167,7 +164,6 @@
     // The shadow tree exists (rendered from the defaults) before the parent's values arrive, so their
     // observers can selectComponent their own children (Vant's datetime-picker does); the values then
     // re-render it. Observers fire for values that differ from the defaults.
-    O.pending = [];
     O.vdata = viewData(O, inst.data);
     if (O.eager) render(O); else O.stale = true;
     propsFromAttrs(O, node, true);
@@ -387,7 +383,6 @@
       if (O.def) life(O, 'ready');
     }
   }
-  function afterPageHook(id, name) {}
 
   /* relations: linked when both sides declare each other and one is the other's parent/child
    * (or ancestor/descendant) in the composed tree. */
