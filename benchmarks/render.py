@@ -97,43 +97,47 @@ async def list_page(app: Path, view: bool, rounds: int, *, force: bool = False) 
         await sim.close()
 
 
+class HomePages:
+    """A simulation of the sample app whose users open its home page, wx.request answered in Python."""
+
+    def __init__(self, view: bool) -> None:
+        self.sim = Simulator(view=view, trace=False, isolated_idle=True)  # as load users settle
+        self.body: Any = None
+
+    async def __aenter__(self) -> HomePages:
+        await self.sim.start()
+        await self.sim.backend.seed()
+        self.body = await self.sim.backend.get("/api/products", params={"page": 1, "limit": 10})
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.sim.close()
+
+    async def open(self, name: str) -> Any:
+        user = self.sim.user(name)
+        user.mock_request("/api/products*", fn=lambda _o: {"data": self.body, "statusCode": 200})
+        return await user.launch("/pages/index/index")
+
+
 async def pull_to_refresh(view: bool, rounds: int) -> float:
-    sim = Simulator(view=view, trace=False, isolated_idle=True)  # as load users settle
-    await sim.start()
-    try:
-        await sim.backend.seed()
-        body = await sim.backend.get("/api/products", params={"page": 1, "limit": 10})
-        user = sim.user()
-        user.mock_request("/api/products*", fn=lambda _o: {"data": body, "statusCode": 200})
-        page = await user.launch("/pages/index/index")
+    async with HomePages(view) as home:
+        page = await home.open("reader")
         for _ in range(20):
             await page.pull_down()
         c0 = time.process_time()
         for _ in range(rounds):
             await page.pull_down()
         return (time.process_time() - c0) / rounds * 1e6
-    finally:
-        await sim.close()
 
 
 async def memory(users: int, view: bool) -> float:
-    sim = Simulator(view=view, trace=False, isolated_idle=True)  # as load users settle
-    await sim.start()
-    try:
-        await sim.backend.seed()
-        body = await sim.backend.get("/api/products", params={"page": 1, "limit": 10})
-        warm = sim.user("warm")
-        warm.mock_request("/api/products*", fn=lambda _o: {"data": body, "statusCode": 200})
-        await warm.launch("/pages/index/index")
+    async with HomePages(view) as home:
+        await home.open("warm")
         before = rss_mib()
-        keep: list[Any] = []
-        for i in range(users):
-            u = sim.user(f"u{i}")
-            u.mock_request("/api/products*", fn=lambda _o: {"data": body, "statusCode": 200})
-            keep.append(await u.launch("/pages/index/index"))
-        return (rss_mib() - before) * 1024 / users
-    finally:
-        await sim.close()
+        keep = [await home.open(f"u{i}") for i in range(users)]
+        kib = (rss_mib() - before) * 1024 / users
+        del keep
+        return kib
 
 
 async def main(args: argparse.Namespace) -> int:
