@@ -9,7 +9,7 @@
   function newOwner(kind, inst, path, using, page) {
     var O = { id: nextOwner++, kind: kind, inst: inst, path: path, using: using || {}, page: null, tree: [],
       vdata: {}, dirty: false, alive: true, host: null, parent: null, def: null, ctx: null, ready: false,
-      pure: null, created: [] };
+      pure: null, created: [], stale: false, staleComps: 0 };
     O.page = page || O;
     O.ctx = { owner: O };
     owners[O.id] = O;
@@ -18,21 +18,31 @@
 
   /* An eager owner (its tree feeds components, page-meta or image events: bundle.py `_eager`) renders at the
    * next flush; a lazy one only when its tree is read (`fresh`), so a setData nobody looks at costs nothing. */
+  var staleCount = 0;   // lazy owners waiting for a render (renderStale answers at once when 0)
   function markDirty(O) {
     if (!O.alive) return;
-    if (!O.eager) { O.stale = true; version++; return; }
+    if (!O.eager) {
+      if (!O.stale) { O.stale = true; staleCount++; if (O.kind === 'component') O.page.staleComps++; }
+      version++;
+      return;
+    }
     if (!O.dirty) { O.dirty = true; dirty.push(O); }
   }
+  function renderLazy(O) {
+    if (O.stale) { O.stale = false; staleCount--; if (O.kind === 'component') O.page.staleComps--; }
+    render(O);
+  }
   function fresh(pageO) {
-    if (pageO.stale) { pageO.stale = false; render(pageO); attachCreated(pageO); }
+    if (pageO.stale) { renderLazy(pageO); attachCreated(pageO); }
     flush();
+    if (!pageO.staleComps) return;
     (function walk(list) {
       for (var i = 0; i < list.length; i++) {
         var n = list[i];
         if (typeof n === 'string') continue;
         var C = n.inst;
         if (C && C.alive) {
-          if (C.stale) { C.stale = false; render(C); }
+          if (C.stale) renderLazy(C);
           walk(C.tree);
         }
         walk(n.c);

@@ -165,7 +165,7 @@
     // observers can selectComponent their own children (Vant's datetime-picker does); the values then
     // re-render it. Observers fire for values that differ from the defaults.
     O.vdata = viewData(O, inst.data);
-    if (O.eager) render(O); else O.stale = true;
+    if (O.eager) render(O); else markDirty(O);
     propsFromAttrs(O, node, true);
     page.created.push(O);
   }
@@ -310,6 +310,7 @@
 
   function destroyOwner(O) {
     if (!O.alive) return;
+    if (O.stale) { O.stale = false; staleCount--; if (O.kind === 'component') O.page.staleComps--; }
     if (O.def && O.attached) { if (O.kind === 'component') unlinkRelations(O); life(O, 'detached'); }
     O.alive = false;
     delete owners[O.id];
@@ -363,7 +364,7 @@
     page.createSelectorQuery = function () { return new rt.SelectorQuery(); };
     O.vdata = viewData(O, page.data);
     if (ready) O.ready = true;  // adopted by a view that booted after this page's onReady
-    if (O.eager) render(O); else O.stale = true;
+    if (O.eager) render(O); else markDirty(O);
     if (O.def) { O.attached = true; life(O, 'attached'); }
     attachCreated(O);
     if (newImages.length) fireImages();

@@ -386,6 +386,7 @@
   /* Render every page left stale (the rig does this when a test's action settles, so what a render
    * reports, findings and errors, comes with the action that caused it). Returns how many rendered. */
   V.renderStale = function () {
+    if (!staleCount && !dirty.length) return 0;
     var n = 0;
     Object.keys(pageOwners).forEach(function (id) {
       var O = pageOwners[id];
