@@ -302,9 +302,23 @@ def _session() -> LoadSession:
     return _runtime.session
 
 
+class _JourneyRecorder:
+    """The recorder as one journey's steps see it: once Locust stops the user under a running step (the run
+    ended), what that step then fails with is the stop, not the app: not reported, like the journey itself."""
+
+    def __init__(self, recorder: _Recorder, user: Any) -> None:
+        self.recorder, self.user = recorder, user
+
+    def record(self, kind: str, name: str, latency_ms: float, ok: bool = True, size: int = 0,
+               error: str | None = None) -> None:
+        if not ok and getattr(self.user, "_wxsim_stopping", False):
+            return
+        self.recorder.record(kind, name, latency_ms, ok, size, error)
+
+
 async def _journey(fn: Any, user: Any, name: str) -> bool:
     """Run one journey on the loop thread, timing it; steps inside report through the recorder."""
-    current_stats.set(_runtime.recorder)  # type: ignore[arg-type]
+    current_stats.set(_JourneyRecorder(_runtime.recorder, user))  # type: ignore[arg-type]
     t0 = time.perf_counter()
     try:
         await fn(user)
