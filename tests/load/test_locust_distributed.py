@@ -97,17 +97,21 @@ def test_a_run_whose_users_cannot_start_fails(tmp_path: Path) -> None:
 
 def test_a_step_cut_off_by_stopping_its_user_is_not_a_failure() -> None:
     """Locust stops users when a run ends, sometimes inside a step: the step then fails with "has not
-    launched" (its realm is gone), which is the stop, not the app. It is dropped; real failures are not."""
-    import collections
-    from types import SimpleNamespace
-
-    from mock_wx.load.locust_adapter import _JourneyRecorder, _Recorder
-
-    queue: collections.deque = collections.deque()
-    user = SimpleNamespace(_wxsim_stopping=False)
-    rec = _JourneyRecorder(_Recorder(queue), user)
-    rec.record("step", "pay", 5.0, ok=False, error="WxError: boom")
-    user._wxsim_stopping = True
-    rec.record("step", "pay", 5.0, ok=False, error="WxError: alice has not launched the mini program")
-    rec.record("step", "pay", 5.0)
-    assert [(k, n, e is None) for k, n, _ms, _size, e in queue] == [("step", "pay", False), ("step", "pay", True)]
+    launched" (its realm is gone), which is the stop, not the app. It is dropped; real failures are not.
+    (In a subprocess: importing Locust patches the process with gevent.)"""
+    code = """
+import collections
+from types import SimpleNamespace
+from mock_wx.load.locust_adapter import _JourneyRecorder, _Recorder
+queue = collections.deque()
+user = SimpleNamespace(_wxsim_stopping=False)
+rec = _JourneyRecorder(_Recorder(queue), user)
+rec.record("step", "pay", 5.0, ok=False, error="WxError: boom")
+user._wxsim_stopping = True
+rec.record("step", "pay", 5.0, ok=False, error="WxError: alice has not launched the mini program")
+rec.record("step", "pay", 5.0)
+print([(k, n, e is None) for k, n, _ms, _size, e in queue])
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[('step', 'pay', False), ('step', 'pay', True)]"
