@@ -82,8 +82,7 @@ class OpenApp:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
-        sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{sockets[0].getsockname()[1]}/"
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}/"
         return self.url
 
     async def close(self) -> None:
@@ -181,7 +180,7 @@ class OpenApp:
         if card is not None:  # an open-type="share" button: the card is ready to send
             var = self.recorder.new_card()
             self.recorder.add(f"{var} = await {name}.current_page.{where}.tap()")
-            self._cards[name] = (var, card)
+            self._cards[str(name)] = (var, card)
         else:
             self.recorder.add(f"await {name}.current_page.{where}.tap()")
         return {}
