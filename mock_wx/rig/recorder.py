@@ -121,9 +121,9 @@ def locate(page: Page, nid: int) -> Locator:
         candidates.append(Locator(f"#{info.attrs['id']}"))
     cls = info.attrs.get("class")
     classes = [c for c in cls.split() if re.match(r"^[A-Za-z_][\w-]*$", c)] if isinstance(cls, str) else []
+    candidates.append(Locator(base))  # the only <input> on the page is just "input"
     if classes:
         candidates.append(Locator(base + "." + ".".join(classes)))
-    candidates.append(Locator(base))
     for loc in candidates:
         els = page.get_elements(loc.selector, **dict(loc.filters))
         if els and els[0].nid == nid:
