@@ -116,7 +116,9 @@ class OpenApp:
         trace = [{"t": round(e.t, 3), "user": e.user, "kind": e.kind,
                   "data": json.dumps(e.data, ensure_ascii=False, default=str)[:160]}
                  for e in self.sim.trace.events[-40:]]
-        body = {"version": self.version, "users": users, "trace": trace, "message": self.message,
+        # Socket frames and other pushes change screens between actions: the event count notices them.
+        version = f"{self.version}.{len(self.sim.trace.events)}"
+        body = {"version": version, "users": users, "trace": trace, "message": self.message,
                 "clock": round(self.sim.clock.time(), 3), "journey": self.recorder.describe()}
         return web.json_response(body, dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
