@@ -50,17 +50,19 @@ async def chromium() -> AsyncIterator[Any]:
 async def wxsim_open(tmp_path: Path) -> AsyncIterator[tuple[str, Path]]:
     """`wxsim open --users alice,bob --port 0 --record <tmp>/journey.py`: its URL and the journey file."""
     record = tmp_path / "journey.py"
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "mock_wx.rig.cli", "open", "--users", "alice,bob", "--port", "0",
-        "--record", str(record), cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    stderr = tmp_path / "stderr.txt"  # a file, not a pipe nobody reads while the test runs
+    err_file = await asyncio.to_thread(stderr.open, "wb")
+    with err_file:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "mock_wx.rig.cli", "open", "--users", "alice,bob", "--port", "0",
+            "--record", str(record), cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"},
+            stdout=asyncio.subprocess.PIPE, stderr=err_file)
     try:
         assert proc.stdout is not None
         line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
         m = re.search(r"http://127\.0\.0\.1:\d+/", line)
         if m is None:
-            err = (await proc.stderr.read()).decode() if proc.stderr else ""
-            pytest.fail(f"wxsim open printed no URL: {line!r}\n{err[-2000:]}")
+            pytest.fail(f"wxsim open printed no URL: {line!r}\n{stderr.read_text()[-2000:]}")
         yield m.group(0), record
     finally:
         if proc.returncode is None:
