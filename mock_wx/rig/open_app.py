@@ -28,14 +28,18 @@ SHOP_SEED = 42
 _DIALOG_KINDS = {"modal": ("confirm", "cancel"), "payment": ("confirm", "cancel", "fail"),
                  "authorize": ("allow", "deny"), "action_sheet": ("0", "1", "2", "cancel")}
 _CHATS = ("single", "group")
-#: Injected into each phone: a click names the element under it; a right click is a long press. Toasts
+#: Injected into each phone: a click names the element under it (or the tab bar item); a right click is a
+#: long press. Toasts
 #: and the loading mask do not catch clicks, so what is under them stays reachable.
 _PHONE_SCRIPT = """<style>.wxsim-toast { pointer-events: none; }</style><script>
 (function () {
   function send(e, kind) {
     var el = e.target.closest && e.target.closest('[data-nid]');
+    var tab = e.target.closest && e.target.closest('#wxsim-tabbar .item');
     e.preventDefault(); e.stopPropagation();
-    if (el && parent.wxsimAct) parent.wxsimAct(%s, kind, +el.getAttribute('data-nid'));
+    if (!parent.wxsimAct) return;
+    if (tab && kind === 'tap') parent.wxsimAct(%(user)s, 'tab', Array.prototype.indexOf.call(tab.parentNode.children, tab));
+    else if (el) parent.wxsimAct(%(user)s, kind, +el.getAttribute('data-nid'));
   }
   document.addEventListener('click', function (e) { send(e, 'tap'); }, true);
   document.addEventListener('contextmenu', function (e) { send(e, 'longpress'); }, true);
@@ -103,7 +107,7 @@ class OpenApp:
             doc, _ = page_document(user.current_page)
         except Exception as exc:  # not launched, closed, or the page failed to render
             doc = f"<!doctype html><body style='font:14px sans-serif;padding:20px'>{type(exc).__name__}: {exc}</body>"
-        script = _PHONE_SCRIPT % json.dumps(name)
+        script = _PHONE_SCRIPT % {"user": json.dumps(name)}
         doc = doc.replace("</body>", script + "</body>") if "</body>" in doc else doc + script
         return web.Response(text=doc, content_type="text/html")
 
@@ -113,7 +117,8 @@ class OpenApp:
             user = self.sim.user(name)
             route = user.current_page.route if user.running and user.realm.router.current() else ""
             users.append({"name": name, "route": route})
-        trace = [{"t": round(e.t, 3), "user": e.user, "kind": e.kind,
+        start = self.sim.trace.events[0].t if self.sim.trace.events else 0.0
+        trace = [{"t": round(e.t - start, 3), "user": e.user, "kind": e.kind,
                   "data": json.dumps(e.data, ensure_ascii=False, default=str)[:160]}
                  for e in self.sim.trace.events[-40:]]
         # Socket frames and other pushes change screens between actions: the event count notices them.
@@ -260,6 +265,18 @@ class OpenApp:
             path = "/" + path
         await user.launch(path or None)
         self.recorder.add(f"await {name}.launch({json.dumps(path, ensure_ascii=False) if path else ''})")
+        return {}
+
+    async def _do_tab(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A tab bar item (by its index in app.json's tabBar.list)."""
+        name = body.get("user")
+        user = self._user(name)
+        tabs = self.sim.bundle.tab_pages
+        index = body.get("nid")
+        if not isinstance(index, int) or not 0 <= index < len(tabs):
+            raise ActionError(f"no tab bar item {index!r}")
+        await user.tap_tab("/" + tabs[index])
+        self.recorder.add(f"await {name}.tap_tab({json.dumps('/' + tabs[index])})")
         return {}
 
     async def _do_back(self, body: dict[str, Any]) -> dict[str, Any]:

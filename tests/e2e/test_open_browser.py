@@ -105,6 +105,12 @@ async def test_clicks_share_and_pay_are_recorded_and_replay(chromium: Any, wxsim
         await join.wait_for(state="detached", timeout=STEP_MS)  # bob is a member now: no more join button
         await page.wait_for_function("document.querySelector('#trace').textContent.includes('bob payment')",
                                      timeout=STEP_MS)
+        # Alice starts the app again (the launch button, no path: its first page), where the tab bar is; the
+        # tab bar is the client's, not the page's: a click on 我的 switches tab.
+        await share.locator("button.launch").click()
+        await _route(page, "alice", "pages/index/index")
+        await alice.locator("#wxsim-tabbar .item", has_text="我的").click(timeout=STEP_MS)
+        await _route(page, "alice", "pages/user/user")
         assert await page.locator("#message").inner_text() == ""
         shown = await page.locator("#journey").inner_text()
     finally:
@@ -120,6 +126,8 @@ async def test_clicks_share_and_pay_are_recorded_and_replay(chromium: Any, wxsim
         "card1 = await alice.share()",
         'await bob.open(card1, chat="group")',
         'await bob.current_page.get_element("button", text_contains="立即参团").tap()',
+        "await alice.launch()",
+        'await alice.tap_tab("/pages/user/user")',
     ]
 
     # `wxsim run` replays it (a subprocess, as a person runs it) and it passes.

@@ -70,6 +70,8 @@ async def test_typing_answers_clock_and_back_are_recorded_and_replay(served: tup
     assert app.sim.clock.time() == pytest.approx(t0 + 90)
     await _act(url, kind="back", user="alice")
     assert app.sim.user("alice").current_page.route == "pages/social-feed/social-feed"
+    await _act(url, kind="tab", user="alice", nid=app.sim.bundle.tab_pages.index("pages/order/list"))
+    assert app.sim.user("alice").current_page.route == "pages/order/list"
 
     body = _body(app)
     assert body[:4] == ["await sim.backend.seed(42)", "await alice.launch()", "await bob.launch()",
@@ -83,6 +85,7 @@ async def test_typing_answers_clock_and_back_are_recorded_and_replay(served: tup
         "await sim.clock.advance(seconds=90)",
         "await sim.idle()",
         "await alice.back()",
+        'await alice.tap_tab("/pages/order/list")',
     ]
 
     [j] = discover([app.recorder.path])
@@ -105,6 +108,7 @@ async def test_refused_actions_show_a_message_and_are_not_recorded(served: tuple
         ({"kind": "share", "user": "alice", "to": "bob", "chat": "timeline"}, "chat is single or group"),
         ({"kind": "clock", "seconds": -5}, "positive number of seconds"),
         ({"kind": "dance", "user": "alice"}, "unknown action 'dance'"),
+        ({"kind": "tab", "user": "alice", "nid": 99}, "no tab bar item 99"),
         ({"kind": "tap", "user": "alice", "nid": 10**9}, "no such element on the page"),
         ({"kind": "input", "user": "alice", "nid": 10**9, "text": "x"}, "that input is gone"),
     ]:
@@ -125,6 +129,7 @@ async def test_each_phone_is_its_screen_html_with_node_ids(served: tuple[OpenApp
         async with s.get(url + "phone/mallory") as missing:
             assert missing.status == 404
     assert "<wx-product-card" in doc and 'data-nid="' in doc and "parent.wxsimAct" in doc
+    assert 'id="wxsim-tabbar"' in doc  # its items are clicked by index
 
 
 @pytest.mark.parametrize("argv, message", [
