@@ -1,4 +1,4 @@
-"""The `wxsim` command: demo, run, backend, platform, load, serve. Errors are one line naming the problem."""
+"""The `wxsim` command: demo, run, backend, platform, load, serve, open. Errors are one line naming the problem."""
 
 from __future__ import annotations
 
@@ -137,6 +137,21 @@ def _parser() -> argparse.ArgumentParser:
                     help="time moves only through Wxsim.advanceClock (default: the real-time clock)")
     sv.add_argument("--fidelity", choices=("strict", "lenient"), default="strict",
                     help="strict behaves like a phone; lenient accepts common mistakes, recording findings")
+    op = sub.add_parser("open", help="every user's phone side by side in the browser, live; records what you do "
+                                     "as a journey file for `wxsim run`")
+    op.add_argument("--app", default=None, help="mini program folder (default: the bundled sample app)")
+    op.add_argument("--users", default="alice,bob", help="comma-separated user names (default alice,bob)")
+    op.add_argument("--backend", default=None,
+                    help="base URL of a running backend (default: the embedded stub, seeded with the sample shop)")
+    op.add_argument("--platform", default=None,
+                    help="base URL of the WeChat platform that backend uses (printed by `wxsim backend`/`wxsim platform`)")
+    op.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (default 0: any free port)")
+    op.add_argument("--record", default="recorded_journey.py",
+                    help="journey file written after every action (default recorded_journey.py)")
+    op.add_argument("--fidelity", choices=("strict", "lenient"), default="strict",
+                    help="strict behaves like a phone; lenient accepts common mistakes, recording findings")
+    op.add_argument("--seed", type=int, default=0, help="seed for identities (default 0)")
+    op.set_defaults(host="127.0.0.1")  # for the "port in use" message
     return p
 
 
@@ -166,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.port and args.port + args.users - 1 > 65535:
                 raise CliError(f"--port {args.port} with --users {args.users} needs ports past 65535")
             return run_serve_command(args)
+        if args.command == "open":
+            return _open(args)
     except (CliError, AppLoadError, WxError, ValueError) as exc:
         print(f"wxsim: error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
@@ -193,6 +210,22 @@ async def _check_serve_remote(args: argparse.Namespace) -> None:
     await _check_reachable(args.platform.rstrip("/") + "/sandbox/merchant", "WeChat platform")
 
 
+def _open(args: argparse.Namespace) -> int:
+    from .open_app import serve_open
+    from .recorder import check_user_names
+
+    check_user_names([n.strip() for n in args.users.split(",") if n.strip()])
+    if args.backend:
+        asyncio.run(_check_serve_remote(args))
+    elif args.platform:
+        raise CliError("--platform goes with --backend (the embedded backend brings its own platform)")
+    try:
+        asyncio.run(serve_open(args))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def _check_usage(args: argparse.Namespace) -> None:
     """Mistakes that would otherwise show up late (after a whole run) or as a traceback."""
     for flag, attr in (("--backend", "backend"), ("--platform", "platform")):
@@ -200,7 +233,7 @@ def _check_usage(args: argparse.Namespace) -> None:
         if url and not str(url).startswith(("http://", "https://")):
             raise CliError(f"{flag} must be a URL starting with http:// or https://, got {url!r}")
     for flag, attr in (("--report", "report"), ("--json", "json_out"), ("--html", "html"), ("--db", "db"),
-                       ("--csv", "csv")):
+                       ("--csv", "csv"), ("--record", "record")):
         value = getattr(args, attr, None)
         if not value or (attr == "db" and value == ":memory:"):
             continue

@@ -1,0 +1,138 @@
+"""`wxsim open` end to end: the command in a subprocess (embedded backend, sample app, a free port), its page
+in the system Chromium through Playwright. Clicks inside alice's phone tap the sample app's elements, the
+share button sends her group page to bob in a group chat, bob's click joins and pays; the journey file it
+recorded is then replayed by `wxsim run` and passes.
+
+Async Playwright on a module-scoped loop, for the reason tests/e2e/test_report_browser.py gives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from _wxsim_cli import run_wxsim
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HAVE_CHROMIUM = Path(CHROMIUM).exists()
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+#: Playwright's wait for one step (a tap re-renders the phone, the page polls every second).
+STEP_MS = 15_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.skipif(not HAVE_CHROMIUM, reason="Chromium not installed (apt-get install -y chromium); "
+                                                 "Playwright cannot download browsers here"),
+]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def chromium() -> AsyncIterator[Any]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        b = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        await b.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def wxsim_open(tmp_path: Path) -> AsyncIterator[tuple[str, Path]]:
+    """`wxsim open --users alice,bob --port 0 --record <tmp>/journey.py`: its URL and the journey file."""
+    record = tmp_path / "journey.py"
+    stderr = tmp_path / "stderr.txt"  # a file, not a pipe nobody reads while the test runs
+    err_file = await asyncio.to_thread(stderr.open, "wb")
+    with err_file:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "mock_wx.rig.cli", "open", "--users", "alice,bob", "--port", "0",
+            "--record", str(record), cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"},
+            stdout=asyncio.subprocess.PIPE, stderr=err_file)
+    try:
+        assert proc.stdout is not None
+        line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
+        m = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        if m is None:
+            pytest.fail(f"wxsim open printed no URL: {line!r}\n{stderr.read_text()[-2000:]}")
+        yield m.group(0), record
+    finally:
+        if proc.returncode is None:
+            proc.terminate()
+            await asyncio.wait_for(proc.wait(), 30)
+
+
+async def _route(page: Any, user: str, route: str) -> None:
+    """Wait until the control page says `user` is on `route`."""
+    await page.wait_for_function(
+        "([u, r]) => document.querySelector(`.phone[data-user=\"${u}\"] .route`).textContent === r",
+        arg=[user, route], timeout=STEP_MS)
+
+
+async def test_clicks_share_and_pay_are_recorded_and_replay(chromium: Any, wxsim_open: tuple[str, Path],
+                                                           tmp_path: Path) -> None:
+    url, record = wxsim_open
+    context = await chromium.new_context(viewport={"width": 1500, "height": 1000})
+    page = await context.new_page()
+    try:
+        await page.goto(url)
+        alice = page.frame_locator('.phone[data-user="alice"] iframe')
+        bob = page.frame_locator('.phone[data-user="bob"] iframe')
+        await _route(page, "alice", "pages/index/index")
+
+        # A click on a product card's picture taps the card (its bindtap), as a finger would.
+        await alice.locator("wx-product-card wx-image").first.click(timeout=STEP_MS)
+        await _route(page, "alice", "pages/product/detail")
+        await alice.locator("wx-button", has_text="发起拼团").click(timeout=STEP_MS)  # the payment sheet confirms
+        await _route(page, "alice", "pages/group-buy/group-buy")
+
+        share = page.locator('.phone[data-user="alice"]')
+        await share.locator("select.to").select_option("bob")
+        await share.locator("select.chat").select_option("group")
+        await share.locator("button.share").click()
+        await _route(page, "bob", "pages/group-buy/group-buy")
+
+        join = bob.locator("wx-button", has_text="立即参团")
+        await join.click(timeout=STEP_MS)
+        await join.wait_for(state="detached", timeout=STEP_MS)  # bob is a member now: no more join button
+        await page.wait_for_function("document.querySelector('#trace').textContent.includes('bob payment')",
+                                     timeout=STEP_MS)
+        # Alice starts the app again (the launch button, no path: its first page), where the tab bar is; the
+        # tab bar is the client's, not the page's: a click on 我的 switches tab.
+        await share.locator("button.launch").click()
+        await _route(page, "alice", "pages/index/index")
+        await alice.locator("#wxsim-tabbar .item", has_text="我的").click(timeout=STEP_MS)
+        await _route(page, "alice", "pages/user/user")
+        assert await page.locator("#message").inner_text() == ""
+        shown = await page.locator("#journey").inner_text()
+    finally:
+        await context.close()
+
+    source = record.read_text(encoding="utf-8")
+    assert source.strip() == shown.strip(), "the page shows the journey file as written"
+    body = [line.strip() for line in source.split("async def recorded(sim, alice, bob):")[1].splitlines() if line.strip()]
+    assert body[:3] == ["await sim.backend.seed(42)", "await alice.launch()", "await bob.launch()"]
+    assert body[3].startswith('await alice.current_page.get_element("product-card", text_contains=')
+    assert body[4:] == [
+        'await alice.current_page.get_element("button", text_contains="发起拼团").tap()',
+        "card1 = await alice.share()",
+        'await bob.open(card1, chat="group")',
+        'await bob.current_page.get_element("button", text_contains="立即参团").tap()',
+        "await alice.launch()",
+        'await alice.tap_tab("/pages/user/user")',
+    ]
+
+    # `wxsim run` replays it (a subprocess, as a person runs it) and it passes.
+    run = await asyncio.to_thread(run_wxsim, ["run", str(record), "--screenshots", "off"], tmp_path / "replay")
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert [(r["journey"], r["ok"]) for r in run.results] == [("recorded/recorded", True)]
+    payments = [e for e in run.results[0]["trace"] if e["kind"] == "payment"]
+    assert sorted(e["user"] for e in payments) == ["alice", "bob"], "the replay paid for both, as recorded"
