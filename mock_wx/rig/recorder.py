@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..view.tree import ViewTree
+from ..view.tree import NODE_ID_ATTR, ViewTree
 
 #: The attribute ViewTree keeps each node's id in (view/tree.py).
-_NODE_ID = "wxsim-id"
+_NODE_ID = NODE_ID_ATTR
 
 if TYPE_CHECKING:
     from .element import Element

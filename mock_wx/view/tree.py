@@ -20,9 +20,11 @@ from lxml import etree
 
 from ..errors import WxError
 
-__all__ = ["NodeInfo", "SelectorSyntaxError", "ViewTree"]
+__all__ = ["NODE_ID_ATTR", "NodeInfo", "SelectorSyntaxError", "ViewTree"]
 
-_ID = "wxsim-id"
+#: The attribute carrying each element's node id in the lxml tree (not part of the serialised WXML).
+NODE_ID_ATTR = "wxsim-id"
+_ID = NODE_ID_ATTR
 _OWNER = "wxsim-owner"
 _COMP = "wxsim-comp"
 _PRIVATE = (_ID, _OWNER, _COMP)
