@@ -56,8 +56,8 @@
    * QuickJS's rejection tracker, so the global Promise is a subclass that remembers its rejections and
    * whether a handler was ever attached (`then`, and so `catch`/`finally`/`await`, mark it handled).
    * Python calls __wx.flushRejections() once the job queue is empty; what is still unhandled then is
-   * reported. Not seen: promises made by `async` functions (the engine uses its intrinsic Promise), except
-   * those returned by page methods and hooks, which the driver watches itself.
+   * reported. Promises made by `async` functions (the engine uses its intrinsic Promise) are seen because
+   * the loader hands every async body to __wx_async (async_rewrite.py), below.
    * A rejection is seen through the resolving functions the constructor hands out (the executor's, and so
    * also the capability `then`, `Promise.all`... use): no extra reaction and job per promise. Only a promise
    * resolved with a thenable, which may reject it later through the engine's own functions, gets an observer. */
@@ -137,6 +137,28 @@
     Object.defineProperty(w, '__wxWatched', { value: true });
     Object.defineProperty(w, 'name', { value: fn.name });
     return w;
+  }
+  /* The app's async functions, rewritten at load to `__wx_async(async () => BODY)`: their intrinsic promise
+   * becomes a WxPromise (prototype and state), so `then`/`await`/`catch` mark it handled like any other.
+   * The engine rejects it through its own functions, which only a reaction sees; rather than one observer
+   * (and one job) per call, flushRejections observes only those still unhandled when the job queue is
+   * empty (a call nobody awaited), and the jobs that follow report a rejection as usual. */
+  var asyncPending = [];
+  global.__wx_async = function (body) {
+    var p = body();
+    Object.setPrototypeOf(p, WxPromise.prototype);
+    var state = { handled: false, reason: undefined, promise: p, noted: false };
+    Object.defineProperty(p, '__wxState', { value: state });
+    if (asyncPending.push(state) === 1) host.rejected();  // once per batch: Python flushes after the jobs
+    return p;
+  };
+  // Observers for the async promises nobody handled so far; the number attached (jobs may follow).
+  function observeAsyncPending() {
+    var w = asyncPending, n = 0;
+    if (!w.length) return 0;
+    asyncPending = [];
+    for (var i = 0; i < w.length; i++) if (!w[i].handled) { observe(w[i].promise, w[i]); n++; }
+    return n;
   }
   function reportUnhandled(reason, promise) {
     var text = reason && reason.errMsg ? reason.errMsg
