@@ -48,7 +48,7 @@ def tokenize(source: str) -> list[Token]:
     i, n = 0, len(source)
     nl = False
     regex_ok = True          # would a `/` here start a regular expression?
-    brackets: list[tuple[str, bool]] = []   # open ( [ { and, for `(`, whether it follows if/while/for/with
+    brackets: list[bool] = []   # per open ( [ {: whether it is the `(` of if/while/for/with
     templates: list[int] = []               # len(brackets) at each open `${`
     while i < n:
         c = source[i]
@@ -92,13 +92,11 @@ def tokenize(source: str) -> list[Token]:
             regex_next = text not in (")", "]", "}", "++", "--")
             if text in "([{":
                 prev = out[-1] if out else None
-                brackets.append((text, text == "(" and prev is not None and prev.kind == "name"
-                                 and prev.text in _CONTROL))
+                brackets.append(text == "(" and prev is not None and prev.kind == "name" and prev.text in _CONTROL)
             elif text in ")]}":
                 if not brackets:
                     raise JSSyntaxUnclear(f"unbalanced {text!r}")
-                opener, control = brackets.pop()
-                regex_next = control or text == "}"
+                regex_next = brackets.pop() or text == "}"
         else:
             raise JSSyntaxUnclear(f"unexpected character {c!r}")
         out.append(Token(kind, source[start:i], start, i, nl))

@@ -117,7 +117,8 @@
   // results get the same bookkeeping: an own `then` that marks them handled, and an own `constructor` so that
   // `await` goes through that `then` (the engine only short-cuts promises whose constructor is %Promise%).
   function watchPromise(p) {
-    if (!p || typeof p !== 'object' || p.__wxState || Object.getPrototypeOf(p) !== NativePromise.prototype) return p;
+    if (!p || typeof p !== 'object' || p.__wxState || Object.getPrototypeOf(p) !== NativePromise.prototype ||
+      Object.prototype.hasOwnProperty.call(p, 'constructor')) return p;  // tracked by __wx_async already
     var state = { handled: false, reason: undefined, promise: p };
     Object.defineProperty(p, '__wxState', { value: state });
     Object.defineProperty(p, 'constructor', { value: WxPromise, configurable: true, writable: true });
@@ -138,17 +139,25 @@
     Object.defineProperty(w, 'name', { value: fn.name });
     return w;
   }
-  /* The app's async functions, rewritten at load to `__wx_async(async () => BODY)`: their intrinsic promise
-   * becomes a WxPromise (prototype and state), so `then`/`await`/`catch` mark it handled like any other.
-   * The engine rejects it through its own functions, which only a reaction sees; rather than one observer
-   * (and one job) per call, flushRejections observes only those still unhandled when the job queue is
-   * empty (a call nobody awaited), and the jobs that follow report a rejection as usual. */
+  /* The app's async functions, rewritten at load to `__wx_async(async () => BODY)` (async_rewrite.py).
+   * Their promise stays the engine's own, so that `await` keeps its short cut, with an own `constructor`
+   * getter: `await` (PromiseResolve), `then`, `catch`, `finally`, `Promise.resolve`/`all`... all read it, so
+   * a read marks the promise handled. It answers %Promise%, whose species (set here) makes what `then`
+   * derives a WxPromise, tracked like any other. (Routing `await` through a WxPromise `then` instead costs
+   * a job and a WxPromise per await: 3x an untracked call, benchmarks/bridge.py.) The engine rejects the
+   * promise through its own functions, which only a reaction sees; rather than an observer (and a job) per
+   * call, flushRejections observes only those still unhandled when the job queue is empty. */
+  Object.defineProperty(NativePromise, Symbol.species, { configurable: true, get: function () {
+    return observing ? NativePromise : WxPromise;
+  } });
   var asyncPending = [];
   global.__wx_async = function (body) {
     var p = body();
-    Object.setPrototypeOf(p, WxPromise.prototype);
     var state = { handled: false, reason: undefined, promise: p, noted: false };
-    Object.defineProperty(p, '__wxState', { value: state });
+    Object.defineProperty(p, 'constructor', { configurable: true, get: function () {
+      if (!observing) state.handled = true;
+      return NativePromise;
+    } });
     if (asyncPending.push(state) === 1) host.rejected();  // once per batch: Python flushes after the jobs
     return p;
   };
