@@ -158,8 +158,8 @@ def async_helper_us(user: Any, calls: int) -> tuple[float, float]:
     realm = user.realm
     engine = realm.engine
     helper = "async function helper(i) { await null; return i + 1 }"
-    engine.eval("globalThis.__benchHelpers = [(function () {%s; return helper })(), (function () {%s; return helper })()];"
-                % (rewrite_async(helper), helper))
+    make = "(function () {{{}; return helper }})()"
+    engine.eval(f"globalThis.__benchHelpers = [{make.format(rewrite_async(helper))}, {make.format(helper)}];")
     engine.eval("""
       globalThis.__benchHelper = async function (k, n) {
         var h = __benchHelpers[k];
