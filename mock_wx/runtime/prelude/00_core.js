@@ -117,8 +117,8 @@
   // results get the same bookkeeping: an own `then` that marks them handled, and an own `constructor` so that
   // `await` goes through that `then` (the engine only short-cuts promises whose constructor is %Promise%).
   function watchPromise(p) {
-    if (!p || typeof p !== 'object' || p.__wxState || Object.getPrototypeOf(p) !== NativePromise.prototype ||
-      Object.prototype.hasOwnProperty.call(p, 'constructor')) return p;  // tracked by __wx_async already
+    // (__wx_async's promises have their own prototype: tracked already.)
+    if (!p || typeof p !== 'object' || p.__wxState || Object.getPrototypeOf(p) !== NativePromise.prototype) return p;
     var state = { handled: false, reason: undefined, promise: p };
     Object.defineProperty(p, '__wxState', { value: state });
     Object.defineProperty(p, 'constructor', { value: WxPromise, configurable: true, writable: true });
@@ -140,8 +140,8 @@
     return w;
   }
   /* The app's async functions, rewritten at load to `__wx_async(async () => BODY)` (async_rewrite.py).
-   * Their promise stays the engine's own, so that `await` keeps its short cut, with an own `constructor`
-   * getter: `await` (PromiseResolve), `then`, `catch`, `finally`, `Promise.resolve`/`all`... all read it, so
+   * Their promise stays the engine's own, so that `await` keeps its short cut, with a `constructor`
+   * getter (on a prototype between it and Promise.prototype): `await` (PromiseResolve), `then`, `catch`, `finally`, `Promise.resolve`/`all`... all read it, so
    * a read marks the promise handled. It answers %Promise%, whose species (set here) makes what `then`
    * derives a WxPromise, tracked like any other. (Routing `await` through a WxPromise `then` instead costs
    * a job and a WxPromise per await: 3x an untracked call, benchmarks/bridge.py.) The engine rejects the
@@ -150,14 +150,19 @@
   Object.defineProperty(NativePromise, Symbol.species, { configurable: true, get: function () {
     return observing ? NativePromise : WxPromise;
   } });
+  // One shared prototype with the getter, the state under a symbol: cheaper per call than own accessors.
+  var ASYNC_STATE = Symbol('wxAsyncState');
+  var AsyncPromiseProto = Object.create(NativePromise.prototype, { constructor: { configurable: true, get: function () {
+    var state = this[ASYNC_STATE];
+    if (state && !observing) state.handled = true;
+    return NativePromise;
+  } } });
   var asyncPending = [];
   global.__wx_async = function (body) {
     var p = body();
     var state = { handled: false, reason: undefined, promise: p, noted: false };
-    Object.defineProperty(p, 'constructor', { configurable: true, get: function () {
-      if (!observing) state.handled = true;
-      return NativePromise;
-    } });
+    p[ASYNC_STATE] = state;
+    Object.setPrototypeOf(p, AsyncPromiseProto);
     if (asyncPending.push(state) === 1) host.rejected();  // once per batch: Python flushes after the jobs
     return p;
   };
