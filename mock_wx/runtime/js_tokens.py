@@ -10,7 +10,7 @@ closed the condition of `if`/`while`/`for`/`with`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["JSSyntaxUnclear", "Token", "match_brackets", "tokenize"]
 
@@ -19,8 +19,7 @@ class JSSyntaxUnclear(Exception):
     """The text is not tokenizable as JavaScript (an unterminated literal, unbalanced brackets)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One token: kind is `name`, `num`, `str`, `regex`, `p` (punctuator) or a template piece: `tmpl` (a
     whole template), `th` (head, up to `${`), `tm` (middle, `}` to `${`), `tt` (tail, `}` to the backtick)."""
 
