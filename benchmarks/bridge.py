@@ -9,6 +9,8 @@ page, with `wx.request` answered by an in-process mock so no network is involved
   host call (an empty Python callable called from JS);
 - async `await wx.getStorage(...)` resolved from Python (JS → invoke → Python handler → resolve →
   promise job → JS continues), µs per round trip, against `await Promise.resolve()` in JS;
+- an awaited call of an app file's `async` helper as the loader rewrites it (async_rewrite.py: its promise
+  is tracked for unhandled rejections), µs per call, against the same helper as written;
 - realm creation + app launch, ms, against creating an empty QuickJS context;
 - RSS per realm for 1, 100 and 1,000 launched users (each in a fresh subprocess), against the RSS
   per empty QuickJS context in the same process. Targets: sync < 20 µs, async < 100 µs, ≤ 1 MiB/realm.
@@ -35,6 +37,7 @@ import quickjs  # noqa: E402
 
 from mock_wx import Simulator  # noqa: E402
 from mock_wx.runtime import AppBundle  # noqa: E402
+from mock_wx.runtime.async_rewrite import rewrite_async  # noqa: E402
 
 FALLBACK_APP = ROOT / "tests" / "fixtures" / "apps" / "opensource_style"
 
@@ -149,6 +152,34 @@ def async_call_us(user: Any, calls: int) -> tuple[float, float]:
     return wx_us, js_us
 
 
+def async_helper_us(user: Any, calls: int) -> tuple[float, float]:
+    """(rewritten, as written) in µs per awaited call of `async function helper(i) {...}`: the cost the
+    load-time rewrite adds to every call of an app's async function."""
+    realm = user.realm
+    engine = realm.engine
+    helper = "async function helper(i) { await null; return i + 1 }"
+    make = "(function () {{{}; return helper }})()"
+    engine.eval(f"globalThis.__benchHelpers = [{make.format(rewrite_async(helper))}, {make.format(helper)}];")
+    engine.eval("""
+      globalThis.__benchHelper = async function (k, n) {
+        var h = __benchHelpers[k];
+        for (var i = 0; i < n; i++) await h(i);
+        __benchDone = 1;
+      };""")
+
+    def run(k: int) -> float:
+        f = engine.function("__benchHelper")
+        engine.eval("__benchDone = 0")
+        t = time.perf_counter()
+        engine.call(f, k, calls)
+        realm.pump()
+        elapsed = time.perf_counter() - t
+        assert engine.eval("__benchDone") == 1, "the helper loop did not finish within one pump"
+        return elapsed
+
+    return best_of(lambda: run(0)) / calls * 1e6, best_of(lambda: run(1)) / calls * 1e6
+
+
 async def creation_ms(app: Path, n: int) -> tuple[float, float]:
     """(realm + launch, empty QuickJS context) in ms, median of n."""
     sim = Simulator(AppBundle.load(app), embedded_backend=False, trace=False)
@@ -219,16 +250,17 @@ def main() -> None:
     base_py = py_call_us()
     base_host = bare_host_call_us(args.calls)
 
-    async def in_loop() -> tuple[float, float, float, float, float]:
+    async def in_loop() -> tuple[float, float, float, tuple[float, float], float, float]:
         # On the event loop, as in a simulation: the bridge schedules its pumps there.
         sim, users = await launched_users(app, 1)
         sync_us = sync_call_us(users[0], args.calls)
         wx_async_us, js_await_us = async_call_us(users[0], args.calls // 4)
+        helper_us = async_helper_us(users[0], args.calls)
         await sim.close()
         create_ms, empty_ms = await creation_ms(app, 50)
-        return sync_us, wx_async_us, js_await_us, create_ms, empty_ms
+        return sync_us, wx_async_us, js_await_us, helper_us, create_ms, empty_ms
 
-    sync_us, wx_async_us, js_await_us, create_ms, empty_ms = asyncio.run(in_loop())
+    sync_us, wx_async_us, js_await_us, helper_us, create_ms, empty_ms = asyncio.run(in_loop())
 
     def row(name: str, value: float, unit: str, base_name: str, base: float, target: str) -> None:
         print(f"{name:<38} {value:>9.2f} {unit:<4} {base_name:<30} {base:>8.3f} {unit:<4} x{value / base:>7.1f}   {target}")
@@ -238,6 +270,7 @@ def main() -> None:
     row("  (bare host call from JS)", base_host, "µs", "plain Python call", base_py, "")
     row("async await wx.getStorage (Python)", wx_async_us, "µs", "await Promise.resolve() in JS", js_await_us,
         "< 100 µs")
+    row("await an app's async helper", helper_us[0], "µs", "the helper as written (untracked)", helper_us[1], "")
     row("realm creation + app launch", create_ms, "ms", "empty QuickJS context", empty_ms, "")
     for n in [int(x) for x in args.realms.split(",") if x]:
         realm = measure_rss("realm", n, app)

@@ -5,7 +5,8 @@ exports, window, document) {...})` — without adding lines, and placed at its o
 engine's line numbers map back to `file:line` (docs/engine.md). `wx`, `App`, `Page`, `Component`,
 `Behavior`, `getApp` and `getCurrentPages` are globals, not wrapper parameters, as on the platform: a file
 may declare its own `const App = getApp()` or shadow `Page`. JSON files become modules whose exports are
-their data, so `require('./config.json')` works.
+their data, so `require('./config.json')` works. Async functions hand their promises to the prelude's
+rejection tracking (async_rewrite.py); a file whose rewrite would not compile is kept as written.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AppLoadError, JSError
+from .async_rewrite import rewrite_async
 from .engine import QuickJSEngine, SourceMap
 from .esm_scan import statement_starts
 
@@ -171,6 +173,10 @@ def _rewrite_statement(line: str) -> tuple[str, list[str], bool]:
     return line, tail, uses_esm
 
 
+def _wrap(name: str, body: str) -> str:
+    return f"__wx_define({json.dumps(name)}, function ({WRAP_PARAMS}) {{{body}\n}});"
+
+
 @dataclass
 class AppBundle:
     """A mini program folder, parsed once and shared by every virtual user of a simulation."""
@@ -186,6 +192,9 @@ class AppBundle:
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     #: ext.json's `ext` (third-party platform apps read it with wx.getExtConfigSync); {} without one.
     ext_config: dict[str, Any] = field(default_factory=dict)
+    #: path -> the wrapped source without the async rewrite, for files it changed, until the syntax check
+    #: has chosen (the rewrite never adds lines, so offsets hold for either).
+    _unrewritten: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, root: str | Path) -> AppBundle:
@@ -253,10 +262,12 @@ class AppBundle:
                 body = f"module.exports = {text}"
             else:
                 body = transform_esm(text)
+                rewritten = rewrite_async(body)
+                if rewritten != body and rewritten.count("\n") == body.count("\n"):
+                    self._unrewritten[name] = _wrap(name, body)
+                    body = rewritten
             self.offsets[name] = line
-            self.files[name] = (
-                f"__wx_define({json.dumps(name)}, function ({WRAP_PARAMS}) {{{body}\n}});"
-            )
+            self.files[name] = _wrap(name, body)
             line += body.count("\n") + 2
 
     def _check_syntax(self) -> None:
@@ -272,11 +283,22 @@ class AppBundle:
                 continue  # parsed as JSON when read
             engine.source_map = SourceMap()
             engine.source_map.add(1, name)
+            plain = self._unrewritten.pop(name, None)
             try:
                 engine.eval(wrapped)
+                continue
             except JSError as exc:
-                where = exc.location or name
-                raise AppLoadError(f"{where}: {exc.js_message}") from None
+                error = exc
+            if plain is not None:
+                # The async rewrite misread this file: run it as written (its async rejections go unseen).
+                try:
+                    engine.eval(plain)
+                    self.files[name] = plain
+                    continue
+                except JSError as exc:
+                    error = exc
+            raise AppLoadError(f"{error.location or name}: {error.js_message}") from None
+        self._unrewritten.clear()
 
     def source_for(self, name: str) -> str | None:
         """The wrapped source of `name`, prefixed so that its first line lands on its offset."""

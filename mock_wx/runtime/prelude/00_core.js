@@ -56,8 +56,8 @@
    * QuickJS's rejection tracker, so the global Promise is a subclass that remembers its rejections and
    * whether a handler was ever attached (`then`, and so `catch`/`finally`/`await`, mark it handled).
    * Python calls __wx.flushRejections() once the job queue is empty; what is still unhandled then is
-   * reported. Not seen: promises made by `async` functions (the engine uses its intrinsic Promise), except
-   * those returned by page methods and hooks, which the driver watches itself.
+   * reported. Promises made by `async` functions (the engine uses its intrinsic Promise) are seen because
+   * the loader hands every async body to __wx_async (async_rewrite.py), below.
    * A rejection is seen through the resolving functions the constructor hands out (the executor's, and so
    * also the capability `then`, `Promise.all`... use): no extra reaction and job per promise. Only a promise
    * resolved with a thenable, which may reject it later through the engine's own functions, gets an observer. */
@@ -117,6 +117,7 @@
   // results get the same bookkeeping: an own `then` that marks them handled, and an own `constructor` so that
   // `await` goes through that `then` (the engine only short-cuts promises whose constructor is %Promise%).
   function watchPromise(p) {
+    // (__wx_async's promises have their own prototype: tracked already.)
     if (!p || typeof p !== 'object' || p.__wxState || Object.getPrototypeOf(p) !== NativePromise.prototype) return p;
     var state = { handled: false, reason: undefined, promise: p };
     Object.defineProperty(p, '__wxState', { value: state });
@@ -137,6 +138,41 @@
     Object.defineProperty(w, '__wxWatched', { value: true });
     Object.defineProperty(w, 'name', { value: fn.name });
     return w;
+  }
+  /* The app's async functions, rewritten at load to `__wx_async(async () => BODY)` (async_rewrite.py).
+   * Their promise stays the engine's own, so that `await` keeps its short cut, with a `constructor`
+   * getter (on a prototype between it and Promise.prototype): `await` (PromiseResolve), `then`, `catch`, `finally`, `Promise.resolve`/`all`... all read it, so
+   * a read marks the promise handled. It answers %Promise%, whose species (set here) makes what `then`
+   * derives a WxPromise, tracked like any other. (Routing `await` through a WxPromise `then` instead costs
+   * a job and a WxPromise per await: 3x an untracked call, benchmarks/bridge.py.) The engine rejects the
+   * promise through its own functions, which only a reaction sees; rather than an observer (and a job) per
+   * call, flushRejections observes only those still unhandled when the job queue is empty. */
+  Object.defineProperty(NativePromise, Symbol.species, { configurable: true, get: function () {
+    return observing ? NativePromise : WxPromise;
+  } });
+  // One shared prototype with the getter, the state under a symbol: cheaper per call than own accessors.
+  var ASYNC_STATE = Symbol('wxAsyncState');
+  var AsyncPromiseProto = Object.create(NativePromise.prototype, { constructor: { configurable: true, get: function () {
+    var state = this[ASYNC_STATE];
+    if (state && !observing) state.handled = true;
+    return NativePromise;
+  } } });
+  var asyncPending = [];
+  global.__wx_async = function (body) {
+    var p = body();
+    var state = { handled: false, reason: undefined, promise: p, noted: false };
+    p[ASYNC_STATE] = state;
+    Object.setPrototypeOf(p, AsyncPromiseProto);
+    if (asyncPending.push(state) === 1) host.rejected();  // once per batch: Python flushes after the jobs
+    return p;
+  };
+  // Observers for the async promises nobody handled so far; the number attached (jobs may follow).
+  function observeAsyncPending() {
+    var w = asyncPending, n = 0;
+    if (!w.length) return 0;
+    asyncPending = [];
+    for (var i = 0; i < w.length; i++) if (!w[i].handled) { observe(w[i].promise, w[i]); n++; }
+    return n;
   }
   function reportUnhandled(reason, promise) {
     var text = reason && reason.errMsg ? reason.errMsg

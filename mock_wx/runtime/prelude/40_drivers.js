@@ -60,8 +60,9 @@
       return q.length;
     },
     flushRejections: function () {
+      // Nonzero asks Python to run the jobs and flush again: observers just attached, or handlers that ran.
+      var n = observeAsyncPending();
       var c = rejectionCandidates; rejectionCandidates = [];
-      var n = 0;
       c.forEach(function (st) { if (!st.handled) { n++; reportUnhandled(st.reason, st.promise); } });
       return n;
     },
