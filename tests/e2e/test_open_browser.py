@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import shutil
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,31 +18,19 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from _browser import BROWSER_MARKS, chromium_browser
 from _wxsim_cli import run_wxsim
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-HAVE_CHROMIUM = Path(CHROMIUM).exists()
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 #: Playwright's wait for one step (a tap re-renders the phone, the page polls every second).
 STEP_MS = 15_000
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.asyncio(loop_scope="module"),
-    pytest.mark.skipif(not HAVE_CHROMIUM, reason="Chromium not installed (apt-get install -y chromium); "
-                                                 "Playwright cannot download browsers here"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def chromium() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as pw:
-        b = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    async with chromium_browser() as b:
         yield b
-        await b.close()
 
 
 @pytest_asyncio.fixture(loop_scope="module")

@@ -11,39 +11,23 @@ does not parametrize these tests by its `--browser` option.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 import pytest_asyncio
+from _browser import BROWSER_MARKS, chromium_browser
 from _wxsim_cli import CliRun
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-HAVE_CHROMIUM = Path(CHROMIUM).exists()
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 #: report.py shows at most this many events per journey (the rest are in the JSON export).
 MAX_EVENTS_PER_JOURNEY = 600
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.asyncio(loop_scope="module"),
-    pytest.mark.skipif(not HAVE_CHROMIUM, reason="Chromium not installed (apt-get install -y chromium); "
-                                                 "Playwright cannot download browsers here"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def chromium() -> AsyncIterator[Any]:
-    """The system Chromium, headless, quiet inside containers; one per module (and xdist worker)."""
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as pw:
-        b = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    async with chromium_browser() as b:
         yield b
-        await b.close()
 
 
 @pytest_asyncio.fixture(loop_scope="module")

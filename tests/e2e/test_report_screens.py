@@ -4,24 +4,19 @@ failure by default), loaded lazily; checked in Chromium, including a screenshot 
 from __future__ import annotations
 
 import base64
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
+from _browser import BROWSER_MARKS, chromium_browser
 from _wxsim_cli import REPO, CliRun, run_wxsim
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 APP = REPO / "tests" / "fixtures" / "apps" / "screens"
 JOURNEYS = REPO / "tests" / "fixtures" / "screens_journeys"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.asyncio(loop_scope="module"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not installed (apt-get install -y chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -31,15 +26,11 @@ def broken_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def report(broken_run: CliRun) -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
     assert broken_run.report.exists(), broken_run.stderr[-2000:]
-    async with async_playwright() as pw:
-        b = await pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], headless=True)
+    async with chromium_browser() as b:
         page = await (await b.new_context(viewport={"width": 1200, "height": 900})).new_page()
         await page.goto(broken_run.report.resolve().as_uri())
         yield page
-        await b.close()
 
 
 def _section(results: list[dict[str, Any]], name: str) -> str:
