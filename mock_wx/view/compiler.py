@@ -37,7 +37,6 @@ class CompiledFile:
     js: str
     imports: list[str] = field(default_factory=list)
     includes: list[str] = field(default_factory=list)
-    wxs_files: list[str] = field(default_factory=list)
     tags: set[str] = field(default_factory=set)
 
 
@@ -320,7 +319,6 @@ class _Compiler:
             src = node.attr("src")
             if src is not None and src.value:
                 wid = self.rel(src.value, ".wxs")
-                self.out.wxs_files.append(wid)
             else:
                 wid = f"{self.path}#{mod.value}"
                 code = "".join(c.value for c in node.children if isinstance(c, Text))

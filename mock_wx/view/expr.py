@@ -69,7 +69,6 @@ def _close(value: str, pos: int) -> int:
     """Index of the `}}` closing an expression that starts at `pos`, skipping strings and `}}` of
     object literals nested inside (`{{ {a: {b: 1}} }}`)."""
     depth = 0
-    i = 0
     n = len(value)
     i = pos
     while i < n:

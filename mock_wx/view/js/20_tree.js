@@ -129,7 +129,7 @@
         if (n.cp !== null && m.inst !== null && m.cp === n.cp) {
           n.inst = m.inst;
           n.inst.host = n;
-          updateProps(n.inst, n);
+          propsFromAttrs(n.inst, n, false);
           if (moved) life(n.inst, 'moved');  // a keyed component that changed place among its siblings
         } else {
           if (m.inst !== null) destroyOwner(m.inst);

@@ -58,7 +58,7 @@
       // One class as a bare string (weapp-mark's PreImage) is accepted as a list of one.
       var ext = typeof d.externalClasses === 'string' ? [d.externalClasses] : d.externalClasses;
       (Array.isArray(ext) ? ext : []).forEach(function (c) { if (out.externalClasses.indexOf(c) < 0) out.externalClasses.push(c); });
-      if (isBehavior && d.definitionFilter) { /* definitionFilter: not applied (view-fidelity §3.6) */ }
+      // A behavior's definitionFilter is not applied (view-fidelity §3.6).
       if (!isBehavior) out.export = d.export;
     }
     mergeOne(def, false);
@@ -215,8 +215,6 @@
     markDirty(O);
     return true;
   }
-
-  function updateProps(O, node) { propsFromAttrs(O, node, false); }
 
   /* observers: a field is hit when the setData key is the field, a sub-field of it, or a parent of it;
    * `**` hits every key; `a.**` everything under a (view-fidelity §3.4). */
