@@ -52,8 +52,9 @@ async def test_closed_model_spawn_rate_and_user_count() -> None:
     assert all(b >= a for (_, a), (_, b) in itertools.pairwise(counts))  # never drops while ramping up
     early = [u for e, u in counts if e < 0.1]
     assert early and max(early) <= 6  # 40/s: ~1 + 4 users in the first 0.1 s, not all 10
-    reached = next(e for e, u in counts if u == 10)
-    assert 0.15 <= reached <= 0.5  # 9 more users at 40/s take ~0.225 s
+    # 40/s is a ceiling whatever the machine's speed: a slow loop spawns later, never sooner.
+    assert all(u <= 2 + 40 * e for e, u in counts), counts
+    assert any(u == 10 for _, u in counts)  # and the ramp completes within the run
     assert st.meta["peak_users"] == 10 and len(fac.made) == 10
     assert all(u.closed for u in fac.made)  # duration stops cleanly and closes everyone
     j = st.get("journey", "quick")
@@ -195,8 +196,9 @@ async def test_open_model_measures_from_intended_start() -> None:
     assert st.meta["arrivals"] == 60  # every intended arrival happened, late or not
     j, work = st.get("journey", "blocking"), st.get("step", "work")
     assert j is not None and work is not None and j.count == 60 and work.count == 60
-    assert work.percentile(0.5) < 40
-    assert j.max > 150 and j.percentile(0.99) > 4 * work.percentile(0.5)  # ~60×10 ms − 0.3 s of backlog
+    # Each stall sleeps >= 10 ms, so 60 of them need >= 600 ms against 300 ms of arrivals: the last arrival
+    # waits >= ~300 ms on any machine (a slower one only adds backlog).
+    assert j.max > 250 and j.percentile(0.99) > 4 * work.percentile(0.5)
     assert j.percentile(0.5) > work.percentile(0.5)
 
 
