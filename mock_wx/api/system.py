@@ -1,4 +1,7 @@
-"""System and device information (wx-fidelity.md §10): a plausible iPhone, per user."""
+"""System and device information (wx-fidelity.md §10): a plausible iPhone, per user.
+
+The default phone is the one screenshots draw (375 × 667 at DPR 2, below a 20 px status bar and the
+44 px navigation bar), so what a page computes from the system info matches what its screenshot shows."""
 
 from __future__ import annotations
 
@@ -8,11 +11,11 @@ from ._base import WxContext, api, event_api
 from .defaults import listened
 
 DEFAULT_SYSTEM: dict[str, Any] = {
-    "brand": "iPhone", "model": "iPhone 13<iPhone14,5>", "pixelRatio": 3, "screenWidth": 390, "screenHeight": 844,
-    "windowWidth": 390, "windowHeight": 753, "statusBarHeight": 47, "language": "zh_CN", "version": "8.0.50",
+    "brand": "iPhone", "model": "iPhone SE (3rd generation)<iPhone14,6>", "pixelRatio": 2, "screenWidth": 375,
+    "screenHeight": 667, "windowWidth": 375, "windowHeight": 603, "statusBarHeight": 20, "language": "zh_CN", "version": "8.0.50",
     "system": "iOS 17.4", "platform": "ios", "fontSizeSetting": 17, "SDKVersion": "3.4.10", "benchmarkLevel": 1,
     "theme": "light", "enableDebug": False, "deviceOrientation": "portrait",
-    "safeArea": {"left": 0, "right": 390, "top": 47, "bottom": 810, "width": 390, "height": 763},
+    "safeArea": {"left": 0, "right": 375, "top": 20, "bottom": 667, "width": 375, "height": 647},
     "albumAuthorized": True, "cameraAuthorized": True, "locationAuthorized": True, "microphoneAuthorized": True,
     "notificationAuthorized": True, "bluetoothEnabled": True, "locationEnabled": True, "wifiEnabled": True,
 }

@@ -13,6 +13,7 @@ import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..api.system import DEFAULT_SYSTEM
 from ..view.chrome import Chrome, TabBar, document
 from ..view.html import ComponentStyle, Device, TreeHtml
 from ..view.screenshot import render_png
@@ -30,14 +31,13 @@ _IMAGE_LIMIT = 2_000_000  # bytes: larger local images are drawn as placeholders
 
 
 def device_of(system: dict[str, Any]) -> Device:
-    """The screen from the system info a test set on the user (`user.ctx.system`), else 375 × 667 @2."""
-    if "screenWidth" not in system and "windowWidth" not in system:
-        return DEFAULT_DEVICE
-    width = int(system.get("screenWidth") or system.get("windowWidth") or DEFAULT_DEVICE.width)
-    height = int(system.get("screenHeight") or DEFAULT_DEVICE.height)
-    return Device(width, height, float(system.get("pixelRatio") or DEFAULT_DEVICE.dpr),
-                  ios=str(system.get("platform", "ios")) == "ios",
-                  status_bar=int(system.get("statusBarHeight") or DEFAULT_DEVICE.status_bar))
+    """The screen of the system info a test set on the user (`user.ctx.system`) over the defaults the user's
+    `wx.getSystemInfoSync()` answers (375 × 667 @2), so a page and its screenshot agree on the phone."""
+    s = {**DEFAULT_SYSTEM, **system}
+    width = int(s.get("screenWidth") or s.get("windowWidth") or DEFAULT_DEVICE.width)
+    return Device(width, int(s.get("screenHeight") or DEFAULT_DEVICE.height),
+                  float(s.get("pixelRatio") or DEFAULT_DEVICE.dpr), ios=str(s.get("platform", "ios")) == "ios",
+                  status_bar=int(s.get("statusBarHeight") or DEFAULT_DEVICE.status_bar))
 
 
 def _sheets(app: AppBundle) -> StyleSheets:

@@ -192,7 +192,7 @@ async def test_page_data_set_data_methods_and_functions(fixture_app):
         await c.call("Page.setData", pageId=pid, data=[1])
     props = (await c.call("Page.getWindowProperties", pageId=pid,
                           names=["innerWidth", "document.documentElement.scrollTop", "innerHeight"]))["properties"]
-    assert props == [390, 0, 753]
+    assert props == [375, 0, 603]
 
 
 async def test_a_page_that_is_gone_answers_page_destroyed(fixture_app):
