@@ -8,6 +8,7 @@ key over `ts\\nnonce\\nbody\\n` and carry an AEAD_AES_256_GCM resource keyed by 
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import secrets
 from collections.abc import Callable, Mapping
@@ -46,6 +47,15 @@ def rfc3339(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, _CST).isoformat(timespec="seconds")
 
 
+@functools.lru_cache(maxsize=8)
+def _private_key(pem: str) -> rsa.RSAPrivateKey:
+    """The merchant key, loaded once per process: loading checks the RSA key (~45 ms), and every backend
+    started in a test run or a demo uses the same few keys. Key objects are immutable."""
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
+
+
 class WeChatPayClient:
     """Talks to `/v3/pay/...` on the platform base URL as merchant `keys.mchid`."""
 
@@ -56,10 +66,9 @@ class WeChatPayClient:
         self.session = session
         self.clock = clock
         self.timeout = aiohttp.ClientTimeout(total=timeout)
-        key = serialization.load_pem_private_key(keys.private_key_pem.encode(), password=None)
+        self._key = _private_key(keys.private_key_pem)
         pub = serialization.load_pem_public_key(keys.platform_public_key_pem.encode())
-        assert isinstance(key, rsa.RSAPrivateKey) and isinstance(pub, rsa.RSAPublicKey)
-        self._key = key
+        assert isinstance(pub, rsa.RSAPublicKey)
         self._platform_key = pub
         self._aead = AESGCM(keys.apiv3_key.encode())
 
