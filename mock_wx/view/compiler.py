@@ -13,11 +13,13 @@ is evaluated inside its own try/catch so that an expression that throws names it
 
 from __future__ import annotations
 
+import itertools
 import json
 import posixpath
 import re
 from dataclasses import dataclass, field
 
+from ..runtime.js_tokens import JSSyntaxUnclear, tokenize
 from .expr import ExprError, split, to_js
 from .parser import Attr, Element, Node, Text, WxmlSyntaxError, parse
 
@@ -373,7 +375,25 @@ _WXS_HIDDEN = ("wx", "App", "Page", "Component", "Behavior", "getApp", "getCurre
 def compile_wxs(wid: str, code: str) -> str:
     """A WXS module's definition: CommonJS-style, with its own `require` and `getRegExp`/`getDate`."""
     params = ", ".join(("module", "exports", "require", "getRegExp", "getDate", *_WXS_HIDDEN))
-    return f"__wxView.defWxs({_q(wid)}, function ({params}) {{{code}\n}});"
+    return f"__wxView.defWxs({_q(wid)}, function ({params}) {{{_wxs_constructors(code)}\n}});"
+
+
+def _wxs_constructors(code: str) -> str:
+    """In WXS `x.constructor` is a string naming the type ("Array", "Object", "Date", ...: the WXS data type
+    reference, view-fidelity §5.5), which libraries test (`arr.constructor === 'Array'` in Vant's array.wxs);
+    in JavaScript it is a function. Each `.constructor` member read becomes a read of the view runtime's
+    `__wxsConstructor` getter, which answers the WXS string. Code the tokenizer cannot read stays as it is."""
+    try:
+        tokens = tokenize(code)
+    except JSSyntaxUnclear:
+        return code
+    out, last = [], 0
+    for prev, tok in itertools.pairwise(tokens):
+        if tok.kind == "name" and tok.text == "constructor" and prev.kind == "p" and prev.text in (".", "?."):
+            out.append(code[last:tok.start])
+            out.append("__wxsConstructor")
+            last = tok.end
+    return "".join(out) + code[last:] if out else code
 
 
 def compile_wxml(path: str, source: str) -> CompiledFile:

@@ -55,10 +55,32 @@ def test_minified_transform_keeps_one_line() -> None:
 
 async def test_related_component_in_slot_content_its_host_does_not_show(user: VirtualUser) -> None:
     """Vant's tabs/tab on wechat-app-mall's coupon page: a component with `relations` placed in slot content
-    of a component without a <slot> is not in the composed tree; the page still loads, nothing links."""
+    of a component without a <slot>. The page loads, and the two still link: the platform links along
+    parentNode, the tree as the page's template wrote it, where slot content's parent is its host whether or
+    not the host shows it (view-fidelity §3.8; glass-easel src/relation.ts `triggerLinkEvent`)."""
     page = await user.launch("/pages/related/related")
     assert len(page.get_elements("box >>> .box")) == 2
-    assert js(user, "getApp().links || 0") == 0
+    assert js(user, "getApp().links || 0") == 2  # <box><item/></box> and <box><view><item/></view></box>
+
+
+async def test_relations_follow_the_template_that_wrote_them(user: VirtualUser) -> None:
+    """A descendant written inside the ancestor in the page's template links through a plain view; one that
+    another component's own template renders (inside <wrap/>, shown in the ancestor's slot) does not: a
+    template's root has no parentNode (view-fidelity §3.8; glass-easel src/shadow_root.ts)."""
+    page = await user.launch("/pages/lineage/lineage")
+    assert [m.text for m in page.get_elements("member")] == ["written-inside"]
+    assert page.get_element("wrap >>> member").text == "inside-wrap"  # rendered, composed under <group>
+    assert js(user, "getApp().linked") == ["written-inside"]
+
+
+async def test_components_read_their_tree_as_set_data_left_it(user: VirtualUser) -> None:
+    """Vant's datetime-picker (wechat-app-mall's order page) sets its picker's `columns`, then in a
+    wx.nextTick reads the columns back through selectAllComponents: setData updates the component tree at
+    once on the platform (only drawing waits for the view thread), so the new components are there, right
+    after the setData as well as a tick later (view-fidelity §3.3)."""
+    page = await user.launch("/pages/columns/columns")
+    assert js(user, "getApp().columnsSeen") == [3, 3]
+    assert len(page.get_elements("columns >>> .col")) == 3
 
 
 async def test_initial_property_observer_sees_own_children_and_function_default(user: VirtualUser) -> None:

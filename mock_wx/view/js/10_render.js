@@ -14,6 +14,9 @@
 
   var files = {};      // path -> factory(R), from __wxView.def
   var compiled = {};   // path -> {render, templates, imports, file}
+  // WXS's `x.constructor` (compiled to this name: compiler._wxs_constructors) is the type's name as a string.
+  Object.defineProperty(Object.prototype, '__wxsConstructor', { configurable: true, enumerable: false,
+    get: function () { return Object.prototype.toString.call(this).slice(8, -1); } });
   var wxsDefs = {};    // id -> function(module, exports, require, getRegExp, getDate, ...hidden)
   var wxsCache = {};   // id -> exports
   var metaCache = {};

@@ -76,15 +76,19 @@
     return d;
   }
 
+  var rendering = 0;
   function render(O) {
     O.dirty = false;
     if (O.payloads) catchUp(O);
     var tpl = O.tpl;
     var out = [];
-    if (tpl) tpl.render(O.vdata, out, O.ctx);
-    if (O.tabBar) out.push({ t: 'custom-tab-bar', a: {}, e: null, m: null, c: [], k: null, o: O, id: 0, cp: O.tabBar,
-      inst: null, st: null, g: 0 });  // the fields of R.el's nodes, in its order
-    O.tree = reconcile(O.tree, out, O);
+    rendering++;
+    try {
+      if (tpl) tpl.render(O.vdata, out, O.ctx);
+      if (O.tabBar) out.push({ t: 'custom-tab-bar', a: {}, e: null, m: null, c: [], k: null, o: O, id: 0, cp: O.tabBar,
+        inst: null, st: null, g: 0 });  // the fields of R.el's nodes, in its order
+      O.tree = reconcile(O.tree, out, O);
+    } finally { rendering--; }
     if (O.kind === 'page' && out.length && out[0].t === 'page-meta') pageMeta(O, out[0]);
     version++;
   }
@@ -226,6 +230,12 @@
       }, 0);
     });
   }
+
+  /* Bring the trees up to date before a component reads them: on the platform setData updates the
+   * component tree at once (only drawing waits for the view thread), so selectComponent() right after a
+   * setData, or in a wx.nextTick after it, finds what that data renders (Vant's datetime-picker sets
+   * `columns`, then reads the picker's columns). Not from inside a render. */
+  function upToDate() { if (!rendering && dirty.length) flush(); }
 
   function flush() {
     var guard = 0;

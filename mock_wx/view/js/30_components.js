@@ -384,7 +384,7 @@
   }
 
   /* relations: linked when both sides declare each other and one is the other's parent/child
-   * (or ancestor/descendant) in the composed tree. */
+   * (or ancestor/descendant) in the tree as one template wrote it. */
   function relTarget(O, key) {
     var base = O.path.split('/'); base.pop();
     var parts = key.charAt(0) === '/' ? key.slice(1).split('/') : base.concat(key.split('/'));
@@ -403,17 +403,30 @@
     }
     return null;
   }
-  function composedAncestors(O) {
-    // Component owners above O in the composed tree, nearest first (slot content lives in its host's shadow).
+  function logicalAncestors(O) {
+    /* Component owners above O in the tree as its owner's template wrote it, nearest first: the platform
+     * links along parentNode, where slot content's parent is its host whether or not the host shows that
+     * slot, and a template's root has no parent (glass-easel src/relation.ts, view-fidelity §3.6). */
+    var path = [], host = O.host;
+    function dfs(list) {
+      for (var i = 0; i < list.length; i++) {
+        var n = list[i];
+        if (typeof n === 'string') continue;
+        if (n === host) return true;
+        path.push(n);
+        if (dfs(n.c)) return true;
+        path.pop();
+      }
+      return false;
+    }
     var out = [];
-    var path = pathTo(O.page, O.host.id);
-    if (!path) return out;  // slot content its host never shows: not in the composed tree, so nothing above it
-    for (var i = path.length - 2; i >= 0; i--) if (path[i].inst) out.push(path[i].inst);
+    if (!O.parent || !dfs(O.parent.tree)) return out;
+    for (var i = path.length - 1; i >= 0; i--) if (path[i].inst) out.push(path[i].inst);
     return out;
   }
   function linkRelations(O) {
     if (!Object.keys(O.def.relations).length) return;
-    var ups = composedAncestors(O);
+    var ups = logicalAncestors(O);
     ups.forEach(function (A, depth) {
       var mine = findRelation(O, A, depth === 0 ? 'parent' : 'ancestor') || findRelation(O, A, 'ancestor');
       if (!mine) return;

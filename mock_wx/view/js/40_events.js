@@ -179,6 +179,7 @@
     return true;
   }
   function selectComponents(O, sel, first) {
+    upToDate();
     var groups = parseSelector(sel);
     var out = [];
     (function walk(list, anc) {

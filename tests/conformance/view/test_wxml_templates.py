@@ -164,6 +164,26 @@ async def test_wxs_getregexp_and_getdate(mini: MiniApp) -> None:
     assert p.get_element("#b").text == "1970"
 
 
+async def test_wxs_constructor_is_the_type_name(mini: MiniApp) -> None:
+    """view-fidelity §5.5: in WXS `x.constructor` is a string naming the type (Vant's array.wxs tests
+    `array.constructor === 'Array'`); a `constructor` that is not a member read, or in a string, is untouched,
+    and the logic layer keeps JavaScript's constructor functions."""
+    p = await mini.open(page("""
+        <wxs module="t">
+          var constructor = 'own';
+          module.exports.kinds = [(1).constructor, 'a'.constructor, true.constructor, {}.constructor,
+            [].constructor, (function () {}).constructor, getDate(0).constructor, getRegExp('x').constructor,
+            constructor, '.constructor'].join(',');
+          module.exports.isArray = function (a) { return a && a.constructor === 'Array' };
+        </wxs>
+        <view id="a">{{t.kinds}}</view>
+        <view id="b">{{t.isArray(list) ? 'array' : 'not'}}|{{t.isArray(obj) ? 'array' : 'not'}}</view>
+    """, js="Page({ data: { list: [1], obj: { a: 1 } }, kind() { return [].constructor === Array } })"))
+    assert p.get_element("#a").text == ("Number,String,Boolean,Object,Array,Function,Date,RegExp,own,.constructor")
+    assert p.get_element("#b").text == "array|not"
+    assert await p.call("kind") is True
+
+
 async def test_wxs_cannot_reach_the_logic_layer(mini: MiniApp) -> None:
     """view-fidelity §5.4: WXS sees none of the logic layer's globals (wx, getApp, Page, setTimeout)."""
     p = await mini.open(page("""
