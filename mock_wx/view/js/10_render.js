@@ -89,7 +89,7 @@
       if (cp === undefined && !BUILTIN[tag]) {
         var place = F + ':' + line;
         once('wxml-unknown-tag', place + tag, place + ': <' + tag + '> is not a built-in component and not in ' +
-          'usingComponents of ' + ctx.owner.path + ' (rendered as an empty element)');
+          'usingComponents of ' + ctx.owner.path + ' (rendered as a plain element around its children)');
       }
       return n;
     },
