@@ -5,20 +5,29 @@ A small aiohttp app on 127.0.0.1: `/` is the control page (open_static/open.html
 user's screen as the screenshot HTML (rig/screens.py) with a script that sends clicks back, `/api/state`
 what changed (the page polls it), `/api/action` one thing a person does. Actions run one at a time on the
 simulation's own loop; each successful one appends its line to the recorded journey (rig/recorder.py).
+
+Native dialogs are answered the moment the app shows them (wx-fidelity.md: the rig's `user.dialogs` policy;
+nothing waits for a person). So a dialog an action showed is drawn on the phone afterwards with the answer it
+got; clicking that answer keeps it, clicking another one rebuilds the session: the journey so far replays in a
+fresh simulation with `user.dialogs.next(...)` recorded before the action, which then meets the new answer.
+Switching fidelity rebuilds the session the same way in the other mode. Replays are deterministic (seeded
+users and shop, virtual clock); they need the embedded backend, which each replay starts afresh.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
+from .open_phone import phone_document
 from .recorder import JourneyRecorder, actionable, check_user_names, locate
-from .screens import page_document
-from .simulator import Simulator
+from .simulator import FIDELITY_MODES, Simulator
 
 __all__ = ["OpenApp"]
 
@@ -28,23 +37,34 @@ SHOP_SEED = 42
 _DIALOG_KINDS = {"modal": ("confirm", "cancel"), "payment": ("confirm", "cancel", "fail"),
                  "authorize": ("allow", "deny"), "action_sheet": ("0", "1", "2", "cancel")}
 _CHATS = ("single", "group")
-#: Injected into each phone: a click names the element under it (or the tab bar item); a right click is a
-#: long press. Toasts
-#: and the loading mask do not catch clicks, so what is under them stays reachable.
-_PHONE_SCRIPT = """<style>.wxsim-toast { pointer-events: none; }</style><script>
-(function () {
-  function send(e, kind) {
-    var el = e.target.closest && e.target.closest('[data-nid]');
-    var tab = e.target.closest && e.target.closest('#wxsim-tabbar .item');
-    e.preventDefault(); e.stopPropagation();
-    if (!parent.wxsimAct) return;
-    if (tab && kind === 'tap') parent.wxsimAct(%(user)s, 'tab', Array.prototype.indexOf.call(tab.parentNode.children, tab));
-    else if (el) parent.wxsimAct(%(user)s, kind, +el.getAttribute('data-nid'));
-  }
-  document.addEventListener('click', function (e) { send(e, 'tap'); }, true);
-  document.addEventListener('contextmenu', function (e) { send(e, 'longpress'); }, true);
-})();
-</script>"""
+#: Dialogs a person answers, as `user.dialogs.shown` names them → the queue `user.dialogs.next` fills.
+_ANSWERABLE = {"modal": "modal", "actionSheet": "action_sheet", "payment": "payment", "authorize": "authorize",
+               "userProfile": "authorize"}
+#: scroll-view's `lower-threshold` and the window's `onReachBottomDistance` when not set (px; wx-fidelity.md §6).
+_LOWER_THRESHOLD = 50.0
+
+
+def answer_line(user: str, queue: str, answer: Any) -> str:
+    """The journey line that answers `user`'s next `queue` dialog (the same for both ways of answering)."""
+    if queue == "payment":
+        return f"{user}.payments.next({json.dumps(answer)})"
+    return f"{user}.dialogs.next({json.dumps(queue)}, {json.dumps(answer, ensure_ascii=False)})"
+
+
+@dataclass
+class _Shown:
+    """The dialogs the last action showed, per user, and how far the person has answered them on the phone."""
+
+    start: int                                   # the action's first journey line: answers go in before it
+    entries: dict[str, list[dict[str, Any]]]
+    answered: dict[str, int] = field(default_factory=dict)
+    lined: dict[str, set[int]] = field(default_factory=dict)  # entries with an answer line in the journey
+    inserted: int = 0                            # answer lines put in before the action so far
+
+    def current(self, user: str) -> dict[str, Any] | None:
+        shown = self.entries.get(user, [])
+        i = self.answered.get(user, 0)
+        return shown[i] if i < len(shown) else None
 
 
 class ActionError(Exception):
@@ -54,11 +74,19 @@ class ActionError(Exception):
 class OpenApp:
     """The simulation, its users and the web app showing them."""
 
-    def __init__(self, sim: Simulator, users: list[str], record: str | Path, *, seed_shop: bool = True) -> None:
+    def __init__(self, sim: Simulator, users: list[str], record: str | Path, *, seed_shop: bool = True,
+                 make_sim: Callable[[str], Simulator] | None = None) -> None:
         self.sim = sim
         self.names = check_user_names(users)
-        self.recorder = JourneyRecorder(record, self.names)
+        self.fidelity = sim.fidelity
+        self.recorder = JourneyRecorder(record, self.names, sim.fidelity)
         self.seed_shop = seed_shop
+        #: A fresh simulation like this one in a fidelity mode (for rebuilding the session).
+        self._make_sim = make_sim or (lambda fidelity: Simulator(
+            sim.bundle, fidelity=fidelity, seed=sim.seed, fail_on_js_errors=sim.fail_on_js_errors))
+        self._shown: _Shown | None = None
+        #: Where the person scrolled each page instance to: (user, page id) → {"page" | scroll-view nid: (top, left)}.
+        self._scroll: dict[tuple[str, int], dict[str, tuple[float, float]]] = {}
         self.version = 0
         self.message = ""
         self._lock = asyncio.Lock()
@@ -104,26 +132,28 @@ class OpenApp:
             raise web.HTTPNotFound(text=f"no user {name!r}")
         user = self.sim.user(name)
         try:
-            doc, _ = page_document(user.current_page)
+            page = user.current_page
+            dialog = self._shown.current(name) if self._shown else None
+            doc = phone_document(page, name, dialog=dialog, scrolled=self._scroll.get((name, page.id), {}))
         except Exception as exc:  # not launched, closed, or the page failed to render
             doc = f"<!doctype html><body style='font:14px sans-serif;padding:20px'>{type(exc).__name__}: {exc}</body>"
-        script = _PHONE_SCRIPT % {"user": json.dumps(name)}
-        doc = doc.replace("</body>", script + "</body>") if "</body>" in doc else doc + script
         return web.Response(text=doc, content_type="text/html")
 
     async def _state(self, request: web.Request) -> web.Response:
         users = []
         for name in self.names:
             user = self.sim.user(name)
-            route = user.current_page.route if user.running and user.realm.router.current() else ""
-            users.append({"name": name, "route": route})
+            page = user.current_page if user.running and user.realm.router.current() else None
+            dialog = self._shown.current(name) if self._shown else None
+            users.append({"name": name, "route": page.route if page else "", "page_id": page.id if page else None,
+                          "dialog": dialog["kind"] if dialog else None})
         start = self.sim.trace.events[0].t if self.sim.trace.events else 0.0
         trace = [{"t": round(e.t - start, 3), "user": e.user, "kind": e.kind,
                   "data": json.dumps(e.data, ensure_ascii=False, default=str)[:160]}
                  for e in self.sim.trace.events[-40:]]
         # Socket frames and other pushes change screens between actions: the event count notices them.
         version = f"{self.version}.{len(self.sim.trace.events)}"
-        body = {"version": version, "users": users, "trace": trace, "message": self.message,
+        body = {"version": version, "users": users, "trace": trace, "message": self.message, "fidelity": self.fidelity,
                 "clock": round(self.sim.clock.time(), 3), "journey": self.recorder.describe()}
         return web.json_response(body, dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
@@ -140,7 +170,8 @@ class OpenApp:
                 result, self.message = {}, str(exc)
             except Exception as exc:  # the app or the rig refused: show it, the person decides what next
                 result, self.message = {}, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-            self.version += 1
+            if not result.pop("unchanged", False):  # a scroll nothing listens to leaves the screens as they are
+                self.version += 1
         return web.json_response({"ok": not self.message, "message": self.message, **result},
                                  dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
@@ -151,14 +182,27 @@ class OpenApp:
         return self.sim.user(name)
 
     async def act(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Do one action (`kind` tap, longpress, input, share, answer, clock, launch, back) and record it."""
+        """Do one action (`kind` tap, longpress, input, scroll, share, answer, dialog, clock, launch, back, tab,
+        fidelity) and record it."""
         kind = body.get("kind")
         handler = getattr(self, f"_do_{kind}", None) if isinstance(kind, str) else None
         if handler is None:
             raise ActionError(f"unknown action {kind!r}")
-        result: dict[str, Any] = await handler(body)
+        if kind in ("dialog", "fidelity"):  # they rebuild the session and keep track of dialogs themselves
+            result: dict[str, Any] = await handler(body)
+            await self.sim.idle()
+            return result
+        marks = {name: len(self.sim.user(name).dialogs.shown) for name in self.names}
+        start = len(self.recorder.lines)
+        result = await handler(body)
         await self.sim.idle()
+        if not result.get("unchanged"):
+            self._shown = _Shown(start, self._dialogs_since(self.sim, marks))
         return result
+
+    def _dialogs_since(self, sim: Simulator, marks: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
+        return {name: [e for e in sim.user(name).dialogs.shown[marks.get(name, 0):] if e["kind"] in _ANSWERABLE]
+                for name in self.names}
 
     async def _do_tap(self, body: dict[str, Any]) -> dict[str, Any]:
         return await self._gesture(body, long=False)
@@ -240,11 +284,11 @@ class OpenApp:
             raise ActionError(f"cannot answer {dialog!r} with {answer!r}")
         if dialog == "payment":
             user.payments.next(answer)
-            self.recorder.add(f"{name}.payments.next({json.dumps(answer)})")
         else:
             value: Any = int(answer) if dialog == "action_sheet" and str(answer).isdigit() else answer
             user.dialogs.next(dialog, value)
-            self.recorder.add(f"{name}.dialogs.next({json.dumps(dialog)}, {json.dumps(value)})")
+            answer = value
+        self.recorder.add(answer_line(str(name), str(dialog), answer))
         return {}
 
     async def _do_clock(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -285,6 +329,173 @@ class OpenApp:
         self.recorder.add(f"await {name}.back()")
         return {}
 
+    # ------------------------------------------------------------------ scrolling
+    async def _do_scroll(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The page or a scroll-view came to rest at `top`/`left` in the browser, which laid it out: the page
+        gets onPageScroll, and onReachBottom when this scroll entered the window's `onReachBottomDistance`
+        of the bottom; a scroll-view gets `scroll`, and `scrolltolower` when it entered its lower-threshold
+        (wx-fidelity.md §6: once per entry). Only what the app listens to is recorded."""
+        name = body.get("user")
+        user = self._user(name)
+        try:
+            top, left, height, width, client_h, client_w = (
+                float(body.get(k) or 0) for k in ("top", "left", "height", "width", "client_height", "client_width"))
+        except (TypeError, ValueError):
+            raise ActionError("a scroll gives top, left, height, width, client_height and client_width in px") from None
+        page = user.current_page
+        where = self._scroll.setdefault((str(name), page.id), {})
+        if body.get("nid") is None:
+            prev = where.get("page", (0.0, 0.0))[0]
+            where["page"] = (top, 0.0)
+            distance = float(self.sim.bundle.window(page.route).get("onReachBottomDistance", _LOWER_THRESHOLD))
+
+            def near(t: float) -> bool:
+                return t + client_h >= height - distance
+
+            lines = []
+            if page.has_method("onPageScroll"):
+                await page.scroll(top)
+                lines.append(f"await {name}.current_page.scroll({top:g})")
+            # `prev` is judged against the page as it is now: after more items loaded, the old bottom is no
+            # longer near the new one, so reaching the new bottom is a new entry.
+            if near(top) and not near(prev) and page.has_method("onReachBottom"):
+                await page.reach_bottom()
+                lines.append(f"await {name}.current_page.reach_bottom()")
+            if not lines:
+                return {"unchanged": True}
+            self.recorder.add(*lines)
+            return {}
+        return await self._scroll_view(str(name), page, body.get("nid"), where, (top, left),
+                                       (height, width), (client_h, client_w))
+
+    async def _scroll_view(self, name: str, page: Any, nid: Any, where: dict[str, tuple[float, float]],
+                           pos: tuple[float, float], size: tuple[float, float],
+                           client: tuple[float, float]) -> dict[str, Any]:
+        tree = page._view_tree()
+        if not isinstance(nid, int) or nid not in tree.info or tree.info[nid].tag != "scroll-view":
+            raise ActionError("that scroll-view is gone (the page re-rendered): scroll it again")
+        info = tree.info[nid]
+        prev = where.get(str(nid), (0.0, 0.0))
+        where[str(nid)] = pos
+        if not set(info.events) & {"scroll", "scrolltolower", "scrolltoupper"}:
+            return {"unchanged": True}
+        try:
+            threshold = float(info.attrs.get("lower-threshold") or _LOWER_THRESHOLD)
+        except (TypeError, ValueError):
+            threshold = _LOWER_THRESHOLD
+        axis = 1 if info.attrs.get("scroll-x") and not info.attrs.get("scroll-y") else 0
+
+        def near(p: tuple[float, float]) -> bool:
+            return p[axis] + client[axis] >= size[axis] - threshold
+
+        to_lower = near(pos) and not near(prev)
+        loc = locate(page, nid)
+        await loc.find(page).scroll_to(pos[0], left=pos[1], to_lower=to_lower)
+        args = f"{pos[0]:g}" + (f", left={pos[1]:g}" if pos[1] else "") + (", to_lower=True" if to_lower else "")
+        self.recorder.add(f"await {name}.current_page.{loc.code}.scroll_to({args})")
+        return {}
+
+    # ------------------------------------------------------------------ dialogs drawn on the phones
+    async def _do_dialog(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A click on a button of the dialog drawn on a phone (the first the last action showed that the
+        person has not answered yet)."""
+        name = str(body.get("user"))
+        self._user(name)
+        shown = self._shown
+        entry = shown.current(name) if shown else None
+        if shown is None or entry is None:
+            raise ActionError(f"no dialog on {name}'s screen to answer")
+        answer = body.get("answer")
+        if answer not in _answers(entry):
+            raise ActionError(f"cannot answer {name}'s {entry['kind']} with {answer!r}")
+        i = shown.answered.get(name, 0)
+        if answer == entry.get("answer"):  # the answer it got: the journey already replays it
+            shown.answered[name] = i + 1
+            return {}
+        queue = _ANSWERABLE[entry["kind"]]
+        # Earlier dialogs of the same kind in this action keep their answers: pinned, so the new answer
+        # reaches this one and not the first.
+        entries = shown.entries[name]
+        lined = shown.lined.setdefault(name, set())
+        pins = [j for j in range(i) if _ANSWERABLE[entries[j]["kind"]] == queue and j not in lined]
+        new = [answer_line(name, queue, entries[j]["answer"]) for j in pins] + [answer_line(name, queue, answer)]
+        at = shown.start + shown.inserted
+        lines = [*self.recorder.lines[:at], *new, *self.recorder.lines[at:]]
+        sim, found, marks = await self._rebuild(lines, self.fidelity, mark_at=at + len(new))
+        redone = self._dialogs_since(sim, marks)
+        got = redone[name][i]["answer"] if len(redone[name]) > i else None
+        if got != answer:
+            await sim.close()
+            raise ActionError(f"replayed with {name}'s {entry['kind']} answered {answer!r}, it got {got!r} (an "
+                              "answer recorded earlier came first): nothing changed")
+        await self._swap(sim, lines, self.fidelity, found)
+        shown.entries = redone
+        shown.inserted += len(new)
+        lined.update([*pins, i])
+        shown.answered[name] = i + 1
+        return {}
+
+    # ------------------------------------------------------------------ fidelity
+    async def _do_fidelity(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Strict or lenient for the whole session: the journey so far replays in the other mode (a step the
+        new mode refuses leaves the session as it was, with the reason shown)."""
+        fidelity = body.get("fidelity")
+        if fidelity not in FIDELITY_MODES:
+            raise ActionError(f"fidelity is strict or lenient, not {fidelity!r}")
+        if fidelity == self.fidelity:
+            return {"unchanged": True}
+        lines = list(self.recorder.lines)
+        sim, found, _ = await self._rebuild(lines, str(fidelity), mark_at=len(lines))
+        await self._swap(sim, lines, str(fidelity), found)
+        self._shown = None
+        return {}
+
+    # ------------------------------------------------------------------ rebuilding the session
+    async def _rebuild(self, lines: list[str], fidelity: str, *, mark_at: int
+                       ) -> tuple[Simulator, dict[str, Any], dict[str, int]]:
+        """`lines` replayed in a fresh simulation: it, the journey's variables (cards), and how many dialogs
+        each user had been shown when the replay reached line `mark_at`. The session is untouched."""
+        if not self.sim.services.embedded_backend:
+            raise ActionError("this replays the session, which needs the embedded backend (with --backend: answer "
+                              "dialogs with the 'next' buttons before the action, choose the mode with --fidelity)")
+        namespace: dict[str, Any] = {}
+        exec(compile(self.recorder.replay_source(lines, mark_at), str(self.recorder.path), "exec"), namespace)
+        sim = self._make_sim(fidelity)
+        marks: dict[str, int] = {}
+
+        def mark() -> None:
+            marks.update({name: len(sim.user(name).dialogs.shown) for name in self.names})
+
+        try:
+            await sim.start()
+            found = await namespace["_replay"](sim, *(sim.user(name) for name in self.names), mark)
+            await sim.idle()
+        except Exception as exc:
+            await sim.close()
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            raise ActionError(f"the journey replayed in {fidelity} mode fails: {type(exc).__name__}: {first}; "
+                              "nothing changed") from None
+        return sim, dict(found), marks
+
+    async def _swap(self, sim: Simulator, lines: list[str], fidelity: str, found: dict[str, Any]) -> None:
+        old, self.sim, self.fidelity = self.sim, sim, fidelity
+        self.recorder.replace(lines, fidelity)
+        # A card a share button made and not sent yet: the replay made it again, under the same name.
+        self._cards = {u: (var, found[var]) for u, (var, _) in self._cards.items() if var in found}
+        await old.close()
+
+
+def _answers(entry: dict[str, Any]) -> list[Any]:
+    """What a click on the drawn dialog can answer (its buttons)."""
+    kind = entry["kind"]
+    if kind == "modal":
+        return ["cancel", "confirm"] if entry.get("showCancel", True) else ["confirm"]
+    if kind == "actionSheet":
+        return [*range(len(entry.get("itemList") or [])), "cancel"]
+    if kind == "payment":
+        return ["confirm", "cancel", "fail"]
+    return ["allow", "deny"]
+
 
 async def serve_open(args: Any) -> None:
     """`wxsim open`: serve until Ctrl-C / SIGTERM, printing where to look and where the journey goes."""
@@ -294,17 +505,19 @@ async def serve_open(args: Any) -> None:
     from .paths import bundled_app_path
 
     bundle = AppBundle.load(Path(args.app) if args.app else bundled_app_path())
-    sim = Simulator(bundle, fidelity=args.fidelity, seed=args.seed, backend_url=args.backend,
-                    platform_url=args.platform, fail_on_js_errors=True)
+    def make_sim(fidelity: str) -> Simulator:
+        return Simulator(bundle, fidelity=fidelity, seed=args.seed, backend_url=args.backend,
+                         platform_url=args.platform, fail_on_js_errors=True)
+
     names = [n.strip() for n in args.users.split(",") if n.strip()]
-    app = OpenApp(sim, names, args.record, seed_shop=not args.backend)
+    app = OpenApp(make_sim(args.fidelity), names, args.record, seed_shop=not args.backend, make_sim=make_sim)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
         url = await app.start(args.port)
-        print(f"wxsim open: {url} ({', '.join(names)} on {bundle.app_name}); recording to "
+        print(f"wxsim open: {url} ({', '.join(names)} on {bundle.app_name}, {args.fidelity}); recording to "
               f"{app.recorder.path.resolve()} (replay: wxsim run {app.recorder.path})", flush=True)
         await stop.wait()
     finally:
