@@ -57,6 +57,7 @@ class _Shown:
 
     start: int                                   # the action's first journey line: answers go in before it
     entries: dict[str, list[dict[str, Any]]]
+    queued: dict[str, set[str]] = field(default_factory=dict)  # per user: queues holding answers before it
     answered: dict[str, int] = field(default_factory=dict)
     lined: dict[str, set[int]] = field(default_factory=dict)  # entries with an answer line in the journey
     inserted: int = 0                            # answer lines put in before the action so far
@@ -193,11 +194,12 @@ class OpenApp:
             await self.sim.idle()
             return result
         marks = {name: len(self.sim.user(name).dialogs.shown) for name in self.names}
+        queued = {name: {k for k, q in self.sim.user(name).dialogs.queue.items() if q} for name in self.names}
         start = len(self.recorder.lines)
         result = await handler(body)
         await self.sim.idle()
         if not result.get("unchanged"):
-            self._shown = _Shown(start, self._dialogs_since(self.sim, marks))
+            self._shown = _Shown(start, self._dialogs_since(self.sim, marks), queued)
         return result
 
     def _dialogs_since(self, sim: Simulator, marks: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
@@ -389,7 +391,7 @@ class OpenApp:
             return p[axis] + client[axis] >= size[axis] - threshold
 
         to_lower = near(pos) and not near(prev)
-        loc = locate(page, nid)
+        loc = locate(page, nid, by_text=False)
         await loc.find(page).scroll_to(pos[0], left=pos[1], to_lower=to_lower)
         args = f"{pos[0]:g}" + (f", left={pos[1]:g}" if pos[1] else "") + (", to_lower=True" if to_lower else "")
         self.recorder.add(f"await {name}.current_page.{loc.code}.scroll_to({args})")
@@ -409,9 +411,6 @@ class OpenApp:
         if answer not in _answers(entry):
             raise ActionError(f"cannot answer {name}'s {entry['kind']} with {answer!r}")
         i = shown.answered.get(name, 0)
-        if answer == entry.get("answer"):  # the answer it got: the journey already replays it
-            shown.answered[name] = i + 1
-            return {}
         queue = _ANSWERABLE[entry["kind"]]
         # Earlier dialogs of the same kind in this action keep their answers: pinned, so the new answer
         # reaches this one and not the first.
@@ -421,6 +420,13 @@ class OpenApp:
         new = [answer_line(name, queue, entries[j]["answer"]) for j in pins] + [answer_line(name, queue, answer)]
         at = shown.start + shown.inserted
         lines = [*self.recorder.lines[:at], *new, *self.recorder.lines[at:]]
+        if answer == entry.get("answer"):  # the answer it got: said in the journey, nothing to replay
+            if not {queue, "any"} & shown.queued.get(name, set()):  # else a line recorded earlier answered it
+                self.recorder.replace(lines, self.fidelity)
+                shown.inserted += len(new)
+                lined.update([*pins, i])
+            shown.answered[name] = i + 1
+            return {}
         sim, found, marks = await self._rebuild(lines, self.fidelity, mark_at=at + len(new))
         redone = self._dialogs_since(sim, marks)
         got = redone[name][i]["answer"] if len(redone[name]) > i else None

@@ -108,12 +108,13 @@ class Locator:
         return page.get_element(self.selector, **dict(self.filters))
 
 
-def locate(page: Page, nid: int) -> Locator:
-    """How to find `nid` on the page now, as a person would: `button` containing "立即参团"."""
+def locate(page: Page, nid: int, *, by_text: bool = True) -> Locator:
+    """How to find `nid` on the page now, as a person would: `button` containing "立即参团". `by_text=False`
+    for a container whose text is its items' (a scroll-view): its id, tag or classes."""
     tree = page._view_tree()
     info = tree.info[nid]
     base = _chain(tree, nid)
-    text = tree.text(nid)
+    text = tree.text(nid) if by_text else ""
     candidates = [Locator(base, (("text_contains", w),)) for w in _words(text)[:8]]
     if text and len(text) <= 40:
         candidates.append(Locator(base, (("inner_text", text),)))
