@@ -6,12 +6,8 @@ user's screen as the screenshot HTML (rig/screens.py) with a script that sends c
 what changed (the page polls it), `/api/action` one thing a person does. Actions run one at a time on the
 simulation's own loop; each successful one appends its line to the recorded journey (rig/recorder.py).
 
-Native dialogs are answered the moment the app shows them (wx-fidelity.md: the rig's `user.dialogs` policy;
-nothing waits for a person). So a dialog an action showed is drawn on the phone afterwards with the answer it
-got; clicking that answer keeps it, clicking another one rebuilds the session: the journey so far replays in a
-fresh simulation with `user.dialogs.next(...)` recorded before the action, which then meets the new answer.
-Switching fidelity rebuilds the session the same way in the other mode. Replays are deterministic (seeded
-users and shop, virtual clock); they need the embedded backend, which each replay starts afresh.
+Scrolling is in open_scroll.py; dialogs drawn on the phones and the fidelity switch, which replay the
+session, in open_replay.py.
 """
 
 from __future__ import annotations
@@ -19,17 +15,19 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
 from .open_phone import phone_document
+from .open_replay import SessionReplay, answer_line
+from .open_scroll import Scrolling
+from .open_state import ActionError
 from .recorder import JourneyRecorder, actionable, check_user_names, locate
-from .simulator import FIDELITY_MODES, Simulator
+from .simulator import Simulator
 
-__all__ = ["OpenApp"]
+__all__ = ["ActionError", "OpenApp"]
 
 _STATIC = Path(__file__).with_name("open_static")
 #: Data the sample shop starts with (the bundled journeys' `open_shop` seed).
@@ -37,42 +35,9 @@ SHOP_SEED = 42
 _DIALOG_KINDS = {"modal": ("confirm", "cancel"), "payment": ("confirm", "cancel", "fail"),
                  "authorize": ("allow", "deny"), "action_sheet": ("0", "1", "2", "cancel")}
 _CHATS = ("single", "group")
-#: Dialogs a person answers, as `user.dialogs.shown` names them → the queue `user.dialogs.next` fills.
-_ANSWERABLE = {"modal": "modal", "actionSheet": "action_sheet", "payment": "payment", "authorize": "authorize",
-               "userProfile": "authorize"}
-#: scroll-view's `lower-threshold` and the window's `onReachBottomDistance` when not set (px; wx-fidelity.md §6).
-_LOWER_THRESHOLD = 50.0
 
 
-def answer_line(user: str, queue: str, answer: Any) -> str:
-    """The journey line that answers `user`'s next `queue` dialog (the same for both ways of answering)."""
-    if queue == "payment":
-        return f"{user}.payments.next({json.dumps(answer)})"
-    return f"{user}.dialogs.next({json.dumps(queue)}, {json.dumps(answer, ensure_ascii=False)})"
-
-
-@dataclass
-class _Shown:
-    """The dialogs the last action showed, per user, and how far the person has answered them on the phone."""
-
-    start: int                                   # the action's first journey line: answers go in before it
-    entries: dict[str, list[dict[str, Any]]]
-    queued: dict[str, set[str]] = field(default_factory=dict)  # per user: queues holding answers before it
-    answered: dict[str, int] = field(default_factory=dict)
-    lined: dict[str, set[int]] = field(default_factory=dict)  # entries with an answer line in the journey
-    inserted: int = 0                            # answer lines put in before the action so far
-
-    def current(self, user: str) -> dict[str, Any] | None:
-        shown = self.entries.get(user, [])
-        i = self.answered.get(user, 0)
-        return shown[i] if i < len(shown) else None
-
-
-class ActionError(Exception):
-    """An action the page cannot do (unknown user, bad answer): shown in the page, not recorded."""
-
-
-class OpenApp:
+class OpenApp(Scrolling, SessionReplay):
     """The simulation, its users and the web app showing them."""
 
     def __init__(self, sim: Simulator, users: list[str], record: str | Path, *, seed_shop: bool = True,
@@ -85,14 +50,13 @@ class OpenApp:
         #: A fresh simulation like this one in a fidelity mode (for rebuilding the session).
         self._make_sim = make_sim or (lambda fidelity: Simulator(
             sim.bundle, fidelity=fidelity, seed=sim.seed, fail_on_js_errors=sim.fail_on_js_errors))
-        self._shown: _Shown | None = None
-        #: Where the person scrolled each page instance to: (user, page id) → {"page" | scroll-view nid: (top, left)}.
-        self._scroll: dict[tuple[str, int], dict[str, tuple[float, float]]] = {}
+        self._shown = None
+        self._scroll = {}
         self.version = 0
         self.message = ""
         self._lock = asyncio.Lock()
         #: A card a share button made, per user, waiting to be sent: (its variable in the journey, the card).
-        self._cards: dict[str, tuple[str, Any]] = {}
+        self._cards = {}
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -177,11 +141,6 @@ class OpenApp:
                                  dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
     # ------------------------------------------------------------------ actions
-    def _user(self, name: Any) -> Any:
-        if name not in self.names:
-            raise ActionError(f"no user {name!r} (users: {', '.join(self.names)})")
-        return self.sim.user(name)
-
     async def act(self, body: dict[str, Any]) -> dict[str, Any]:
         """Do one action (`kind` tap, longpress, input, scroll, share, answer, dialog, clock, launch, back, tab,
         fidelity) and record it."""
@@ -199,12 +158,8 @@ class OpenApp:
         result = await handler(body)
         await self.sim.idle()
         if not result.get("unchanged"):
-            self._shown = _Shown(start, self._dialogs_since(self.sim, marks), queued)
+            self._note_shown(start, marks, queued)
         return result
-
-    def _dialogs_since(self, sim: Simulator, marks: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
-        return {name: [e for e in sim.user(name).dialogs.shown[marks.get(name, 0):] if e["kind"] in _ANSWERABLE]
-                for name in self.names}
 
     async def _do_tap(self, body: dict[str, Any]) -> dict[str, Any]:
         return await self._gesture(body, long=False)
@@ -330,177 +285,6 @@ class OpenApp:
         await self._user(name).back()
         self.recorder.add(f"await {name}.back()")
         return {}
-
-    # ------------------------------------------------------------------ scrolling
-    async def _do_scroll(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The page or a scroll-view came to rest at `top`/`left` in the browser, which laid it out: the page
-        gets onPageScroll, and onReachBottom when this scroll entered the window's `onReachBottomDistance`
-        of the bottom; a scroll-view gets `scroll`, and `scrolltolower` when it entered its lower-threshold
-        (wx-fidelity.md §6: once per entry). Only what the app listens to is recorded."""
-        name = body.get("user")
-        user = self._user(name)
-        try:
-            top, left, height, width, client_h, client_w = (
-                float(body.get(k) or 0) for k in ("top", "left", "height", "width", "client_height", "client_width"))
-        except (TypeError, ValueError):
-            raise ActionError("a scroll gives top, left, height, width, client_height and client_width in px") from None
-        page = user.current_page
-        where = self._scroll.setdefault((str(name), page.id), {})
-        if body.get("nid") is None:
-            prev = where.get("page", (0.0, 0.0))[0]
-            where["page"] = (top, 0.0)
-            distance = float(self.sim.bundle.window(page.route).get("onReachBottomDistance", _LOWER_THRESHOLD))
-
-            def near(t: float) -> bool:
-                return t + client_h >= height - distance
-
-            lines = []
-            if page.has_method("onPageScroll"):
-                await page.scroll(top)
-                lines.append(f"await {name}.current_page.scroll({top:g})")
-            # `prev` is judged against the page as it is now: after more items loaded, the old bottom is no
-            # longer near the new one, so reaching the new bottom is a new entry.
-            if near(top) and not near(prev) and page.has_method("onReachBottom"):
-                await page.reach_bottom()
-                lines.append(f"await {name}.current_page.reach_bottom()")
-            if not lines:
-                return {"unchanged": True}
-            self.recorder.add(*lines)
-            return {}
-        return await self._scroll_view(str(name), page, body.get("nid"), where, (top, left),
-                                       (height, width), (client_h, client_w))
-
-    async def _scroll_view(self, name: str, page: Any, nid: Any, where: dict[str, tuple[float, float]],
-                           pos: tuple[float, float], size: tuple[float, float],
-                           client: tuple[float, float]) -> dict[str, Any]:
-        tree = page._view_tree()
-        if not isinstance(nid, int) or nid not in tree.info or tree.info[nid].tag != "scroll-view":
-            raise ActionError("that scroll-view is gone (the page re-rendered): scroll it again")
-        info = tree.info[nid]
-        prev = where.get(str(nid), (0.0, 0.0))
-        where[str(nid)] = pos
-        if not set(info.events) & {"scroll", "scrolltolower", "scrolltoupper"}:
-            return {"unchanged": True}
-        try:
-            threshold = float(info.attrs.get("lower-threshold") or _LOWER_THRESHOLD)
-        except (TypeError, ValueError):
-            threshold = _LOWER_THRESHOLD
-        axis = 1 if info.attrs.get("scroll-x") and not info.attrs.get("scroll-y") else 0
-
-        def near(p: tuple[float, float]) -> bool:
-            return p[axis] + client[axis] >= size[axis] - threshold
-
-        to_lower = near(pos) and not near(prev)
-        loc = locate(page, nid, by_text=False)
-        await loc.find(page).scroll_to(pos[0], left=pos[1], to_lower=to_lower)
-        args = f"{pos[0]:g}" + (f", left={pos[1]:g}" if pos[1] else "") + (", to_lower=True" if to_lower else "")
-        self.recorder.add(f"await {name}.current_page.{loc.code}.scroll_to({args})")
-        return {}
-
-    # ------------------------------------------------------------------ dialogs drawn on the phones
-    async def _do_dialog(self, body: dict[str, Any]) -> dict[str, Any]:
-        """A click on a button of the dialog drawn on a phone (the first the last action showed that the
-        person has not answered yet)."""
-        name = str(body.get("user"))
-        self._user(name)
-        shown = self._shown
-        entry = shown.current(name) if shown else None
-        if shown is None or entry is None:
-            raise ActionError(f"no dialog on {name}'s screen to answer")
-        answer = body.get("answer")
-        if answer not in _answers(entry):
-            raise ActionError(f"cannot answer {name}'s {entry['kind']} with {answer!r}")
-        i = shown.answered.get(name, 0)
-        queue = _ANSWERABLE[entry["kind"]]
-        # Earlier dialogs of the same kind in this action keep their answers: pinned, so the new answer
-        # reaches this one and not the first.
-        entries = shown.entries[name]
-        lined = shown.lined.setdefault(name, set())
-        pins = [j for j in range(i) if _ANSWERABLE[entries[j]["kind"]] == queue and j not in lined]
-        new = [answer_line(name, queue, entries[j]["answer"]) for j in pins] + [answer_line(name, queue, answer)]
-        at = shown.start + shown.inserted
-        lines = [*self.recorder.lines[:at], *new, *self.recorder.lines[at:]]
-        if answer == entry.get("answer"):  # the answer it got: said in the journey, nothing to replay
-            if not {queue, "any"} & shown.queued.get(name, set()):  # else a line recorded earlier answered it
-                self.recorder.replace(lines, self.fidelity)
-                shown.inserted += len(new)
-                lined.update([*pins, i])
-            shown.answered[name] = i + 1
-            return {}
-        sim, found, marks = await self._rebuild(lines, self.fidelity, mark_at=at + len(new))
-        redone = self._dialogs_since(sim, marks)
-        got = redone[name][i]["answer"] if len(redone[name]) > i else None
-        if got != answer:
-            await sim.close()
-            raise ActionError(f"replayed with {name}'s {entry['kind']} answered {answer!r}, it got {got!r} (an "
-                              "answer recorded earlier came first): nothing changed")
-        await self._swap(sim, lines, self.fidelity, found)
-        shown.entries = redone
-        shown.inserted += len(new)
-        lined.update([*pins, i])
-        shown.answered[name] = i + 1
-        return {}
-
-    # ------------------------------------------------------------------ fidelity
-    async def _do_fidelity(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Strict or lenient for the whole session: the journey so far replays in the other mode (a step the
-        new mode refuses leaves the session as it was, with the reason shown)."""
-        fidelity = body.get("fidelity")
-        if fidelity not in FIDELITY_MODES:
-            raise ActionError(f"fidelity is strict or lenient, not {fidelity!r}")
-        if fidelity == self.fidelity:
-            return {"unchanged": True}
-        lines = list(self.recorder.lines)
-        sim, found, _ = await self._rebuild(lines, str(fidelity), mark_at=len(lines))
-        await self._swap(sim, lines, str(fidelity), found)
-        self._shown = None
-        return {}
-
-    # ------------------------------------------------------------------ rebuilding the session
-    async def _rebuild(self, lines: list[str], fidelity: str, *, mark_at: int
-                       ) -> tuple[Simulator, dict[str, Any], dict[str, int]]:
-        """`lines` replayed in a fresh simulation: it, the journey's variables (cards), and how many dialogs
-        each user had been shown when the replay reached line `mark_at`. The session is untouched."""
-        if not self.sim.services.embedded_backend:
-            raise ActionError("this replays the session, which needs the embedded backend (with --backend: answer "
-                              "dialogs with the 'next' buttons before the action, choose the mode with --fidelity)")
-        namespace: dict[str, Any] = {}
-        exec(compile(self.recorder.replay_source(lines, mark_at), str(self.recorder.path), "exec"), namespace)
-        sim = self._make_sim(fidelity)
-        marks: dict[str, int] = {}
-
-        def mark() -> None:
-            marks.update({name: len(sim.user(name).dialogs.shown) for name in self.names})
-
-        try:
-            await sim.start()
-            found = await namespace["_replay"](sim, *(sim.user(name) for name in self.names), mark)
-            await sim.idle()
-        except Exception as exc:
-            await sim.close()
-            first = str(exc).splitlines()[0] if str(exc) else ""
-            raise ActionError(f"the journey replayed in {fidelity} mode fails: {type(exc).__name__}: {first}; "
-                              "nothing changed") from None
-        return sim, dict(found), marks
-
-    async def _swap(self, sim: Simulator, lines: list[str], fidelity: str, found: dict[str, Any]) -> None:
-        old, self.sim, self.fidelity = self.sim, sim, fidelity
-        self.recorder.replace(lines, fidelity)
-        # A card a share button made and not sent yet: the replay made it again, under the same name.
-        self._cards = {u: (var, found[var]) for u, (var, _) in self._cards.items() if var in found}
-        await old.close()
-
-
-def _answers(entry: dict[str, Any]) -> list[Any]:
-    """What a click on the drawn dialog can answer (its buttons)."""
-    kind = entry["kind"]
-    if kind == "modal":
-        return ["cancel", "confirm"] if entry.get("showCancel", True) else ["confirm"]
-    if kind == "actionSheet":
-        return [*range(len(entry.get("itemList") or [])), "cancel"]
-    if kind == "payment":
-        return ["confirm", "cancel", "fail"]
-    return ["allow", "deny"]
 
 
 async def serve_open(args: Any) -> None:

@@ -115,6 +115,7 @@ async def test_refused_actions_show_a_message_and_are_not_recorded(served: tuple
         ({"kind": "input", "user": "alice", "nid": 10**9, "text": "x"}, "that input is gone"),
         ({"kind": "scroll", "user": "alice", "nid": 10**9, "top": 5}, "that scroll-view is gone"),
         ({"kind": "scroll", "user": "alice", "top": "down"}, "a scroll gives top, left"),
+        ({"kind": "scroll", "user": "alice", "top": -3}, "a scroll gives top, left"),
         ({"kind": "dialog", "user": "alice", "answer": "confirm"}, "no dialog on alice's screen"),
         ({"kind": "fidelity", "fidelity": "loose"}, "fidelity is strict or lenient"),
     ]:
@@ -326,3 +327,20 @@ def test_open_on_a_taken_port_is_one_line(tmp_path: Path, capsys: pytest.Capture
         assert main(["open", "--port", str(port), "--record", str(tmp_path / "j.py"), "--users", "alice"]) == 2
     err = capsys.readouterr().err
     assert f"port {port} on 127.0.0.1 is already in use" in err and err.count("\n") == 1
+
+
+async def test_a_permission_prompt_is_drawn_and_denied_on_the_phone(session: tuple[OpenApp, str]) -> None:
+    app, url = session
+    await _act(url, kind="tap", user="alice", nid=_nid(app, "alice", "button", "相册"))
+    assert app.sim.user("alice").current_page.data["album"] == "allowed"  # the standing answer: allow
+    async with aiohttp.ClientSession() as s, s.get(url + "phone/alice") as resp:
+        doc = await resp.text()
+    assert 'class="wxsim-auth"' in doc and "保存图片或视频到你的相册" in doc
+    assert '".wxsim-auth .deny", 0, "deny"' in doc
+    out = await _act(url, kind="dialog", user="alice", answer="later")
+    assert not out["ok"] and "cannot answer alice's authorize with 'later'" in out["message"]
+    assert (await _act(url, kind="dialog", user="alice", answer="deny"))["ok"]
+    assert app.sim.user("alice").current_page.data["album"] == "denied"
+    assert _lines(app)[1:] == ['alice.dialogs.next("authorize", "deny")',
+                               'await alice.current_page.get_element("button", text_contains="相册").tap()']
+    assert (await _replayed(app))["album"] == "denied"
