@@ -344,3 +344,19 @@ async def test_a_permission_prompt_is_drawn_and_denied_on_the_phone(session: tup
     assert _lines(app)[1:] == ['alice.dialogs.next("authorize", "deny")',
                                'await alice.current_page.get_element("button", text_contains="相册").tap()']
     assert (await _replayed(app))["album"] == "denied"
+
+
+async def test_an_action_sheet_item_clicked_on_the_phone(session: tuple[OpenApp, str]) -> None:
+    app, url = session
+    await _act(url, kind="tap", user="alice", nid=_nid(app, "alice", "button", "排序"))
+    assert app.sim.user("alice").current_page.data["sort"] == "最新"  # the standing answer: the first item
+    async with aiohttp.ClientSession() as s, s.get(url + "phone/alice") as resp:
+        doc = await resp.text()
+    assert '[".wxsim-sheet .it", 1, 1]' in doc and '[".wxsim-sheet .cancel", 0, "cancel"]' in doc
+    assert "answered “最新” when shown" in doc
+    out = await _act(url, kind="dialog", user="alice", answer=2)
+    assert not out["ok"] and "cannot answer alice's actionSheet with 2" in out["message"]
+    assert (await _act(url, kind="dialog", user="alice", answer=1))["ok"]
+    assert app.sim.user("alice").current_page.data["sort"] == "最热"
+    assert _lines(app)[1] == 'alice.dialogs.next("action_sheet", 1)'
+    assert (await _replayed(app))["sort"] == "最热"
