@@ -38,11 +38,13 @@ def _buttons(entry: dict[str, Any]) -> list[tuple[str, int, Any]]:
     return DIALOG_BUTTONS.get(kind, [])
 
 
+#: The page element scrolls (see above); scroll-views scroll along their axes and keep a wheel that reaches
+#: their end to themselves, so one scroll is one step (UNCONFIRMED whether the client chains it to the page).
 _STYLE = """<style>
 #wxsim-viewport > wx-page { position: absolute; top: 0; left: 0; right: 0; bottom: 0; min-height: 0;
   overflow-y: auto; overscroll-behavior: contain; scrollbar-width: none; }
-wx-scroll-view[scroll-y] { overflow-y: auto; scrollbar-width: none; }
-wx-scroll-view[scroll-x] { overflow-x: auto; scrollbar-width: none; }
+wx-scroll-view[scroll-y] { overflow-y: auto; scrollbar-width: none; overscroll-behavior: contain; }
+wx-scroll-view[scroll-x] { overflow-x: auto; scrollbar-width: none; overscroll-behavior: contain; }
 .wxsim-toast { pointer-events: none; }
 [data-answer] { cursor: pointer; }
 #wxsim-answered { position: absolute; left: 8px; right: 8px; top: 4px; z-index: 10; padding: 4px 8px; border-radius: 6px;

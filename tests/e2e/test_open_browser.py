@@ -11,6 +11,7 @@ Async Playwright on a module-scoped loop, for the reason tests/e2e/test_report_b
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import sys
@@ -21,7 +22,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from _browser import BROWSER_MARKS, chromium_browser
-from _wxsim_cli import run_wxsim
+from _wxsim_cli import REPO, run_wxsim
 
 #: Playwright's wait for one step (a tap re-renders the phone, the page polls every second).
 STEP_MS = 15_000
@@ -35,17 +36,16 @@ async def chromium() -> AsyncIterator[Any]:
         yield b
 
 
-@pytest_asyncio.fixture(loop_scope="module")
-async def wxsim_open(tmp_path: Path) -> AsyncIterator[tuple[str, Path]]:
-    """`wxsim open --users alice,bob --port 0 --record <tmp>/journey.py`: its URL and the journey file."""
+@contextlib.asynccontextmanager
+async def _wxsim_open(tmp_path: Path, *args: str) -> AsyncIterator[tuple[str, Path]]:
+    """`wxsim open --port 0 --record <tmp>/journey.py <args>`: its URL and the journey file."""
     record = tmp_path / "journey.py"
     stderr = tmp_path / "stderr.txt"  # a file, not a pipe nobody reads while the test runs
     err_file = await asyncio.to_thread(stderr.open, "wb")
     with err_file:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "mock_wx.rig.cli", "open", "--users", "alice,bob", "--port", "0",
-            "--record", str(record), cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"},
-            stdout=asyncio.subprocess.PIPE, stderr=err_file)
+            sys.executable, "-m", "mock_wx.rig.cli", "open", "--port", "0", "--record", str(record), *args,
+            cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"}, stdout=asyncio.subprocess.PIPE, stderr=err_file)
     try:
         assert proc.stdout is not None
         line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
@@ -57,6 +57,13 @@ async def wxsim_open(tmp_path: Path) -> AsyncIterator[tuple[str, Path]]:
         if proc.returncode is None:
             proc.terminate()
             await asyncio.wait_for(proc.wait(), 30)
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def wxsim_open(tmp_path: Path) -> AsyncIterator[tuple[str, Path]]:
+    """`wxsim open --users alice,bob` on the sample app."""
+    async with _wxsim_open(tmp_path, "--users", "alice,bob") as served:
+        yield served
 
 
 async def _route(page: Any, user: str, route: str) -> None:
@@ -171,3 +178,37 @@ async def test_clicks_scrolls_dialogs_share_and_pay_are_recorded_and_replay(
     assert payments == [("alice", "cancel"), ("alice", "confirm"), ("bob", "confirm")], "paid as recorded"
     products = [e for e in run.results[0]["trace"] if e["kind"] == "request" and "/api/products" in str(e["data"])]
     assert len(products) >= 2, "the replay loaded the second page of products, as the scroll did"
+
+
+async def test_a_scroll_view_scrolled_by_the_wheel_and_an_action_sheet_item_clicked(
+        chromium: Any, tmp_path: Path) -> None:
+    """The open_session fixture app (tests/fixtures/apps/open_session): its scroll-view loads more rows when the
+    wheel brings it within its lower-threshold; an action sheet's second item, clicked on the phone, replays
+    the session with that answer."""
+    app = REPO / "tests" / "fixtures" / "apps" / "open_session"
+    async with _wxsim_open(tmp_path, "--users", "alice", "--app", str(app)) as (url, record):
+        context = await chromium.new_context(viewport={"width": 1200, "height": 900})
+        page = await context.new_page()
+        try:
+            await page.goto(url)
+            alice = page.frame_locator('.phone[data-user="alice"] iframe')
+            side = alice.locator("wx-scroll-view.side")
+            await side.locator("wx-view.side-row").nth(7).wait_for(state="attached", timeout=STEP_MS)
+            await side.hover()
+            await page.mouse.wheel(0, 1000)
+            await side.locator("wx-view.side-row").nth(15).wait_for(state="attached", timeout=STEP_MS)
+
+            await alice.locator("wx-button", has_text="排序").click(timeout=STEP_MS)
+            await _dialog(page, "alice", "actionSheet")
+            await alice.locator(".wxsim-sheet .it", has_text="最热").click(timeout=STEP_MS)
+            await _dialog(page, "alice", "")
+            assert await page.locator("#message").inner_text() == ""
+        finally:
+            await context.close()
+    body = [line.strip() for line in record.read_text(encoding="utf-8").split("async def recorded(sim, alice):")[1]
+            .splitlines() if line.strip()]
+    assert body[:2] == ["await sim.backend.seed(42)", "await alice.launch()"]
+    assert re.fullmatch(r'await alice\.current_page\.get_element\("scroll-view"\)\.scroll_to\(\d+, to_lower=True\)',
+                        body[2]), body
+    assert body[3:] == ['alice.dialogs.next("action_sheet", 1)',
+                        'await alice.current_page.get_element("button", text_contains="排序").tap()']
