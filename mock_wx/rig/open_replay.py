@@ -76,7 +76,7 @@ class SessionReplay(OpenState):
         if shown is None or entry is None:
             raise ActionError(f"no dialog on {name}'s screen to answer")
         answer = body.get("answer")
-        if answer not in _answers(entry):
+        if isinstance(answer, bool) or answer not in _answers(entry):
             raise ActionError(f"cannot answer {name}'s {entry['kind']} with {answer!r}")
         i = shown.answered.get(name, 0)
         queue = ANSWERABLE[entry["kind"]]
@@ -97,10 +97,13 @@ class SessionReplay(OpenState):
             return {}
         sim, found, marks = await self._rebuild(lines, self.fidelity, mark_at=at + len(new))
         redone = self._dialogs_since(sim, marks)
-        got = redone[name][i]["answer"] if len(redone[name]) > i else None
-        if got != answer:
+        # Each pinned dialog and this one met the answer meant for it (a queued answer recorded earlier would
+        # have come first and shifted them).
+        wanted = {j: entries[j]["answer"] for j in pins} | {i: answer}
+        got = {j: redone[name][j]["answer"] if j < len(redone[name]) else None for j in wanted}
+        if got != wanted:
             await sim.close()
-            raise ActionError(f"replayed with {name}'s {entry['kind']} answered {answer!r}, it got {got!r} (an "
+            raise ActionError(f"replayed with {name}'s {entry['kind']} answered {answer!r}, it got {got[i]!r} (an "
                               "answer recorded earlier came first): nothing changed")
         await self._swap(sim, lines, self.fidelity, found)
         shown.entries = redone

@@ -360,3 +360,18 @@ async def test_an_action_sheet_item_clicked_on_the_phone(session: tuple[OpenApp,
     assert app.sim.user("alice").current_page.data["sort"] == "最热"
     assert _lines(app)[1] == 'alice.dialogs.next("action_sheet", 1)'
     assert (await _replayed(app))["sort"] == "最热"
+
+
+async def test_a_dialog_answered_by_an_earlier_answer_line_cannot_be_answered_otherwise_afterwards(
+        session: tuple[OpenApp, str]) -> None:
+    """The "next modal: confirm" button was used before the tap: that recorded line answers the modal in any
+    replay, so another answer on the phone is refused (nothing changes) and the same one adds no line."""
+    app, url = session
+    await _act(url, kind="answer", user="alice", dialog="modal", answer="confirm")
+    await _act(url, kind="tap", user="alice", nid=_nid(app, "alice", "button", "删除"))
+    before, sim = _lines(app), app.sim
+    out = await _act(url, kind="dialog", user="alice", answer="cancel")
+    assert not out["ok"] and "it got 'confirm' (an answer recorded earlier came first)" in out["message"]
+    assert _lines(app) == before and app.sim is sim and sim.user("alice").current_page.data["removed"] == "yes"
+    assert (await _act(url, kind="dialog", user="alice", answer="confirm"))["ok"]
+    assert _lines(app) == before
