@@ -1,6 +1,6 @@
 """One phone in `wxsim open`: the user's screen as the screenshot HTML (rig/screens.py) made to scroll and
-to send back what the person does — a click taps, a right click long-presses, a wheel or drag scrolls the page
-or a scroll-view, a click on a drawn dialog's button answers it.
+to send back what the person does — a click taps, a right click long-presses, the wheel or a drag scrolls the
+page or a scroll-view, a click on a drawn dialog's button answers it.
 
 The screenshot HTML lays the page out but never scrolls (a screenshot shows the top of the page); here the
 page element itself becomes the scroller, so the navigation bar, the tab bar and `position: fixed` elements
@@ -73,7 +73,34 @@ _SCRIPT = """<script>
     if (tab && kind === 'tap') act('tab', Array.prototype.indexOf.call(tab.parentNode.children, tab));
     else if (el) act(kind, +el.getAttribute('data-nid'));
   }
-  document.addEventListener('click', function (e) { send(e, 'tap'); }, true);
+  // A drag scrolls what is under the finger, as on a phone (the mouse has no touch scrolling of its own);
+  // the click that ends a drag is not a tap.
+  var drag = null;
+  function scroller(t) {
+    for (var el = t; el && el !== page; el = el.parentElement) {
+      if (el.tagName === 'WX-SCROLL-VIEW' && (el.scrollHeight > el.clientHeight || el.scrollWidth > el.clientWidth)) return el;
+    }
+    return page;
+  }
+  document.addEventListener('mousedown', function (e) {
+    if (e.button !== 0 || DIALOG || !page) return;
+    var el = scroller(e.target);
+    drag = {el: el, x: e.clientX, y: e.clientY, top: el.scrollTop, left: el.scrollLeft, moved: false};
+  }, true);
+  document.addEventListener('mousemove', function (e) {
+    if (!drag || !(e.buttons & 1)) return;
+    var dx = e.clientX - drag.x, dy = e.clientY - drag.y;
+    if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 6) return;
+    drag.moved = true;
+    drag.el.scrollTop = drag.top - dy; drag.el.scrollLeft = drag.left - dx;
+    e.preventDefault();
+  }, true);
+  document.addEventListener('click', function (e) {
+    var dragged = drag && drag.moved;
+    drag = null;
+    if (dragged) { e.preventDefault(); e.stopPropagation(); return; }
+    send(e, 'tap');
+  }, true);
   document.addEventListener('contextmenu', function (e) { send(e, 'longpress'); }, true);
 
   // Where the person had scrolled to (the document is redrawn after every action): put it back quietly.

@@ -180,10 +180,10 @@ async def test_clicks_scrolls_dialogs_share_and_pay_are_recorded_and_replay(
     assert len(products) >= 2, "the replay loaded the second page of products, as the scroll did"
 
 
-async def test_a_scroll_view_scrolled_by_the_wheel_and_an_action_sheet_item_clicked(
+async def test_a_scroll_view_dragged_and_an_action_sheet_item_clicked(
         chromium: Any, tmp_path: Path) -> None:
-    """The open_session fixture app (tests/fixtures/apps/open_session): its scroll-view loads more rows when the
-    wheel brings it within its lower-threshold; an action sheet's second item, clicked on the phone, replays
+    """The open_session fixture app (tests/fixtures/apps/open_session): its scroll-view loads more rows when a
+    drag brings it within its lower-threshold; an action sheet's second item, clicked on the phone, replays
     the session with that answer."""
     app = REPO / "tests" / "fixtures" / "apps" / "open_session"
     async with _wxsim_open(tmp_path, "--users", "alice", "--app", str(app)) as (url, record):
@@ -194,8 +194,14 @@ async def test_a_scroll_view_scrolled_by_the_wheel_and_an_action_sheet_item_clic
             alice = page.frame_locator('.phone[data-user="alice"] iframe')
             side = alice.locator("wx-scroll-view.side")
             await side.locator("wx-view.side-row").nth(7).wait_for(state="attached", timeout=STEP_MS)
-            await side.hover()
-            await page.mouse.wheel(0, 1000)
+            # A drag upwards inside the scroll-view scrolls it, as a finger does (and taps nothing).
+            inner = await side.bounding_box()  # in the control page's coordinates
+            assert inner is not None
+            x, y = inner["x"] + inner["width"] / 2, inner["y"] + inner["height"] - 10
+            await page.mouse.move(x, y)
+            await page.mouse.down()
+            await page.mouse.move(x, y - 190, steps=10)
+            await page.mouse.up()
             await side.locator("wx-view.side-row").nth(15).wait_for(state="attached", timeout=STEP_MS)
 
             await alice.locator("wx-button", has_text="排序").click(timeout=STEP_MS)
