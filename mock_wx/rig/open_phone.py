@@ -46,6 +46,7 @@ _STYLE = """<style>
 wx-scroll-view[scroll-y] { overflow-y: auto; scrollbar-width: none; overscroll-behavior: contain; }
 wx-scroll-view[scroll-x] { overflow-x: auto; scrollbar-width: none; overscroll-behavior: contain; }
 .wxsim-toast { pointer-events: none; }
+#wxsim-screen { user-select: none; }
 [data-answer] { cursor: pointer; }
 #wxsim-answered { position: absolute; left: 8px; right: 8px; top: 4px; z-index: 10; padding: 4px 8px; border-radius: 6px;
   background: #fff6d6; color: #333; font: 12px/1.4 sans-serif; }
