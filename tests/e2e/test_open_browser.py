@@ -114,6 +114,7 @@ async def test_clicks_scrolls_dialogs_share_and_pay_are_recorded_and_replay(
         await _dialog(page, "alice", "payment")
         await alice.locator(".wxsim-pay .x").click(timeout=STEP_MS)
         await _dialog(page, "alice", "")
+        await alice.locator(".wxsim-toast", has_text="支付已取消").wait_for(timeout=STEP_MS)  # the page's toast
         pay = alice.locator("wx-button", has_text="去支付")
         await pay.click(timeout=STEP_MS)
         await _dialog(page, "alice", "payment")
