@@ -66,8 +66,9 @@ def _parser() -> argparse.ArgumentParser:
 
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--app", default=None, help="mini program folder (default: the bundled sample app)")
-        sp.add_argument("--fidelity", choices=("strict", "lenient"), default="strict",
-                        help="strict behaves like a phone; lenient accepts common mistakes, recording findings")
+        sp.add_argument("--fidelity", choices=("strict", "lenient"), default=None,
+                        help="strict behaves like a phone; lenient accepts common mistakes, recording findings "
+                             "(default: the journey's own mode if it declares one, else strict)")
         sp.add_argument("--seed", type=int, default=0, help="seed for identities and data (default 0)")
         sp.add_argument("--report", default="report.html", help="HTML report to write (default report.html)")
         sp.add_argument("--json", dest="json_out", default=None, help="also write the results and traces as JSON")
@@ -335,7 +336,7 @@ async def _check_reachable(url: str, what: str = "backend") -> None:
 
 async def _run_journeys(args: argparse.Namespace) -> tuple[list[Any], str]:
     from ..runtime import AppBundle
-    from .journeys import discover, run_journey
+    from .journeys import JourneyResult, discover, run_journey
     from .report import run_with_progress
     from .simulator import Simulator
 
@@ -355,20 +356,35 @@ async def _run_journeys(args: argparse.Namespace) -> tuple[list[Any], str]:
         await _check_reachable(platform_url.rstrip("/") + "/sandbox/merchant", "WeChat platform")
     copies = max(1, getattr(args, "users", 1))
 
-    def make_sim(seed: int) -> Any:
+    def make_sim(seed: int, fidelity: str) -> Any:
         # The bundled journeys (and any run here) fail on an unhandled rejection in app code: a page whose data
         # load crashed is not a passing journey.
-        return lambda: Simulator(bundle, fidelity=args.fidelity, seed=seed, backend_url=backend,
+        return lambda: Simulator(bundle, fidelity=fidelity, seed=seed, backend_url=backend,
                                  platform_url=platform_url, fail_on_js_errors=True)
 
     async def one(j: Any) -> Any:
+        fidelity = journey_fidelity(j, args.fidelity)
+        if fidelity is None:  # e.g. a journey recorded in lenient mode, run with --fidelity strict
+            return [JourneyResult(j, True, 0.0, skipped=f"declares fidelity {' or '.join(j.fidelity)} only, "
+                                                        f"not {args.fidelity}")]
         results = await asyncio.gather(
-            *(run_journey(j, make_sim(args.seed + i), keep_trace=True, screenshots=args.screenshots) for i in range(copies))
+            *(run_journey(j, make_sim(args.seed + i, fidelity), keep_trace=True, screenshots=args.screenshots)
+              for i in range(copies))
         )
         return results
 
     results = await run_with_progress(journeys, one)
-    return [r for group in results for r in group], f"wxsim {args.command}: {bundle.app_name} ({args.fidelity})"
+    modes = sorted({journey_fidelity(j, args.fidelity) or "skipped" for j in journeys})
+    return [r for group in results for r in group], f"wxsim {args.command}: {bundle.app_name} ({', '.join(modes)})"
+
+
+def journey_fidelity(j: Any, requested: str | None) -> str | None:
+    """The mode a journey runs in: `--fidelity` when given (None when the journey does not declare that
+    mode), else the first mode the journey declares (`@journey(fidelity=("lenient",))`; both by default,
+    strict first)."""
+    if requested is None:
+        return str(j.fidelity[0]) if j.fidelity else "strict"
+    return requested if requested in j.fidelity else None
 
 
 def _write_results(args: argparse.Namespace, results: list[Any], title: str) -> int:

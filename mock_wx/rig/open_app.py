@@ -5,22 +5,29 @@ A small aiohttp app on 127.0.0.1: `/` is the control page (open_static/open.html
 user's screen as the screenshot HTML (rig/screens.py) with a script that sends clicks back, `/api/state`
 what changed (the page polls it), `/api/action` one thing a person does. Actions run one at a time on the
 simulation's own loop; each successful one appends its line to the recorded journey (rig/recorder.py).
+
+Scrolling is in open_scroll.py; dialogs drawn on the phones and the fidelity switch, which replay the
+session, in open_replay.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
+from .open_phone import phone_document
+from .open_replay import SessionReplay, answer_line
+from .open_scroll import Scrolling
+from .open_state import ActionError
 from .recorder import JourneyRecorder, actionable, check_user_names, locate
-from .screens import page_document
 from .simulator import Simulator
 
-__all__ = ["OpenApp"]
+__all__ = ["ActionError", "OpenApp"]
 
 _STATIC = Path(__file__).with_name("open_static")
 #: Data the sample shop starts with (the bundled journeys' `open_shop` seed).
@@ -28,42 +35,28 @@ SHOP_SEED = 42
 _DIALOG_KINDS = {"modal": ("confirm", "cancel"), "payment": ("confirm", "cancel", "fail"),
                  "authorize": ("allow", "deny"), "action_sheet": ("0", "1", "2", "cancel")}
 _CHATS = ("single", "group")
-#: Injected into each phone: a click names the element under it (or the tab bar item); a right click is a
-#: long press. Toasts
-#: and the loading mask do not catch clicks, so what is under them stays reachable.
-_PHONE_SCRIPT = """<style>.wxsim-toast { pointer-events: none; }</style><script>
-(function () {
-  function send(e, kind) {
-    var el = e.target.closest && e.target.closest('[data-nid]');
-    var tab = e.target.closest && e.target.closest('#wxsim-tabbar .item');
-    e.preventDefault(); e.stopPropagation();
-    if (!parent.wxsimAct) return;
-    if (tab && kind === 'tap') parent.wxsimAct(%(user)s, 'tab', Array.prototype.indexOf.call(tab.parentNode.children, tab));
-    else if (el) parent.wxsimAct(%(user)s, kind, +el.getAttribute('data-nid'));
-  }
-  document.addEventListener('click', function (e) { send(e, 'tap'); }, true);
-  document.addEventListener('contextmenu', function (e) { send(e, 'longpress'); }, true);
-})();
-</script>"""
 
 
-class ActionError(Exception):
-    """An action the page cannot do (unknown user, bad answer): shown in the page, not recorded."""
-
-
-class OpenApp:
+class OpenApp(Scrolling, SessionReplay):
     """The simulation, its users and the web app showing them."""
 
-    def __init__(self, sim: Simulator, users: list[str], record: str | Path, *, seed_shop: bool = True) -> None:
+    def __init__(self, sim: Simulator, users: list[str], record: str | Path, *, seed_shop: bool = True,
+                 make_sim: Callable[[str], Simulator] | None = None) -> None:
         self.sim = sim
         self.names = check_user_names(users)
-        self.recorder = JourneyRecorder(record, self.names)
+        self.fidelity = sim.fidelity
+        self.recorder = JourneyRecorder(record, self.names, sim.fidelity)
         self.seed_shop = seed_shop
+        #: A fresh simulation like this one in a fidelity mode (for rebuilding the session).
+        self._make_sim = make_sim or (lambda fidelity: Simulator(
+            sim.bundle, fidelity=fidelity, seed=sim.seed, fail_on_js_errors=sim.fail_on_js_errors))
+        self._shown = None
+        self._scroll = {}
         self.version = 0
         self.message = ""
         self._lock = asyncio.Lock()
         #: A card a share button made, per user, waiting to be sent: (its variable in the journey, the card).
-        self._cards: dict[str, tuple[str, Any]] = {}
+        self._cards = {}
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -104,26 +97,28 @@ class OpenApp:
             raise web.HTTPNotFound(text=f"no user {name!r}")
         user = self.sim.user(name)
         try:
-            doc, _ = page_document(user.current_page)
+            page = user.current_page
+            dialog = self._shown.current(name) if self._shown else None
+            doc = phone_document(page, name, dialog=dialog, scrolled=self._scroll.get((name, page.id), {}))
         except Exception as exc:  # not launched, closed, or the page failed to render
             doc = f"<!doctype html><body style='font:14px sans-serif;padding:20px'>{type(exc).__name__}: {exc}</body>"
-        script = _PHONE_SCRIPT % {"user": json.dumps(name)}
-        doc = doc.replace("</body>", script + "</body>") if "</body>" in doc else doc + script
         return web.Response(text=doc, content_type="text/html")
 
     async def _state(self, request: web.Request) -> web.Response:
         users = []
         for name in self.names:
             user = self.sim.user(name)
-            route = user.current_page.route if user.running and user.realm.router.current() else ""
-            users.append({"name": name, "route": route})
+            page = user.current_page if user.running and user.realm.router.current() else None
+            dialog = self._shown.current(name) if self._shown else None
+            users.append({"name": name, "route": page.route if page else "", "page_id": page.id if page else None,
+                          "dialog": dialog["kind"] if dialog else None})
         start = self.sim.trace.events[0].t if self.sim.trace.events else 0.0
         trace = [{"t": round(e.t - start, 3), "user": e.user, "kind": e.kind,
                   "data": json.dumps(e.data, ensure_ascii=False, default=str)[:160]}
                  for e in self.sim.trace.events[-40:]]
         # Socket frames and other pushes change screens between actions: the event count notices them.
         version = f"{self.version}.{len(self.sim.trace.events)}"
-        body = {"version": version, "users": users, "trace": trace, "message": self.message,
+        body = {"version": version, "users": users, "trace": trace, "message": self.message, "fidelity": self.fidelity,
                 "clock": round(self.sim.clock.time(), 3), "journey": self.recorder.describe()}
         return web.json_response(body, dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
@@ -140,24 +135,30 @@ class OpenApp:
                 result, self.message = {}, str(exc)
             except Exception as exc:  # the app or the rig refused: show it, the person decides what next
                 result, self.message = {}, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-            self.version += 1
+            if not result.pop("unchanged", False):  # a scroll nothing listens to leaves the screens as they are
+                self.version += 1
         return web.json_response({"ok": not self.message, "message": self.message, **result},
                                  dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
     # ------------------------------------------------------------------ actions
-    def _user(self, name: Any) -> Any:
-        if name not in self.names:
-            raise ActionError(f"no user {name!r} (users: {', '.join(self.names)})")
-        return self.sim.user(name)
-
     async def act(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Do one action (`kind` tap, longpress, input, share, answer, clock, launch, back) and record it."""
+        """Do one action (`kind` tap, longpress, input, scroll, share, answer, dialog, clock, launch, back, tab,
+        fidelity) and record it."""
         kind = body.get("kind")
         handler = getattr(self, f"_do_{kind}", None) if isinstance(kind, str) else None
         if handler is None:
             raise ActionError(f"unknown action {kind!r}")
-        result: dict[str, Any] = await handler(body)
+        if kind in ("dialog", "fidelity"):  # they rebuild the session and keep track of dialogs themselves
+            result: dict[str, Any] = await handler(body)
+            await self.sim.idle()
+            return result
+        marks = {name: len(self.sim.user(name).dialogs.shown) for name in self.names}
+        queued = {name: {k for k, q in self.sim.user(name).dialogs.queue.items() if q} for name in self.names}
+        start = len(self.recorder.lines)
+        result = await handler(body)
         await self.sim.idle()
+        if not result.get("unchanged"):
+            self._note_shown(start, marks, queued)
         return result
 
     async def _do_tap(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -240,11 +241,11 @@ class OpenApp:
             raise ActionError(f"cannot answer {dialog!r} with {answer!r}")
         if dialog == "payment":
             user.payments.next(answer)
-            self.recorder.add(f"{name}.payments.next({json.dumps(answer)})")
         else:
             value: Any = int(answer) if dialog == "action_sheet" and str(answer).isdigit() else answer
             user.dialogs.next(dialog, value)
-            self.recorder.add(f"{name}.dialogs.next({json.dumps(dialog)}, {json.dumps(value)})")
+            answer = value
+        self.recorder.add(answer_line(str(name), str(dialog), answer))
         return {}
 
     async def _do_clock(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -294,17 +295,19 @@ async def serve_open(args: Any) -> None:
     from .paths import bundled_app_path
 
     bundle = AppBundle.load(Path(args.app) if args.app else bundled_app_path())
-    sim = Simulator(bundle, fidelity=args.fidelity, seed=args.seed, backend_url=args.backend,
-                    platform_url=args.platform, fail_on_js_errors=True)
+    def make_sim(fidelity: str) -> Simulator:
+        return Simulator(bundle, fidelity=fidelity, seed=args.seed, backend_url=args.backend,
+                         platform_url=args.platform, fail_on_js_errors=True)
+
     names = [n.strip() for n in args.users.split(",") if n.strip()]
-    app = OpenApp(sim, names, args.record, seed_shop=not args.backend)
+    app = OpenApp(make_sim(args.fidelity), names, args.record, seed_shop=not args.backend, make_sim=make_sim)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
         url = await app.start(args.port)
-        print(f"wxsim open: {url} ({', '.join(names)} on {bundle.app_name}); recording to "
+        print(f"wxsim open: {url} ({', '.join(names)} on {bundle.app_name}, {args.fidelity}); recording to "
               f"{app.recorder.path.resolve()} (replay: wxsim run {app.recorder.path})", flush=True)
         await stop.wait()
     finally:

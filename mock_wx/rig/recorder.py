@@ -108,12 +108,13 @@ class Locator:
         return page.get_element(self.selector, **dict(self.filters))
 
 
-def locate(page: Page, nid: int) -> Locator:
-    """How to find `nid` on the page now, as a person would: `button` containing "立即参团"."""
+def locate(page: Page, nid: int, *, by_text: bool = True) -> Locator:
+    """How to find `nid` on the page now, as a person would: `button` containing "立即参团". `by_text=False`
+    for a container whose text is its items' (a scroll-view): its id, tag or classes."""
     tree = page._view_tree()
     info = tree.info[nid]
     base = _chain(tree, nid)
-    text = tree.text(nid)
+    text = tree.text(nid) if by_text else ""
     candidates = [Locator(base, (("text_contains", w),)) for w in _words(text)[:8]]
     if text and len(text) <= 40:
         candidates.append(Locator(base, (("inner_text", text),)))
@@ -133,16 +134,27 @@ def locate(page: Page, nid: int) -> Locator:
 
 
 class JourneyRecorder:
-    """The journey so far, rewritten to `path` after every action (a stopped session loses nothing)."""
+    """The journey so far, rewritten to `path` after every action (a stopped session loses nothing).
 
-    def __init__(self, path: str | Path, users: list[str]) -> None:
+    `fidelity` is the mode the session runs in; the journey declares it (`@journey(fidelity=(...,))`) and
+    `wxsim run` replays it in that mode.
+    """
+
+    def __init__(self, path: str | Path, users: list[str], fidelity: str = "strict") -> None:
         self.path = Path(path)
         self.users = list(users)
+        self.fidelity = fidelity
         self.lines: list[str] = []
         self._cards = 0
 
     def add(self, *lines: str) -> None:
         self.lines.extend(lines)
+        self.write()
+
+    def replace(self, lines: list[str], fidelity: str) -> None:
+        """The journey after the session was rebuilt (an answer changed afterwards, another fidelity)."""
+        self.lines = list(lines)
+        self.fidelity = fidelity
         self.write()
 
     def new_card(self) -> str:
@@ -154,9 +166,16 @@ class JourneyRecorder:
         return (
             '"""Recorded with `wxsim open`; replay it with `wxsim run ' + self.path.name + '`."""\n\n'
             "from mock_wx.rig.journeys import journey\n\n\n"
-            '@journey(area="recorded")\n'
+            f'@journey(area="recorded", fidelity=("{self.fidelity}",))\n'
             f"async def recorded(sim, {', '.join(self.users)}):\n{body}\n"
         )
+
+    def replay_source(self, lines: list[str], mark_at: int) -> str:
+        """The same steps as an internal function the session rebuilds itself with: it calls `_mark()`
+        before line `mark_at` (where the action being redone starts) and returns its variables (the cards)."""
+        steps = [*lines[:mark_at], "_mark()", *lines[mark_at:], "return locals()"]
+        body = "\n".join(f"    {line}" for line in steps)
+        return f"async def _replay(sim, {', '.join(self.users)}, _mark):\n{body}\n"
 
     def write(self) -> None:
         self.path.write_text(self.source(), encoding="utf-8")

@@ -134,7 +134,23 @@ def _payment(o: dict[str, Any]) -> str:
             '<div class="go">支付</div></div></div>')
 
 
-_OVERLAYS = {"toast": _toast, "loading": _toast, "modal": _modal, "actionSheet": _action_sheet, "payment": _payment}
+#: What a permission prompt asks for (wx.authorize / the API that needs the scope; getUserProfile's `desc`).
+_SCOPE_WORDS = {"scope.userLocation": "获取你的位置信息", "scope.userFuzzyLocation": "获取你的模糊位置信息",
+                "scope.address": "获取你的通讯地址", "scope.writePhotosAlbum": "保存图片或视频到你的相册",
+                "scope.camera": "使用你的摄像头", "scope.record": "使用你的麦克风", "scope.werun": "获取你的微信运动步数",
+                "scope.userInfo": "获取你的昵称、头像", "scope.bluetooth": "使用你的蓝牙"}
+
+
+def _permission(o: dict[str, Any]) -> str:
+    """The authorization sheet (authorize, a scope an API needs, getUserProfile): 拒绝 / 允许."""
+    asks = o.get("desc") if o["kind"] == "userProfile" else _SCOPE_WORDS.get(str(o.get("scope")), o.get("scope", ""))
+    return ('<div class="wxsim-mask dim"></div><div class="wxsim-sheet"><div class="wxsim-auth">'
+            f'<div class="who">小程序 申请</div><div class="asks">{_e(asks or "")}</div>'
+            '<div class="btns"><span class="deny">拒绝</span><span class="allow">允许</span></div></div></div>')
+
+
+_OVERLAYS = {"toast": _toast, "loading": _toast, "modal": _modal, "actionSheet": _action_sheet, "payment": _payment,
+             "authorize": _permission, "userProfile": _permission}
 
 
 def document(body: str, css: list[str], device: Device, chrome: Chrome, *, page_style: str = "") -> str:
