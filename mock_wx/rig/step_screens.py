@@ -11,12 +11,10 @@ from typing import Any
 
 from ..trace import Event
 from ..view.screenshot import ScreenshotUnavailable, render_png
+from .report_steps import STEP_KINDS, step_name
 from .screens import page_document
 
-__all__ = ["STEP_KINDS", "StepScreens"]
-
-#: Trace events that start a person's step, recorded by the rig outside the app's JS (so the realm can be read).
-STEP_KINDS = frozenset({"launch", "action", "open-card"})
+__all__ = ["StepScreens"]
 
 
 class StepScreens:
@@ -29,7 +27,7 @@ class StepScreens:
         sim.trace.listeners.append(self._on_event)
 
     def _on_event(self, e: Event) -> None:
-        if e.kind not in STEP_KINDS:
+        if e.kind not in STEP_KINDS or step_name(e.user, e.kind, e.data) is None:
             return
         self.capture()
         self._pending = (len(self.sim.trace.events) - 1, e.user)
