@@ -5,6 +5,8 @@ images decoded only when scrolled to (a 100-journey report with screenshots open
 
 from __future__ import annotations
 
+from .report_steps import EVENT_GROUPS
+
 __all__ = ["SCRIPT", "STYLE"]
 
 STYLE = """
@@ -46,15 +48,15 @@ tbody.step tr.evs{display:none} tbody.step.open tr.evs,tbody.step.auto tr.evs{di
 tr.evs td{padding:0 6px 6px;vertical-align:top;background:#fbfcfd}
 ol.events{list-style:none;margin:0;padding:0}
 li.ev{border-left:3px solid #d0d7de;padding:2px 6px;margin:2px 0;font-size:12px;background:#fff}
-li.ev .line{display:flex;flex-wrap:wrap;gap:0 6px;align-items:baseline}
+li.ev .line{display:flex;gap:0 6px;align-items:baseline} li.ev .what{flex:1;min-width:0;overflow-wrap:anywhere}
 li.ev .k{font-weight:600;color:#57606a;min-width:4.5em} li.ev .tm{margin-left:auto;color:#8c959f;font-size:11px;white-space:nowrap}
 li.ev code,li.ev pre{font-family:ui-monospace,SFMono-Regular,monospace;font-size:11.5px}
 li.ev pre{margin:2px 0;padding:4px 6px;background:#f6f8fa;border-radius:4px;max-height:260px;overflow:auto;white-space:pre-wrap}
 li.ev details summary{cursor:pointer;color:#57606a} li.ev .url{font-family:ui-monospace,monospace;overflow-wrap:anywhere}
 .st{font-weight:700;font-family:ui-monospace,monospace} .st.ok{color:#1a7f37} .st.bad{color:#cf222e} .err{color:#cf222e}
-li.g-request{border-color:#0969da} li.g-setData{border-color:#8250df} li.g-dialog{border-color:#d4a72c}
-li.g-finding,li.g-error{border-color:#cf222e;background:#fff5f5} li.g-navigation{border-color:#1a7f37}
-li.g-console{border-color:#8c959f} li.g-other{border-color:#eaeef2}
+li[data-group=request]{border-color:#0969da} li[data-group=setData]{border-color:#8250df}
+li[data-group=dialog]{border-color:#d4a72c} li[data-group=finding],li[data-group=error]{border-color:#cf222e;background:#fff5f5}
+li[data-group=navigation]{border-color:#1a7f37} li[data-group=console]{border-color:#8c959f} li[data-group=other]{border-color:#eaeef2}
 table.diff th{font-weight:600;text-align:left;padding:1px 8px 1px 0;vertical-align:top;font-family:ui-monospace,monospace;font-size:11.5px;color:#8250df;white-space:nowrap}
 table.diff td{padding:1px 0}
 tr.failure-row td{padding:8px;background:#fff5f5;border-top:1px solid #ff8182}
@@ -64,7 +66,8 @@ tr.failure-row td{padding:8px;background:#fff5f5;border-top:1px solid #ff8182}
 pre.error,pre.stack{background:#fff;border:1px solid #ffcecb;padding:8px;overflow:auto;margin:0 0 8px;font-size:12px;white-space:pre-wrap}
 pre.stack.js{border-color:#cf222e}
 tr.cut td{color:#656d76;font-style:italic;padding:2px 6px}
-"""
+""" + "".join(  # an unchecked event kind: one class on <body> hides them all, however many there are
+    f"body.no-{group} li[data-group={group}]{{display:none}}" for group in [*EVENT_GROUPS, "other"])
 
 SCRIPT = r"""
 (function () {
@@ -77,7 +80,10 @@ SCRIPT = r"""
   function apply() {
     var name = q.value.trim().toLowerCase(), st = status.value, u = user.value;
     var on = {}, every = true;
-    kinds.forEach(function (k) { on[k.value] = k.checked; every = every && k.checked; });
+    kinds.forEach(function (k) {
+      on[k.value] = k.checked; every = every && k.checked;
+      document.body.classList.toggle('no-' + k.value, !k.checked);  // the style hides those events
+    });
     $('#summary tbody tr, #findings tbody tr[data-name]').forEach(function (tr) {
       tr.classList.toggle('off', !matches(tr, name, st));
     });
@@ -89,21 +95,22 @@ SCRIPT = r"""
       if (!visible) return;
       shown++;
       sec.classList.toggle('one-user', !!u);  // other users' steps are named in the one lane left
-      $('[data-lane]', sec).forEach(function (c) { c.classList.toggle('off', !!u && c.dataset.lane !== u); });
-      $('li.ev', sec).forEach(function (li) { li.classList.toggle('off', !on[li.dataset.group]); });
-      var any = false;
+      if (sec.dataset.shownUser !== u) {  // only when the user filter changed: thousands of cells
+        $('[data-lane]', sec).forEach(function (c) { c.classList.toggle('off', !!u && c.dataset.lane !== u); });
+        sec.dataset.shownUser = u;
+      }
       $('tbody.step', sec).forEach(function (tb) {
-        var lane = u ? 'td[data-lane="' + CSS.escape(u) + '"] ' : '';
-        var hasEvents = !!tb.querySelector(lane + 'li.ev:not(.off)');
-        var ownStep = !u || tb.dataset.user === u || tb.dataset.user === '';
-        var keep = every ? (ownStep || hasEvents) : hasEvents;
+        var groups = tb.dataset.groups;
+        if (u) {
+          var cell = tb.querySelector('tr.evs td[data-lane="' + CSS.escape(u) + '"]');
+          groups = cell ? cell.dataset.groups : '';
+        }
+        var hit = groups.split(' ').some(function (g) { return on[g]; });
+        var own = !u || tb.dataset.user === u || tb.dataset.user === '';
+        var keep = every ? own || groups !== '' : hit;
         tb.classList.toggle('off', !keep);
         tb.classList.toggle('auto', keep && !every);  // a kind filter opens the steps it keeps
-        any = any || keep;
       });
-      var details = sec.querySelector('details');
-      if (!every && any && !details.open) { details.open = true; details.dataset.auto = '1'; }
-      if (every && details.dataset.auto) { details.open = false; delete details.dataset.auto; }
     });
     document.getElementById('shown').textContent = shown + ' of ' + sections.length + ' journeys';
   }
@@ -111,7 +118,7 @@ SCRIPT = r"""
   kinds.forEach(function (k) { k.addEventListener('change', apply); });
   document.addEventListener('click', function (e) {
     var head = e.target.closest('tr.head');
-    if (head && !e.target.closest('a, details, img')) head.parentNode.classList.toggle('open');
+    if (head && !e.target.closest('a, img')) head.parentNode.classList.toggle('open');
   });
   document.getElementById('expand').addEventListener('click', function () {
     $('section.journey:not(.off) > details').forEach(function (d) { d.open = true; });

@@ -4,8 +4,8 @@ its stack. Long values are cut on the line and kept whole (up to a limit) behind
 
 from __future__ import annotations
 
+import html
 import json
-from html import escape
 from typing import Any
 
 from ..trace import Event
@@ -13,9 +13,16 @@ from .report_steps import event_group, step_name
 
 __all__ = ["event_html", "offset_text"]
 
-#: Characters of a value shown on its line; the rest is behind <details>, up to VALUE_LIMIT.
-INLINE = 120
-VALUE_LIMIT = 4000
+#: Characters of a value shown on its line; the rest is behind <details>, up to VALUE_LIMIT (the JSON export has
+#: it all): a demo-sized run sets ~8 MB of data, which would make the report too heavy to open.
+INLINE = 160
+VALUE_LIMIT = 600
+MAX_KEYS = 20  # keys of one setData listed
+
+
+def escape(text: str) -> str:
+    """Text for element content: quotes stay as they are (JSON is full of them; &quot; would triple its size)."""
+    return html.escape(text, quote=False)
 
 
 def offset_text(seconds: float) -> str:
@@ -37,9 +44,9 @@ def _value(v: Any) -> str:
     text = v if isinstance(v, str) else _json(v)
     if len(text) <= INLINE:
         return f"<code>{escape(text)}</code>"
-    full = v if isinstance(v, str) else _json(v, 1)
+    full = text
     if len(full) > VALUE_LIMIT:
-        full = full[:VALUE_LIMIT] + f"\n… ({len(full) - VALUE_LIMIT} more characters in the JSON export)"
+        full = full[:VALUE_LIMIT] + f" … ({len(full) - VALUE_LIMIT} more characters in the JSON export)"
     return (f"<details class='v'><summary><code>{escape(text[:INLINE])}…</code></summary>"
             f"<pre>{escape(full)}</pre></details>")
 
@@ -85,7 +92,10 @@ def _set_data(e: Event) -> tuple[str, str]:
     raw = d.get("data")
     data: dict[str, Any] = raw if isinstance(raw, dict) else {}
     keys = ", ".join(list(data)[:6]) + (" …" if len(data) > 6 else "")
-    rows = "".join(f"<tr><th>{escape(str(k))}</th><td>{_value(v)}</td></tr>" for k, v in data.items())
+    items = list(data.items())
+    rows = "".join(f"<tr><th>{escape(str(k))}</th><td>{_value(v)}</td></tr>" for k, v in items[:MAX_KEYS])
+    if len(items) > MAX_KEYS:
+        rows += f"<tr><th>…</th><td>{len(items) - MAX_KEYS} more keys in the JSON export</td></tr>"
     return (f"<span class='where'>{escape(owner)}</span> <code>{escape(keys)}</code>",
             f"<table class='diff'>{rows}</table>")
 
@@ -119,7 +129,7 @@ def _error(e: Event) -> tuple[str, str]:
         stack = str(d.get("stack") or "").rstrip()
         return (f"<b>{escape(str(d.get('message')))}</b>{where}",
                 f"<pre class='stack'>{escape(stack)}</pre>" if stack else "")
-    return escape(" ".join(f"{k}={v}" for k, v in d.items()))[:400], ""
+    return escape(" ".join(f"{k}={v}" for k, v in d.items())[:400]), ""
 
 
 def event_html(e: Event, t0: float, w0: float) -> str:
@@ -148,7 +158,7 @@ def event_html(e: Event, t0: float, w0: float) -> str:
     else:
         line = step_name(e.user, e.kind, e.data) or ""
         line = escape(line) if line else _value(e.data)
-    return (f'<li class="ev g-{group}" data-kind="{escape(e.kind)}" data-group="{group}">'
-            f'<div class="line"><span class="k">{escape(e.kind)}</span> {line}'
-            f'<span class="tm" title="virtual time / wall time since the journey started">'
-            f'{offset_text(e.t - t0)} · {(e.wall - w0) * 1000:.1f} ms</span></div>{more}</li>')
+    kind = html.escape(e.kind)
+    return (f'<li class="ev" data-kind="{kind}" data-group="{group}"><div class="line"><span class="k">'
+            f'{kind}</span> <span class="what">{line}</span><span class="tm">{offset_text(e.t - t0)} · {(e.wall - w0) * 1000:.1f} ms</span>'
+            f'</div>{more}</li>')

@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from .report_events import event_html, offset_text
-from .report_steps import Step, group_steps
+from .report_steps import Step, event_group, group_steps
 
 __all__ = ["MAX_EVENTS_PER_STEP", "failing_step", "journey_html", "status_of"]
 
@@ -88,13 +88,16 @@ def _step_html(jid: int, n: int, step: Step, lanes: list[str], t0: float, w0: fl
     else:  # the clock, or what happened before anyone's first step: across every lane
         cells = f'<td class="lane all" colspan="{len(lanes)}">{name}</td>'
     by_lane: dict[str, list[str]] = {u: [] for u in lanes}
+    lane_groups: dict[str, set[str]] = {u: set() for u in lanes}
     shown = step.events[:MAX_EVENTS_PER_STEP]
     for _, e in shown:
-        by_lane.setdefault(e.user if e.user in by_lane else (lanes[0] if lanes else ""), []).append(
-            event_html(e, t0, w0))
+        lane = e.user if e.user in by_lane else (lanes[0] if lanes else "")
+        by_lane.setdefault(lane, []).append(event_html(e, t0, w0))
+        lane_groups.setdefault(lane, set()).add(event_group(e.kind))
     cut = len(step.events) - len(shown)
-    evs = "".join(f'<td class="lane" data-lane="{escape(u)}"><ol class="events">{"".join(items)}</ol></td>'
-                  for u, items in by_lane.items() if u in lanes)
+    # data-groups per lane: the user filter with a kind filter keeps a step by that user's events alone.
+    evs = "".join(f'<td class="lane" data-lane="{escape(u)}" data-groups="{" ".join(sorted(lane_groups[u]))}">'
+                  f'<ol class="events">{"".join(items)}</ol></td>' for u, items in by_lane.items() if u in lanes)
     more = f'<tr class="cut"><td colspan="{3 + len(lanes)}">{cut} more events in the JSON export</td></tr>' if cut else ""
     fail_row = f'<tr class="failure-row"><td colspan="{3 + len(lanes)}">{failure}</td></tr>' if failure else ""
     return (f'<tbody class="{cls}" id="j{jid}s{n + 1}" data-user="{escape(step.user)}" data-users="{escape(users)}" '

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..trace import Event
 
-__all__ = ["EVENT_GROUPS", "STEP_KINDS", "Step", "event_group", "group_steps", "step_name"]
+__all__ = ["EVENT_GROUPS", "STEP_KINDS", "Step", "event_group", "group_steps", "starts_step", "step_name"]
 
 #: Trace events that start a person's step, recorded by the rig outside the app's JS (so the realm can be read).
 #: "clock" is recorded by the simulation when a journey moves virtual time on (user "": nobody's).
@@ -102,6 +102,14 @@ def step_name(user: str, kind: str, data: dict[str, Any]) -> str | None:
     return None
 
 
+def starts_step(e: Event, last_kind: str, last_user: str) -> bool:
+    """Whether `e` starts a step, after a step started by `last_kind` of `last_user` ("" for none)."""
+    if e.kind not in STEP_KINDS or step_name(e.user, e.kind, e.data) is None:
+        return False
+    # Opening a card launches its page: one step, "bob opens alice's card in a group chat".
+    return not (e.kind == "launch" and last_kind == "open-card" and last_user == e.user)
+
+
 @dataclass
 class Step:
     """One step: the event that started it (None: what happened before the first step) and the events
@@ -130,12 +138,13 @@ class Step:
 
 def group_steps(events: list[Event]) -> list[Step]:
     """Split a journey's events into steps, in trace order. Consecutive clock moves with no person's step
-    between them (a `wait_for` advancing in small slices) are one step."""
+    between them (a `wait_for` advancing in small slices) are one step; so are opening a card and the launch
+    of its page."""
     steps: list[Step] = []
     for i, e in enumerate(events):
-        name = step_name(e.user, e.kind, e.data) if e.kind in STEP_KINDS else None
-        if name is not None:
-            last = steps[-1] if steps else None
+        last = steps[-1] if steps else None
+        if starts_step(e, last.kind if last else "", last.user if last else ""):
+            name = step_name(e.user, e.kind, e.data) or e.kind
             seconds = float(e.data.get("seconds", 0)) if e.kind == "clock" else 0.0
             if e.kind == "clock" and last is not None and last.kind == "clock":
                 last.seconds += seconds

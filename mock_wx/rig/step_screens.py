@@ -11,7 +11,7 @@ from typing import Any
 
 from ..trace import Event
 from ..view.screenshot import ScreenshotUnavailable, render_png
-from .report_steps import STEP_KINDS, step_name
+from .report_steps import starts_step
 from .screens import page_document
 
 __all__ = ["StepScreens"]
@@ -23,12 +23,14 @@ class StepScreens:
     def __init__(self, sim: Any) -> None:
         self.sim = sim
         self._pending: tuple[int, str] | None = None  # (event index, user) of the step whose result is unseen
+        self._last = ("", "")  # (kind, user) of the event that started the last step
         self._docs: list[tuple[int, str, str, Any]] = []   # (event index, user, page route, (doc, device))
         sim.trace.listeners.append(self._on_event)
 
     def _on_event(self, e: Event) -> None:
-        if e.kind not in STEP_KINDS or step_name(e.user, e.kind, e.data) is None:
+        if not starts_step(e, *self._last):
             return
+        self._last = (e.kind, e.user)
         self.capture()
         self._pending = (len(self.sim.trace.events) - 1, e.user)
 

@@ -37,6 +37,7 @@ def _journey() -> Trace:
     trace.add(3700.0, "alice", "setData", {"page": "a", "data": {"left": "23:00:00"}})  # her countdown ticks
     trace.add(3700.0, "", "clock", {"seconds": 82800})  # a wait_for moving on again: the same step
     trace.add(86500.0, "bob", "open-card", {"chat": "group", "from_user": "alice"})
+    trace.add(86500.0, "bob", "launch", {"url": "/a?from=share"})  # part of opening the card
     trace.add(86500.0, "bob", "action", {"action": "tap", "element": "button '立即参团'"})
     trace.add(86500.0, "bob", "modal", {"title": "确认参团", "answer": "confirm"})
     trace.add(86500.0, "bob", "request", {"url": "https://x/orders", "status": 401})
@@ -51,12 +52,12 @@ def test_events_belong_to_the_step_they_happened_in_whoever_it_happened_to() -> 
         "before the first step", "alice opens /a", "alice shares 一起拼团", "clock +24 h",
         "bob opens alice's card in a group chat", "bob taps 立即参团"]
     assert [[e.kind for _, e in s.events] for s in steps] == [
-        ["request"], ["setData"], [], ["setData"], [], ["modal", "request", "socket-recv", "finding"]]
+        ["request"], ["setData"], [], ["setData"], ["launch"], ["modal", "request", "socket-recv", "finding"]]
     tap = steps[-1]
-    assert (tap.index, tap.user, tap.t) == (8, "bob", 86500.0)
+    assert (tap.index, tap.user, tap.t) == (9, "bob", 86500.0)
     assert tap.users == ["bob", "alice"]
     assert tap.groups() == {"dialog", "request", "finding"}
-    assert [i for i, _ in tap.events] == [9, 10, 11, 12]  # trace indexes: screenshots are keyed by them
+    assert [i for i, _ in tap.events] == [10, 11, 12, 13]  # trace indexes: screenshots are keyed by them
     clock = steps[3]
     assert (clock.user, clock.seconds, clock.t) == ("", 86400.0, 100.0)
     assert group_steps([]) == []
@@ -67,7 +68,7 @@ def test_wall_time_of_a_step_runs_to_its_last_event() -> None:
     for n, e in enumerate(trace.events):
         e.wall = 10.0 + n / 1000
     tap = group_steps(trace.events)[-1]
-    assert tap.wall == 10.008 and round(tap.wall_end() - tap.wall, 6) == 0.004
+    assert tap.wall == 10.009 and round(tap.wall_end() - tap.wall, 6) == 0.004
 
 
 def test_event_groups_for_the_filters() -> None:
