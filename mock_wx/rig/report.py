@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -119,7 +118,5 @@ dialogs, findings, errors. Times: virtual since the journey started · wall sinc
 
 def write_html_report(results: Sequence[Any], path: str | Path, title: str = "wxsim report") -> Path:
     out = Path(path)
-    t = time.perf_counter()
     out.write_text(render_html(results, title), encoding="utf-8")
-    _ = time.perf_counter() - t
     return out

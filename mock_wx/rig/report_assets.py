@@ -43,7 +43,8 @@ tbody.step tr.head td.n:before{content:"▸ ";color:#8c959f} tbody.step.open tr.
 .badges{margin-left:6px} .b{display:inline-block;font-size:11px;border-radius:8px;padding:0 5px;margin-right:3px;background:#eaeef2;color:#57606a}
 .b.net{background:#ddf4ff;color:#0550ae} .b.data{background:#fbefff;color:#8250df} .b.dialog{background:#fff8c5;color:#7d4e00}
 .b.finding,.b.error{background:#ffebe9;color:#cf222e}
-img.after{display:block;margin-top:4px;border:1px solid #d0d7de;border-radius:6px;min-height:167px;background:#f6f8fa}
+img.after{display:block;margin-top:4px;border:1px solid #d0d7de;border-radius:6px;min-height:167px;background:#f6f8fa;cursor:zoom-in}
+img.after.big{width:375px;cursor:zoom-out}
 tbody.step tr.evs{display:none} tbody.step.open tr.evs,tbody.step.auto tr.evs{display:table-row}
 tr.evs td{padding:0 6px 6px;vertical-align:top;background:#fbfcfd}
 ol.events{list-style:none;margin:0;padding:0}
@@ -117,6 +118,7 @@ SCRIPT = r"""
   [q, status, user].forEach(function (el) { el.addEventListener('input', apply); el.addEventListener('change', apply); });
   kinds.forEach(function (k) { k.addEventListener('change', apply); });
   document.addEventListener('click', function (e) {
+    if (e.target.matches('img.after')) { e.target.classList.toggle('big'); return; }  // the screen, full size
     var head = e.target.closest('tr.head');
     if (head && !e.target.closest('a, img')) head.parentNode.classList.toggle('open');
   });

@@ -16,6 +16,11 @@ from .screens import page_document
 
 __all__ = ["StepScreens"]
 
+#: The screen after a step is drawn at 1 CSS pixel per pixel (375 × 667 for the default phone): a report
+#: with a screen after each of a few hundred steps stays a third of the size it would be at the phone's
+#: DPR 2 (the failure screens keep the phone's DPR).
+STEP_DPR = 1.0
+
 
 class StepScreens:
     """Watches a simulation's trace; after the journey, `render()` gives a screenshot per step."""
@@ -60,7 +65,7 @@ class StepScreens:
         out: list[dict[str, Any]] = []
         for index, user, route, (doc, device) in self._docs:
             try:
-                png = await render_png(doc, device.width, device.height, device.dpr)
+                png = await render_png(doc, device.width, device.height, STEP_DPR)
             except ScreenshotUnavailable:
                 return out
             out.append({"user": user, "page": route, "when": "after step", "event": index, "png": png})

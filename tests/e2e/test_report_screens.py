@@ -119,7 +119,7 @@ async def test_screenshots_on_shows_the_screen_after_every_step(report: Any, eve
     assert await shots.count() == 2
     for i in range(2):
         await shots.nth(i).scroll_into_view_if_needed()
-        await page.wait_for_function("(img) => img.complete && img.naturalWidth === 750",
+        await page.wait_for_function("(img) => img.complete && img.naturalWidth === 375",  # at DPR 1
                                      arg=await shots.nth(i).element_handle())
     after_launch, after_tap = [await shots.nth(i).get_attribute("src") for i in range(2)]
     assert after_launch != after_tap  # the tap put a toast on the screen

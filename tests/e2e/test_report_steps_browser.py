@@ -96,7 +96,13 @@ async def test_the_failing_step_has_the_screens_and_the_stack(report: Any, join_
     js = failed.locator('td[data-lane="bob"] li.ev[data-kind="js-error"]')
     assert await js.is_visible()  # the failing step starts open
     assert "pages/shop/shop.js:34" in await js.locator("pre.stack").inner_text()
-    assert await failed.locator('td.act[data-lane="bob"] img.after').count() == 1
+    after = failed.locator('td.act[data-lane="bob"] img.after')
+    await after.scroll_into_view_if_needed()
+    await report.wait_for_function("(img) => img.complete && img.naturalWidth === 375", arg=await after.element_handle())
+    assert await after.evaluate("i => i.width") == 94
+    await after.click()  # full size
+    assert await after.evaluate("i => i.width") == 375
+    assert "open" in (await failed.get_attribute("class") or "").split()  # the click did not fold the step
 
 
 async def test_the_failing_steps_request_setdata_and_dialogs(report: Any, join_run: CliRun) -> None:
