@@ -56,6 +56,9 @@ class VirtualClock:
         self._seq = itertools.count()
         self._settle_hooks: list[SettleHook] = []
         self._listeners: list[Callable[[float], Any]] = []
+        #: Called with (now, seconds) when a test or journey moves time on (advance/set, not a timer inside
+        #: one): the trace records "clock +24 h" as a step of the journey.
+        self.jump_listeners: list[Callable[[float, float], None]] = []
         self._loop_origin: float | None = None
         self._advancing = False
         self._background: set[asyncio.Future[Any]] = set()
@@ -126,13 +129,20 @@ class VirtualClock:
             raise ValueError(f"clock.advance needs a positive duration, got {delta} s")
         if self.realtime:
             raise RuntimeError("clock.advance is for virtual clocks; a realtime clock follows the loop")
+        self._jumping(delta)
         return await self._run_until(self._now + delta)
 
     async def set(self, when: float) -> float:
         """Jump to epoch time `when` (forward only), firing due timers."""
         if when < self._now:
             raise ValueError("virtual time cannot go backwards")
+        self._jumping(when - self._now)
         return await self._run_until(when)
+
+    def _jumping(self, delta: float) -> None:
+        if delta > 0 and not self._advancing and not self.realtime:
+            for listener in list(self.jump_listeners):
+                listener(self._now, delta)
 
     async def run_due(self) -> None:
         """Fire timers that are due now (delay 0) without moving time."""

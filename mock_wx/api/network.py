@@ -255,11 +255,34 @@ def http_error_text(status: int, raw: bytes) -> str:
     return text
 
 
+#: How much of a request's and a response's body the trace keeps (the report shows it; the rest is counted).
+BODY_PREVIEW = 2048
+
+
+def _preview(raw: bytes | None) -> str | None:
+    if not raw:
+        return None
+    head = raw[:BODY_PREVIEW]
+    if b"\x00" in head:
+        return f"<{len(raw)} bytes of binary data>"
+    text = head.decode("utf-8", errors="replace")
+    return text if len(raw) <= BODY_PREVIEW else f"{text}… ({len(raw)} bytes in all)"
+
+
 def _report(ctx: WxContext, api_name: str, method: str, target: Target, status: int, started: float,
-            ok: bool, size: int, error: str | None = None) -> None:
+            ok: bool, size: int, error: str | None = None, *, sent: float | None = None,
+            body: bytes | None = None, response: bytes | None = None) -> None:
     ms = round((time.perf_counter() - started) * 1000.0, 3)
+    extra: dict[str, Any] = {"error": error} if error else {}
+    if ctx.trace.enabled:  # what the report shows; a load run's disabled trace does not pay for the copies
+        if sent is not None:
+            extra["sent"] = sent  # virtual time it was sent; the event's own time is when it was answered
+        for key, raw in (("body", body), ("response", response)):
+            text = _preview(raw)
+            if text is not None:
+                extra[key] = text
     ctx.record("request", api=api_name, method=method, url=target.logical, status=status, ms=ms, size=size,
-               ok=ok, **({"error": error} if error else {}))
+               ok=ok, **extra)
     if error == "abort" and getattr(ctx.host, "closed", False):
         # Cut off because its user was closed (a load run ending, Locust stopping users): no answer to count,
         # and not the server's failure. The trace above still has it.
@@ -363,7 +386,7 @@ def request(ctx: WxContext, args: dict[str, Any]) -> Any:
     target, body = _prepare(args, target, headers, method)
     _cookie_header(ctx, target, headers)
     call = _new_call(ctx, task_id, "request")
-    started = time.perf_counter()
+    started, sent = time.perf_counter(), ctx.clock.time()
     # A mock or hook of wx.request (ctx.mocks) sees the result in Python, parsed; otherwise only JS does.
     to_js = ctx.host is not None and "request" not in ctx.mocks
 
@@ -388,11 +411,11 @@ def request(ctx: WxContext, args: dict[str, Any]) -> Any:
                 size = len(raw)
         except BaseException as exc:
             _report(ctx, "request", method, target, status, started, False, size,
-                    "abort" if isinstance(exc, asyncio.CancelledError) else _transport_text(exc))
+                    "abort" if isinstance(exc, asyncio.CancelledError) else _transport_text(exc), sent=sent, body=body)
             raise
         call.profile["responseEnd"] = _now_ms(ctx)
         _report(ctx, "request", method, target, status, started, status < 400, size,
-                http_error_text(status, raw) if status >= 400 else None)
+                http_error_text(status, raw) if status >= 400 else None, sent=sent, body=body, response=raw)
         profile = {**call.profile, "peerIP": "127.0.0.1", "protocol": "http/1.1", "port": 443,
                    "socketReused": True, "sendBytesCount": len(body or b""), "receivedBytedCount": size,
                    "estimate_nettype": 5, "rtt": round((time.perf_counter() - started) * 1000)}

@@ -8,6 +8,7 @@ import errno
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -391,8 +392,10 @@ def _write_results(args: argparse.Namespace, results: list[Any], title: str) -> 
     from .report import print_summary, write_html_report
 
     print_summary(results)
-    write_html_report(results, args.report, title=title)
-    print(f"report: {Path(args.report).resolve()}")
+    t0 = time.perf_counter()
+    out = write_html_report(results, args.report, title=title)
+    # Its size and writing time: a many-journey run (with --screenshots on) tells whether it stays usable.
+    print(f"report: {out.resolve()} ({out.stat().st_size / 1e6:.1f} MB, written in {time.perf_counter() - t0:.2f} s)")
     if args.json_out:
         Path(args.json_out).write_text(json.dumps([_result_json(r) for r in results], ensure_ascii=False, default=str))
     return 0 if all(r.ok for r in results) else 1

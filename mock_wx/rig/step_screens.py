@@ -11,12 +11,15 @@ from typing import Any
 
 from ..trace import Event
 from ..view.screenshot import ScreenshotUnavailable, render_png
+from .report_steps import starts_step
 from .screens import page_document
 
-__all__ = ["STEP_KINDS", "StepScreens"]
+__all__ = ["StepScreens"]
 
-#: Trace events that start a person's step, recorded by the rig outside the app's JS (so the realm can be read).
-STEP_KINDS = frozenset({"launch", "action", "open-card"})
+#: The screen after a step is drawn at 1 CSS pixel per pixel (375 × 667 for the default phone): a report
+#: with a screen after each of a few hundred steps stays a third of the size it would be at the phone's
+#: DPR 2 (the failure screens keep the phone's DPR).
+STEP_DPR = 1.0
 
 
 class StepScreens:
@@ -25,12 +28,14 @@ class StepScreens:
     def __init__(self, sim: Any) -> None:
         self.sim = sim
         self._pending: tuple[int, str] | None = None  # (event index, user) of the step whose result is unseen
+        self._last = ("", "")  # (kind, user) of the event that started the last step
         self._docs: list[tuple[int, str, str, Any]] = []   # (event index, user, page route, (doc, device))
         sim.trace.listeners.append(self._on_event)
 
     def _on_event(self, e: Event) -> None:
-        if e.kind not in STEP_KINDS:
+        if not starts_step(e, *self._last):
             return
+        self._last = (e.kind, e.user)
         self.capture()
         self._pending = (len(self.sim.trace.events) - 1, e.user)
 
@@ -60,7 +65,7 @@ class StepScreens:
         out: list[dict[str, Any]] = []
         for index, user, route, (doc, device) in self._docs:
             try:
-                png = await render_png(doc, device.width, device.height, device.dpr)
+                png = await render_png(doc, device.width, device.height, STEP_DPR)
             except ScreenshotUnavailable:
                 return out
             out.append({"user": user, "page": route, "when": "after step", "event": index, "png": png})

@@ -311,8 +311,11 @@ class Realm:
         self._renders += 1
         return self.ctx.trace.enabled
 
-    def _render_data(self, page_id: int, payload_json: str) -> None:
-        self.ctx.record("setData", page=self.router.route_of(int(page_id)), data=json.loads(payload_json))
+    def _render_data(self, page_id: int, payload_json: str, owner: str = "") -> None:
+        route = self.router.route_of(int(page_id))
+        # `owner`: the component whose setData this was (its path), so the report names it, not only its page.
+        extra = {"component": owner} if owner and owner != route else {}
+        self.ctx.record("setData", page=route, data=json.loads(payload_json), **extra)
 
     def _rejected(self) -> None:
         self._rejections_maybe = True

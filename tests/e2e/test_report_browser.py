@@ -1,5 +1,6 @@
 """report.html in a real Chromium (Playwright, Debian's /usr/bin/chromium): the summary counts, a row per
-journey, the findings table, a user's timeline and the kind filter — compared with the run's JSON export.
+journey, the findings table, each step's events in its users' lanes and the filters — compared with the run's
+JSON export.
 
 Playwright's async API in async tests, on one module-scoped event loop with one browser: the sync API
 (pytest-playwright's `page` fixture) keeps an event loop running in the worker's thread for the whole
@@ -18,8 +19,9 @@ import pytest_asyncio
 from _browser import BROWSER_MARKS, chromium_browser
 from _wxsim_cli import CliRun
 
-#: report.py shows at most this many events per journey (the rest are in the JSON export).
-MAX_EVENTS_PER_JOURNEY = 600
+from mock_wx.rig.report_journey import MAX_EVENTS_PER_STEP
+from mock_wx.rig.report_steps import group_steps
+from mock_wx.trace import Event
 
 pytestmark = BROWSER_MARKS
 
@@ -107,42 +109,92 @@ async def test_findings_table_lists_each_mistake(report_page: Any, mistakes_run:
     users = {r[2]: r[1] for r in table}
     assert users == {"await-task": "alice", "no-such-api": "bob", "relative-url": "carol", "static-setdata": "dave"}
     assert (await page.locator("#totals").inner_text()).startswith("4 passed, 0 failed, 5 findings")
-    # Findings also appear in their user's timeline, highlighted.
-    assert await page.locator('.user[data-user="bob"] li.ev.finding').count() == 2
+    # Findings also appear in their user's lane, in the step they happened in, and link to it.
+    assert await page.locator('td.lane[data-lane="bob"] li.ev[data-group="finding"]').count() == 2
+    link = rows.nth(0).locator("td").last.locator("a")
+    step = page.locator(await link.get_attribute("href") or "")
+    assert await step.locator('li.ev[data-group="finding"]').count() >= 1
+    await link.click()
+    assert "open" in (await step.get_attribute("class") or "").split()
+    assert await step.locator('li.ev[data-group="finding"]').first.is_visible()
 
 
-async def test_a_users_timeline_shows_their_events_in_order(report_page: Any, demo_run: CliRun) -> None:
+def _steps(trace: list[dict[str, Any]]) -> list[Any]:
+    return group_steps([Event(e["t"], e["user"], e["kind"], e["data"], e["wall"]) for e in trace])
+
+
+async def test_each_steps_events_are_in_their_users_lanes(report_page: Any, demo_run: CliRun) -> None:
     page = report_page
     await _open(page, demo_run)
     i, r = next((i, r) for i, r in enumerate(demo_run.results)
                 if r["ok"] and len({e["user"] for e in r["trace"]}) >= 2)
-    shown = r["trace"][:MAX_EVENTS_PER_JOURNEY]
-    for user in sorted({e["user"] for e in shown}):
-        expected = [e["kind"] for e in shown if e["user"] == user]
-        timeline = page.locator(f'#j{i} .user[data-user="{user}"]')
-        assert (await timeline.locator("h4").inner_text()).startswith(f"{user} ({len(expected)} events)")
-        assert await timeline.locator("li.ev").evaluate_all("els => els.map(e => e.dataset.kind)") == expected
-    first = page.locator(f'#j{i} .user[data-user="{shown[0]["user"]}"] li.ev').first
-    assert await first.locator(".t").inner_text() == "+0.000s"
-    assert await first.locator(".k").inner_text() == shown[0]["kind"]
+    steps = _steps(r["trace"])
+    await page.locator(f"#j{i} > details > summary").click()  # a passed journey starts folded
+    shown = page.locator(f"#j{i} tbody.step")
+    assert await shown.locator("tr.head .name").all_inner_texts() == [s.name for s in steps]
+    for n, step in enumerate(steps):
+        await shown.nth(n).locator("tr.head td.n").click()  # open the step
+        events = step.events[:MAX_EVENTS_PER_STEP]
+        for user in {e.user for _, e in events}:
+            lane = shown.nth(n).locator(f'tr.evs td[data-lane="{user}"] li.ev')
+            expected = [e.kind for _, e in events if e.user == user]
+            assert await lane.evaluate_all("els => els.map(e => e.dataset.kind)") == expected
+            assert await lane.evaluate_all(VISIBLE) == len(expected)
+    first = shown.first
+    assert await first.locator("td.vt").inner_text() == "+0.000s"
+    assert (await first.locator("td.wall").inner_text()).startswith("+0.0 ms")
 
 
-VISIBLE = "els => els.filter(e => getComputedStyle(e).display !== 'none').map(e => e.dataset.kind)"
+#: How many of the elements are on screen (checkVisibility: no box of their own or an ancestor's, not in a closed
+#: <details>), wherever they are scrolled to.
+VISIBLE = "els => els.filter(e => e.checkVisibility()).length"
 
 
-async def test_kind_filter_hides_other_events(report_page: Any, demo_run: CliRun) -> None:
+async def test_the_kind_filter_keeps_the_steps_with_such_events_open(report_page: Any, demo_run: CliRun) -> None:
     page = report_page
     await _open(page, demo_run)
     events = page.locator("li.ev")
-    all_kinds = await events.evaluate_all("els => els.map(e => e.dataset.kind)")
-    total = len(all_kinds)
-    assert "request" in all_kinds and total > all_kinds.count("request")
-    await page.locator("#filter").fill("request")
-    visible = await events.evaluate_all(VISIBLE)
-    assert visible == [k for k in all_kinds if "request" in k]
-    hidden = await events.evaluate_all("els => els.filter(e => e.style.display === 'none').length")
-    assert hidden == total - len(visible)
-    await page.locator("#filter").fill("launch")
-    assert await events.evaluate_all(VISIBLE) == [k for k in all_kinds if "launch" in k] != []
-    await page.locator("#filter").fill("")
-    assert len(await events.evaluate_all(VISIBLE)) == total
+    assert await events.evaluate_all(VISIBLE) == 0  # passed journeys start folded, their steps closed
+    for box in await page.locator("input.kind").all():
+        if await box.get_attribute("value") != "request":
+            await box.uncheck()
+    i = next(i for i, r in enumerate(demo_run.results) if any(e["kind"] == "request" for e in r["trace"]))
+    sec = page.locator(f"#j{i}")
+    await sec.locator("summary").first.click()
+    requests = await sec.locator('li.ev[data-group="request"]').count()
+    assert 0 < requests < await sec.locator("li.ev").count()
+    visible = await sec.locator("li.ev").evaluate_all(
+        "els => els.filter(e => e.checkVisibility()).map(e => e.dataset.group)")
+    assert visible == ["request"] * requests  # the steps that have some are open; nothing else shows
+    steps = sec.locator("tbody.step")
+    kept = await steps.evaluate_all("els => els.filter(e => e.checkVisibility())"
+                                    ".map(e => e.dataset.groups.split(' ').includes('request'))")
+    assert kept and all(kept) and len(kept) < await steps.count()
+    await page.locator('input.kind[value="request"]').uncheck()
+    await page.locator('input.kind[value="setData"]').check()
+    assert await sec.locator('li.ev[data-group="setData"]').evaluate_all(VISIBLE) == \
+        await sec.locator('li.ev[data-group="setData"]').count() > 0
+    assert await sec.locator('li.ev[data-group="request"]').evaluate_all(VISIBLE) == 0
+    for box in await page.locator("input.kind").all():
+        await box.check()
+    assert await events.evaluate_all(VISIBLE) == 0  # back as it was: steps closed
+    assert await steps.evaluate_all(VISIBLE) == await steps.count()
+
+
+async def test_journey_name_and_result_filters(report_page: Any, demo_run: CliRun) -> None:
+    page = report_page
+    await _open(page, demo_run)
+    ids = [r["journey"] for r in demo_run.results]
+    area = ids[0].split("/")[0]
+    await page.locator("#q").fill(area + "/")
+    sections = page.locator("section.journey")
+    shown = await sections.evaluate_all("els => els.filter(e => e.checkVisibility()).map(e => e.dataset.name)")
+    assert shown == [j for j in ids if area + "/" in j] != []
+    assert await page.locator("#summary tbody tr").evaluate_all(VISIBLE) == len(shown)
+    assert await page.locator("#shown").inner_text() == f"{len(shown)} of {len(ids)} journeys"
+    await page.locator("#q").fill("")
+    await page.locator("#status").select_option("failed")
+    failed = sum(not r["ok"] for r in demo_run.results)
+    assert await sections.evaluate_all(VISIBLE) == failed
+    await page.locator("#status").select_option("passed")
+    assert await sections.evaluate_all(VISIBLE) == len(ids) - failed

@@ -93,12 +93,15 @@ async def test_a_screenshot_of_the_report(report: Any, tmp_path: Path) -> None:
 
 async def test_steps_are_named_in_swimlanes(report: Any, broken_run: CliRun) -> None:
     sec = report.locator(_section(broken_run.results, "page_code_throws"))
-    assert await sec.locator("table.steps thead th").all_inner_texts() == ["virtual time", "bob", "alice"]
-    lanes = await sec.locator("table.steps td.lane").all_inner_texts()
-    assert lanes == ["bob opens /pages/me/me", "alice opens /pages/home/home",
-                     "alice runs boom() on pages/home/home"]
+    assert await sec.locator("table.steps thead th").all_inner_texts() == ["#", "virtual", "wall", "bob", "alice"]
+    names = sec.locator("table.steps tr.head .name")
+    assert await names.all_inner_texts() == ["bob opens /pages/me/me", "alice opens /pages/home/home",
+                                             "alice runs boom() on pages/home/home"]
+    # Each in its user's lane: bob's column is the 4th, alice's the 5th.
+    lanes = await names.evaluate_all("els => els.map(e => e.closest('td').dataset.lane)")
+    assert lanes == ["bob", "alice", "alice"]
     sec = report.locator(_section(broken_run.results, "toast_then_wrong_assertion"))
-    assert "alice taps 立即参团" in await sec.locator("table.steps td.lane").all_inner_texts()
+    assert "alice taps 立即参团" in await sec.locator("table.steps tr.head .name").all_inner_texts()
 
 
 @pytest.fixture(scope="module")
@@ -110,13 +113,13 @@ def every_step_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
 async def test_screenshots_on_shows_the_screen_after_every_step(report: Any, every_step_run: CliRun) -> None:
     page = await report.context.new_page()
     await page.goto(every_step_run.report.resolve().as_uri())
-    lanes = page.locator("table.steps td.lane")
-    assert await lanes.all_inner_texts() == ["alice opens /pages/home/home", "alice taps 立即参团"]
+    names = page.locator("table.steps tr.head .name")
+    assert await names.all_inner_texts() == ["alice opens /pages/home/home", "alice taps 立即参团"]
     shots = page.locator("table.steps img.after")
     assert await shots.count() == 2
     for i in range(2):
         await shots.nth(i).scroll_into_view_if_needed()
-        await page.wait_for_function("(img) => img.complete && img.naturalWidth === 750",
+        await page.wait_for_function("(img) => img.complete && img.naturalWidth === 375",  # at DPR 1
                                      arg=await shots.nth(i).element_handle())
     after_launch, after_tap = [await shots.nth(i).get_attribute("src") for i in range(2)]
     assert after_launch != after_tap  # the tap put a toast on the screen

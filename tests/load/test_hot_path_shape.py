@@ -21,9 +21,9 @@ async def _refresh_counts(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> di
         counts["jobs"] += n
         return n
 
-    def counting_render_data(self: Realm, page_id: int, payload: str) -> None:
+    def counting_render_data(self: Realm, page_id: int, payload: str, owner: str = "") -> None:
         counts["payloads"] += 1
-        render_data(self, page_id, payload)
+        render_data(self, page_id, payload, owner)
 
     monkeypatch.setattr(QuickJSEngine, "run_jobs", counting_run_jobs)
     monkeypatch.setattr(Realm, "_render_data", counting_render_data)  # before the realm exposes it

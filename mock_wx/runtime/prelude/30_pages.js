@@ -154,7 +154,7 @@
       var copy = JSON.parse(json);
       Object.keys(copy).forEach(function (k) { setPath(self.data, k, copy[k]); });
       if (view) view.changed(self, json, copy);  // observers now; the view's copy of the data; a render is due
-      if (host.render(pageId)) host.renderData(pageId, json);  // the payload crosses only for the trace
+      if (host.render(pageId)) host.renderData(pageId, json, typeof self.is === 'string' ? self.is : '');  // the payload crosses only for the trace
       renderQueue.push(cb && typeof cb === 'function' ? { cb: cb, self: self } : null);
     };
   }
