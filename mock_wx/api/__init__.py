@@ -4,6 +4,7 @@
 from . import (
     _observe,
     auth,
+    cloud,
     device,
     navigation,
     network,
@@ -33,6 +34,7 @@ __all__ = [
     "_observe",
     "api",
     "auth",
+    "cloud",
     "device",
     "event_api",
     "kinds",

@@ -81,9 +81,18 @@ def _default_for(entry: dict[str, str]) -> Default:
         return Default(name, kind, returns, True, "the app's ext.json `ext` object, or {}")
     if name == "getExtConfig":
         return Default(name, kind, returns, True, "{extConfig: the app's ext.json `ext` object, or {}}")
+    if name == "cloud":
+        # mock_wx/api/cloud.py: a phone in a test reaches no cloud environment of the developer's account.
+        return Default(name, kind, returns, False,
+                       "the client SDK's shape (prelude/15_cloud.js): `init` succeeds; callFunction, the database, "
+                       "storage and containers fail as for an environment that does not exist: "
+                       "`cloud.callFunction:fail Error: errCode: -501000  \\| errMsg: Environment not found` "
+                       "(`collection.get:fail ...` for the database), a Promise iff no callback; mock "
+                       "`cloud.callFunction` (or `user.mock_cloud_function(name, ...)`), `cloud.database`, ...",
+                       "Environment not found", -501000)
     if kind == "property":
         return Default(name, kind, returns, True, "an object whose methods accept any call, record it and return "
-                                                  "undefined (wx.cloud.callFunction resolves nothing: mock it)")
+                                                  "undefined")
     if kind == "context":
         return Default(name, kind, returns, True, "an object whose methods accept any call, record it and return "
                                                   "undefined; onXxx/offXxx listeners are kept and never called")

@@ -27,6 +27,17 @@ __all__ = ["Element", "ElementError", "ElementNotFound"]
 _DISABLEABLE = {"button", "input", "textarea", "switch", "checkbox", "radio", "slider", "picker", "navigator"}
 
 
+def _short_label(info: Any) -> str:
+    """`view#top.search.bar`: the tag with the id and classes the element rendered with."""
+    label = str(info.tag)
+    if info.attrs.get("id"):
+        label += f"#{info.attrs['id']}"
+    cls = info.attrs.get("class")
+    if isinstance(cls, str) and cls.strip():
+        label += "." + ".".join(cls.split())
+    return label
+
+
 class Element:
     """One rendered element of one page (Minium's `BaseElement`). Its node id survives re-renders."""
 
@@ -35,13 +46,16 @@ class Element:
         self.nid = nid
         self.selector = selector
         info = self._tree().info.get(nid)
-        self.tag = info.tag if info else "?"
+        self.tag = info.tag if info else ""
+        # How to name it once a re-render has removed it: tag#id.class as found (its text would cost a walk of
+        # the subtree for every element made), or the node id when it was never on the page.
+        self._found_as = _short_label(info) if info else f"node {nid}"
 
     def __repr__(self) -> str:
         tree = self._tree()
         if self.nid in tree.info:
             return f"<Element {tree.describe(self.nid)} on {self.page.route}>"
-        return f"<Element {self.tag} (gone) on {self.page.route}>"
+        return f"<Element {self._found_as} (gone) on {self.page.route}>"
 
     # ------------------------------------------------------------------ state
     def _tree(self) -> ViewTree:
@@ -51,11 +65,12 @@ class Element:
         tree = self._tree()
         info = tree.info.get(self.nid)
         if info is None:
-            raise ElementError(f"{self._label()} is no longer on {self.page.route} (a re-render removed it)")
+            found = f" ({self._found_as})" if self.selector else ""
+            raise ElementError(f"{self._label()}{found} is no longer on {self.page.route} (a re-render removed it)")
         return info
 
     def _label(self) -> str:
-        return f"`{self.selector}`" if self.selector else f"<{self.tag}>"
+        return f"`{self.selector}`" if self.selector else f"<{self._found_as}>"
 
     @property
     def exists(self) -> bool:

@@ -219,6 +219,7 @@ class Interception:
     exposed: dict[str, Callable[..., Any]] = field(default_factory=dict)
     js_installed: set[str] = field(default_factory=set)
     socket_mocks: list[SocketMock] = field(default_factory=list)
+    cloud_functions: dict[str, MockSpec] = field(default_factory=dict)  # mock_cloud_function, by function name
 
 
 def _interception(user: Owner) -> Interception:
@@ -237,11 +238,42 @@ def _sim_mocks(sim: Any) -> dict[str, MockSpec]:
 
 def effective_mock(user: Owner, name: str) -> MockSpec | None:
     st = _interception(user)
+    if name == _CLOUD_CALL and st.cloud_functions:  # functions mocked by name; the others as below
+        fallback = st.mocks.get(name) or _sim_mocks(user.sim).get(name)
+        return MockSpec(name, _functions_handler(st, fallback), description="cloud functions")
     if name in st.mocks:
         return st.mocks[name]
     if name == "request" and st.request_rules:
         return MockSpec(name, _rules_handler(st), description="request rules")
     return _sim_mocks(user.sim).get(name)
+
+
+_CLOUD_CALL = "cloud.callFunction"
+
+
+def _functions_handler(st: Interception, fallback: MockSpec | None) -> Handler:
+    """`wx.cloud.callFunction` answered by the mock of the function it names; other names by the
+    simulation's mock or the default (mock_wx/api/cloud.py)."""
+    def handler(ctx: WxContext, args: Any) -> Any:
+        name = args.get("name") if isinstance(args, dict) else None
+        spec = st.cloud_functions.get(str(name))
+        if spec is None:
+            spec = fallback
+        if spec is not None and spec.handler is not None:
+            return spec.handler(ctx, args)
+        return real_handler(_CLOUD_CALL)(ctx, args)
+
+    return handler
+
+
+def _function_result(out: Any) -> Any:
+    """What a cloud function returned, as callFunction's success answer `{result}` (awaited if need be)."""
+    if inspect.isawaitable(out):
+        async def later() -> Any:
+            return {"result": await out}
+
+        return later()
+    return {"result": out}
 
 
 def _rules_handler(st: Interception) -> Handler:
@@ -308,6 +340,8 @@ def sync_all(user: Owner) -> None:
     names = set(st.mocks) | set(st.hooks) | set(_sim_mocks(user.sim)) | set(st.js_installed)
     if st.request_rules:
         names.add("request")
+    if st.cloud_functions:
+        names.add(_CLOUD_CALL)
     for name in sorted(names):
         sync_name(user, name)
 
@@ -357,6 +391,27 @@ class MockingUser:
         sync_name(self, "request")
         return rule
 
+    def mock_cloud_function(
+        self, name: str, fn: Callable[[Any], Any] | None = None, *, result: Any = None, fail: str | None = None,
+    ) -> MockSpec:
+        """Answer `wx.cloud.callFunction({name, data})` for the cloud function `name`: `fn(data)` (sync or async)
+        or `result=` is what the function returns (the call's `result`); `fail=` the reason in
+        `cloud.callFunction:fail <reason>`. Other functions answer as before (the default fails: cloud.py)."""
+        if sum(x is not None for x in (fn, result, fail)) > 1:
+            raise ValueError("mock_cloud_function takes one of fn, result=, fail=")
+        if fail is not None:
+            spec = make_mock(_CLOUD_CALL, fail=fail)
+        elif fn is not None:
+            func = fn
+            spec = make_mock(_CLOUD_CALL, lambda opts: _function_result(func((opts or {}).get("data") or {})),
+                             label=f"mock_cloud_function({name!r}, fn={getattr(fn, '__name__', 'fn')})")
+        else:
+            spec = make_mock(_CLOUD_CALL, result={"result": result})
+        spec.description = f"cloud function {name}"
+        _interception(self).cloud_functions[name] = spec
+        sync_name(self, _CLOUD_CALL)
+        return spec
+
     def mock_socket(
         self, pattern: str, *, on_open: Sequence[Frame] = (), replies: Mapping[str | bytes, Reply] | None = None,
         fn: Callable[[str | bytes], Reply] | None = None, close: tuple[int, str] | None = None,
@@ -386,14 +441,18 @@ class MockingUser:
             st.request_rules.clear()
         if name == "connectSocket":
             st.socket_mocks.clear()
+        if name == _CLOUD_CALL:
+            st.cloud_functions.clear()
         sync_name(self, name)
 
     def restore_all(self) -> None:
         """Drop every mock this user set."""
         st = _interception(self)
-        names = set(st.mocks) | ({"request"} if st.request_rules else set())
+        names = set(st.mocks) | ({"request"} if st.request_rules else set()) | (
+            {_CLOUD_CALL} if st.cloud_functions else set())
         st.mocks.clear()
         st.request_rules.clear()
+        st.cloud_functions.clear()
         st.socket_mocks.clear()
         for name in names:
             sync_name(self, name)
@@ -401,7 +460,8 @@ class MockingUser:
     @property
     def mocked(self) -> dict[str, str]:
         """`{api: description}` of what answers instead of the client for this user."""
-        names = set(_interception(self).mocks) | set(_sim_mocks(self.sim))
+        st = _interception(self)
+        names = set(st.mocks) | set(_sim_mocks(self.sim)) | ({_CLOUD_CALL} if st.cloud_functions else set())
         out = {}
         for name in sorted(names):
             m = effective_mock(self, name)

@@ -4,15 +4,23 @@ Minified npm output (TDesign's `miniprogram_dist`, for one) puts a whole module 
 `import{a}from"x";import b from"y";...;export default C;`. The ES-module rewrite in loader.py works on
 statements that start a piece of text, so this finds every statement start outside strings, template
 literals, comments and regular expressions, and the rewrite splits lines there.
+
+The tokens come from js_tokens.tokenize, the async rewrite's tokenizer, so both rewrites tell strings,
+templates, comments and regexes from code the same way. That tokenizer refuses text it cannot read
+(an unterminated literal, unbalanced brackets); this rewrite must stay tolerant of anything, so for such
+text it falls back to its own character scan (`_scan`), which skips the same constructs more loosely.
 """
 
 from __future__ import annotations
 
 import re
 
+from .js_tokens import JSSyntaxUnclear, tokenize
+
 __all__ = ["statement_starts"]
 
 _KEYWORD = re.compile(r"(import|export)(?=[\s{*\"'])")
+_KEYWORD_ANYWHERE = re.compile(r"\b(?:import|export)(?=[\s{*\"'])")
 # After these a `/` begins a regular expression, not a division.
 _REGEX_BEFORE = set("(,=:[!&|?{};+-*%<>~^") | {""}
 _WORD_REGEX_BEFORE = {"return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw"}
@@ -21,6 +29,26 @@ _WORD_REGEX_BEFORE = {"return", "typeof", "case", "do", "else", "in", "of", "new
 def statement_starts(source: str) -> list[int]:
     """Offsets of `import`/`export` keywords that begin a statement (at the start of the file, a line,
     or after `;` or `}`), skipping strings, templates, comments and regex literals."""
+    if not _KEYWORD_ANYWHERE.search(source):
+        return []  # CommonJS (`exports.x`, `require`): no keyword that could start a statement; skip tokenizing
+    try:
+        tokens = tokenize(source)
+    except JSSyntaxUnclear:
+        return _scan(source)
+    out: list[int] = []
+    prev = None
+    for t in tokens:
+        # `import(` (dynamic) and `import.meta` are expressions: the keyword must be followed by space,
+        # `{`, `*` or a quote, as _KEYWORD says.
+        if (t.kind == "name" and t.text in ("import", "export") and _KEYWORD.match(source, t.start)
+                and (prev is None or t.nl_before or (prev.kind == "p" and prev.text in (";", "}")))):
+            out.append(t.start)
+        prev = t
+    return out
+
+
+def _scan(source: str) -> list[int]:
+    """statement_starts for text the tokenizer refuses: a character scan that never fails."""
     out: list[int] = []
     i, n = 0, len(source)
     prev = ""          # the last significant character (or word) seen, to tell a regex from a division

@@ -113,3 +113,21 @@ async def test_selector_query_reused_after_exec(user: VirtualUser) -> None:
     await user.launch("/pages/measure/measure")
     seen = js(user, "getApp().measured")
     assert ["bar", True] in seen and seen[0][0] == "rows"
+
+
+def test_statement_starts_walk_the_shared_tokenizer_and_fall_back_when_it_refuses() -> None:
+    """statement_starts reads js_tokens.tokenize's tokens (the async rewrite's), so `import(`/`import.meta`,
+    keywords inside `${}` and after `a.` are not statements; text the tokenizer refuses (here an unterminated
+    string after the imports) still gets its statement starts from the tolerant character scan."""
+    from mock_wx.runtime import esm_scan
+    from mock_wx.runtime.js_tokens import JSSyntaxUnclear, tokenize
+
+    src = ('import a from"a";const t=`${ {x:1}.x }import no`;a.export; import("dyn");'
+           'if(x)/import no/.test(s);export default{a}')
+    starts = statement_starts(src)
+    assert [src[i:i + 15] for i in starts] == ['import a from"a', "export default{"]
+    broken = 'import a from "a";\nexport { a };\nconst s = "unterminated\n'
+    with pytest.raises(JSSyntaxUnclear):
+        tokenize(broken)
+    assert statement_starts(broken) == esm_scan._scan(broken) == [0, broken.index("export")]
+    assert statement_starts("module.exports = { a: 1 }; exports.b = 2") == []

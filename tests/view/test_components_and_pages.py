@@ -300,3 +300,17 @@ async def test_custom_tab_bar_without_its_component_shows_no_bar(make_sim):
     page = await sim.user().launch("/pages/a/a")
     assert page.get_element("view").text == "null"
     assert not page.element_exists("custom-tab-bar")
+
+
+async def test_an_element_removed_by_a_re_render_is_named_as_it_was_found(make_sim):
+    """Tapping an element a re-render removed fails naming it (tag, id, classes as found), not `<?>`."""
+    sim = make_sim({
+        "pages/a/a.js": "Page({ data: { shown: true }, hide() { this.setData({ shown: false }) } })",
+        "pages/a/a.wxml": '<view wx:if="{{shown}}" id="go" class="search bar" bindtap="hide">go</view>',
+    })
+    page = await sim.user().launch("/pages/a/a")
+    found = page.get_element(".search")
+    await found.tap()
+    with pytest.raises(ElementError, match=r"^`\.search` \(view#go\.search\.bar\) is no longer on pages/a/a "):
+        await found.tap()
+    assert repr(found) == "<Element view#go.search.bar (gone) on pages/a/a>"

@@ -221,7 +221,8 @@
     get: function (t, prop) {
       var kind = defaultKind(prop);
       if (!kind) return t[prop];  // Object.prototype's (wx.hasOwnProperty), else undefined
-      var value = kind === 'property' ? callContext(prop, []) : makeApi(prop, kind);
+      // wx.cloud has the client SDK's shape (prelude/15_cloud.js); other properties record their calls.
+      var value = prop === 'cloud' ? makeCloud(false) : kind === 'property' ? callContext(prop, []) : makeApi(prop, kind);
       wx[prop] = value;
       return value;
     },
