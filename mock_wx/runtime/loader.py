@@ -105,7 +105,9 @@ def transform_esm(source: str) -> str:
             uses_esm = uses_esm or esm
         out.append(line)
     if uses_esm:
-        out[0] = 'Object.defineProperty(exports, "__esModule", {value: true}); ' + out[0]
+        # An ES module is strict code (DevTools' compile to CommonJS says so too): `this` in a plain call is
+        # undefined, an undeclared assignment throws. The directive opens the wrapper's body, on line 1.
+        out[0] = '"use strict"; Object.defineProperty(exports, "__esModule", {value: true}); ' + out[0]
     if tail:
         # On a line of its own after the file: the last line may end in a `// comment` or lack its semicolon.
         out.append(";" + " ".join(tail))

@@ -57,3 +57,14 @@ async def test_missing_npm_package_names_the_require(user: VirtualUser) -> None:
     out = await user.evaluate(
         "(function () { try { __wx.requireModule('utils/lazy.js')() } catch (e) { return e.message } })()")
     assert out == "module \"utils/no-such-pkg\" is not defined, require args is 'no-such-pkg'"
+
+
+async def test_es_modules_are_strict_code(user: VirtualUser) -> None:
+    """An ES module is strict code (ECMAScript: module code is always strict; DevTools' compile to CommonJS
+    writes "use strict"): `this` in a plain call is undefined and an undeclared assignment throws — wejh's
+    unbound `getOpenId` callback meets `undefined`, not the global object. A CommonJS file stays sloppy."""
+    await user.launch("/pages/index/index")
+    out = await user.evaluate(
+        "(function () { var m = __wx.requireModule('utils/strictness.mjs.js'), c = __wx.requireModule('utils/sloppy.js');"
+        " var f = m.thisInPlainCall, g = c.thisInPlainCall; return [f(), m.assignUndeclared(), g()] })()")
+    assert out == ["undefined", "ReferenceError", "object"]
