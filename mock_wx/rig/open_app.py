@@ -112,8 +112,10 @@ class OpenApp(Scrolling, SessionReplay):
             dialog = self._shown.current(name) if self._shown else None
             users.append({"name": name, "route": page.route if page else "", "page_id": page.id if page else None,
                           "dialog": dialog["kind"] if dialog else None})
-        start = self.sim.trace.events[0].t if self.sim.trace.events else 0.0
-        trace = [{"t": round(e.t - start, 3), "user": e.user, "kind": e.kind,
+        # Virtual time moves only when someone advances the clock: wall time tells the events of a session apart.
+        first = self.sim.trace.events[0] if self.sim.trace.events else None
+        start, wall0 = (first.t, first.wall) if first else (0.0, 0.0)
+        trace = [{"t": round(e.t - start, 3), "w": round(e.wall - wall0, 3), "user": e.user, "kind": e.kind,
                   "data": json.dumps(e.data, ensure_ascii=False, default=str)[:160]}
                  for e in self.sim.trace.events[-40:]]
         # Socket frames and other pushes change screens between actions: the event count notices them.

@@ -126,6 +126,9 @@ async def test_refused_actions_show_a_message_and_are_not_recorded(served: tuple
     async with aiohttp.ClientSession() as s, s.get(url + "api/state") as resp:
         state = await resp.json()
     assert state["message"] and [u["name"] for u in state["users"]] == ["alice", "bob"]
+    # The trace beside the phones: virtual offsets stand still between clock moves, wall offsets do not.
+    walls = [e["w"] for e in state["trace"]]
+    assert state["trace"] and all(e["t"] == 0 for e in state["trace"]) and walls == sorted(walls) and walls[-1] > 0
 
 
 async def test_each_phone_is_its_screen_html_with_node_ids(served: tuple[OpenApp, str]) -> None:
