@@ -253,17 +253,21 @@ class Element:
         await self.page._set_value(self, "change", index, {"current": index, "currentItemId": item_id, "source": "touch"})
 
     async def scroll_to(self, top: float = 0, *, left: float = 0, to_lower: bool = False) -> None:
-        """Scroll a scroll-view: `scroll` with the offsets; `scrolltoupper` at the top; `to_lower=True` also
-        fires `scrolltolower` (wxsim does no layout, so reaching the end is said, not measured)."""
+        """Scroll a scroll-view: `scroll` with the offsets; `scrolltoupper` at the top (the left edge of a
+        `scroll-x` view); `to_lower=True` also fires `scrolltolower` (wxsim does no layout, so reaching the end
+        is said, not measured)."""
         self._actionable("scroll", tags=("scroll-view",))
-        prev = float(self.attribute("scroll-top") or 0)
+        prev_top, prev_left = float(self.attribute("scroll-top") or 0), float(self.attribute("scroll-left") or 0)
         await self.page._set_value(self, "scroll", top, {
             "scrollLeft": left, "scrollTop": top, "scrollHeight": 0, "scrollWidth": 0,
-            "deltaX": 0, "deltaY": prev - top})
-        if top <= 0:
-            await self.page._dispatch(self, "scrolltoupper", {"direction": "top"}, bubbles=False)
+            "deltaX": prev_left - left, "deltaY": prev_top - top})
+        # A scroll-x view's ends are its left and right edges (the detail's direction says which).
+        across = _truthy(self.attribute("scroll-x")) and not _truthy(self.attribute("scroll-y"))
+        if (left if across else top) <= 0:
+            await self.page._dispatch(self, "scrolltoupper", {"direction": "left" if across else "top"}, bubbles=False)
         if to_lower:
-            await self.page._dispatch(self, "scrolltolower", {"direction": "bottom"}, bubbles=False)
+            await self.page._dispatch(self, "scrolltolower", {"direction": "right" if across else "bottom"},
+                                      bubbles=False)
 
     async def submit(self) -> None:
         """Submit a form (as its `form-type="submit"` button would): `submit` with the named fields' values."""
@@ -282,6 +286,11 @@ class Element:
         if info.component is not None:
             return self.data.get(name)
         return info.attrs.get(name)
+
+
+def _truthy(value: Any) -> bool:
+    """A boolean attribute as WXML reads it: present and not "false" (a bare `scroll-x` is true)."""
+    return value is not None and value is not False and str(value) not in ("false", "0", "")
 
 
 def _touch(x: float, y: float) -> dict[str, Any]:

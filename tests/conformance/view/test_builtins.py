@@ -136,6 +136,21 @@ async def test_scroll_view_events(mini: MiniApp) -> None:
     assert [k for k, _ in mini.log()] == ["scroll", "scrolltoupper"]
 
 
+async def test_horizontal_scroll_view_ends_are_left_and_right(mini: MiniApp) -> None:
+    """view-fidelity §4.3.10: a scroll-x view reaches its upper end at the left and its lower end at the right
+    (detail.direction "left"/"right"); scrolling it sideways away from the left edge is not an upper end."""
+    p = await mini.open(page('<scroll-view scroll-x bindscroll="on" bindscrolltolower="on" bindscrolltoupper="on">'
+                             '<view>x</view></scroll-view>', PUSH % ("{}", "")))
+    await p.get_element("scroll-view").scroll_to(0, left=120)
+    log = mini.log()
+    assert [k for k, _ in log] == ["scroll"] and log[0][1]["scrollLeft"] == 120
+    await p.get_element("scroll-view").scroll_to(0, left=0, to_lower=False)
+    log = mini.log()
+    assert [k for k, _ in log] == ["scroll", "scrolltoupper"] and log[1][1] == {"direction": "left"}
+    await p.get_element("scroll-view").scroll_to(0, left=400, to_lower=True)
+    assert [(k, d.get("direction")) for k, d in mini.log()][1:] == [("scrolltolower", "right")]
+
+
 async def test_button_open_type_share(mini: MiniApp) -> None:
     """view-fidelity §4.3.11: an open-type="share" button calls onShareAppMessage({from: "button", target})."""
     p = await mini.open(page('<button open-type="share" id="s" data-gid="g1">分享</button>',
