@@ -63,6 +63,7 @@
   }
 
   function exprError(e, X, idx, c) {
+    R.nerr++;  // a site whose build reported an error is not reused: a full render would report it again
     var x = X[idx] || [0, 0, ''];
     var file = X.f || '';
     var msg = (e && e.name || 'Error') + ': ' + (e && e.message !== undefined ? e.message : e);
@@ -92,6 +93,29 @@
     },
     s: str,
     err: exprError,
+    nerr: 0,
+    /* Incremental rendering (compiler.py `site`): the render context `c` of an owner keeps, per site of its
+     * template, the node last built there (`m`) and the number of the render whose tree holds it (`ms`);
+     * `chg[name]` is the number of the next render once the root data name changed (`all` for every name).
+     * A site is reused when its node is in the previous tree and none of the names its subtree reads
+     * changed since. */
+    ok: function (c, k, D) {
+      if (c.ms[k] !== c.prev || c.all > c.prev) return false;
+      var chg = c.chg;
+      for (var i = 0; i < D.length; i++) if (chg[D[i]] > c.prev) return false;
+      c.reused++;
+      return true;
+    },
+    keep: function (c, k, last) {
+      // The sites inside a reused one stay in the tree with it.
+      var ms = c.ms, prev = c.prev, cur = c.cur;
+      for (var q = k; q <= last; q++) if (ms[q] === prev) ms[q] = cur;
+    },
+    put: function (c, k, n, nerr) {
+      c.m[k] = n;
+      c.ms[k] = R.nerr === nerr ? c.cur : -1;
+      c.built++;
+    },
     A: Object.freeze({}),  // the attributes of an element without any
     E: Object.freeze([]),  // the children of an element without any
     scopeWith: function (s, vars) { var o = Object.create(s); for (var k in vars) o[k] = vars[k]; return o; },

@@ -11,7 +11,8 @@
       vdata: {}, dirty: false, alive: true, host: null, parent: null, def: null, ctx: null, ready: false,
       pure: null, created: [], stale: false, staleComps: 0 };
     O.page = page || O;
-    O.ctx = { owner: O };
+    // The render context: the owner, and what incremental rendering keeps (10_render.js R.ok).
+    O.ctx = { owner: O, m: null, ms: null, chg: null, all: 1, prev: 0, cur: 0, reset: false, built: 0, reused: 0 };
     owners[O.id] = O;
     return O;
   }
@@ -76,17 +77,46 @@
     return d;
   }
 
+  /* The root data names changed for the next render of O (see R.ok): a setData path's first segment. */
+  function touched(O, key) {
+    var c = O.ctx;
+    key = String(key);
+    var end = key.length;
+    for (var i = 0; i < key.length; i++) { var ch = key.charCodeAt(i); if (ch === 46 || ch === 91) { end = i; break; } }  // . [
+    if (!c.chg) c.chg = Object.create(null);
+    c.chg[end === key.length ? key : key.slice(0, end)] = c.prev + 1;
+  }
+
   function render(O) {
     O.dirty = false;
     if (O.payloads) catchUp(O);
     var tpl = O.tpl;
     var out = [];
-    if (tpl) tpl.render(O.vdata, out, O.ctx);
+    var c = O.ctx;
+    c.cur = c.prev + 1;
+    if (tpl && tpl.sites && c.m === null) { c.m = new Array(tpl.sites); c.ms = new Array(tpl.sites); c.chg = c.chg || Object.create(null); }
+    if (tpl) tpl.render(O.vdata, out, c, c.m !== null);
     if (O.tabBar) out.push({ t: 'custom-tab-bar', a: {}, e: null, m: null, c: [], k: null, o: O, id: 0, cp: O.tabBar,
       inst: null, st: null, g: 0 });  // the fields of R.el's nodes, in its order
     O.tree = reconcile(O.tree, out, O);
+    c.prev = c.cur;
+    if (c.reset) { c.reset = false; c.all = c.prev + 1; }  // reconcile could not keep a reused node as is: rebuild all next time
     if (O.kind === 'page' && out.length && out[0].t === 'page-meta') pageMeta(O, out[0]);
     version++;
+  }
+
+  /* A reused node (incremental rendering) that a full render would not have matched with itself (the
+   * siblings before it changed, so it sits at another position): it becomes what that render would have
+   * built, a node never reconciled, with fresh copies of its descendants. */
+  function unreconciled(n) {
+    var kids = n.c;
+    if (kids.length) {
+      kids = kids.slice();
+      for (var i = 0; i < kids.length; i++) if (typeof kids[i] !== 'string') kids[i] = unreconciled(kids[i]);
+    }
+    var cp = n.o.using[n.t];
+    return { t: n.t, a: n.a, e: n.e, m: n.m, c: kids, k: n.k, o: n.o, id: 0, cp: cp === undefined ? null : cp,
+      inst: null, st: null, g: 0 };
   }
 
   /* Match the new children against the old: same wx:key (and tag), else the same position (and tag).
@@ -107,6 +137,13 @@
     for (i = 0; i < next.length; i++) {
       n = next[i];
       if (typeof n === 'string') continue;
+      if (n.id !== 0) {
+        // Reused from the previous render: nothing to do when a full render would match it with itself
+        // (unkeyed, at the same position), as its attributes are the ones it was rendered with.
+        if (old[i] === n) { n.g = g; continue; }
+        n = next[i] = unreconciled(n);
+        O.ctx.reset = true;
+      }
       m = null;
       var moved = false;
       if (n.k !== null) {
