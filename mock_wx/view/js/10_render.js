@@ -23,6 +23,7 @@
   var version = 0;     // bumped by every render: Python's snapshot cache key
   var dirty = [];      // owner records waiting for a render
   var reported = {};   // one finding per (kind, place) per user
+  var INCR = true;     // incremental rendering (R.ok); off: every render builds everything (tests compare)
 
   function once(kind, place, message) {
     var k = kind + '|' + place;

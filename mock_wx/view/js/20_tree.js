@@ -95,7 +95,7 @@
     var c = O.ctx;
     c.cur = c.prev + 1;
     if (tpl && tpl.sites && c.m === null) { c.m = new Array(tpl.sites); c.ms = new Array(tpl.sites); c.chg = c.chg || Object.create(null); }
-    if (tpl) tpl.render(O.vdata, out, c, c.m !== null);
+    if (tpl) tpl.render(O.vdata, out, c, c.m !== null && INCR);
     if (O.tabBar) out.push({ t: 'custom-tab-bar', a: {}, e: null, m: null, c: [], k: null, o: O, id: 0, cp: O.tabBar,
       inst: null, st: null, g: 0 });  // the fields of R.el's nodes, in its order
     O.tree = reconcile(O.tree, out, O);

@@ -1,0 +1,275 @@
+"""Incremental rendering: a render reuses the nodes of template elements whose subtree reads none of the
+data names changed since the last one. What it must never do is serve a stale subtree, or differ from a
+full render in anything observable (node ids, built-in state, component instances, findings, errors):
+most tests here run the same steps for two users of one app, one with incremental rendering turned off,
+and compare their trees (ids included) after every step."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from mock_wx import JSError
+from mock_wx.view.realm_view import RealmView
+
+APP = {
+    "pages/a/a.js": """Page({
+  data: { title: 'T', obj: { a: 1, b: 2 }, list: [{ id: 1, title: 'one' }, { id: 2, title: 'two' }, { id: 3, title: 'three' }],
+          show: false, name: 'abc', card: { title: 'c1', sub: 's1' }, msg: 'hello', prop: 'p1', val: 'v0', n: 0 },
+  typed(e) { getApp().globalData.log.push('typed ' + e.detail.value) },
+})""",
+    "pages/a/a.json": {"usingComponents": {"c": "/c/c"}},
+    "pages/a/a.wxml": """<wxs module="fmt">module.exports = { up: function (s) { return String(s).toUpperCase() } }</wxs>
+<template name="card"><view class="card-title">{{title}}</view><view class="card-sub">{{sub}}</view></template>
+<view class="root">
+  <view class="static"><text>fixed</text></view>
+  <view wx:if="{{show}}" class="shown">shown</view>
+  <view class="after"><text>after</text></view>
+  <input class="in" value="{{val}}" bindinput="typed"/>
+  <view class="obj">{{obj.a}}</view>
+  <view class="objb">{{obj.b}}</view>
+  <view class="list"><view wx:for="{{list}}" wx:key="id" class="li">{{item.title}}</view></view>
+  <view class="third">{{list[2].title}}</view>
+  <view class="up">{{fmt.up(name)}}</view>
+  <view class="tpl"><template is="card" data="{{...card}}"/></view>
+  <view class="host"><c class="comp" prop="{{prop}}"><view class="slotted">{{msg}}</view></c></view>
+  <view class="n">{{n}}</view>
+</view>""",
+    "c/c.js": "Component({ properties: { prop: String } })",
+    "c/c.wxml": "<view class='cp'>{{prop}}</view><view class='cstatic'><text>cs</text></view><slot/>",
+}
+
+
+class Twins:
+    """The same page open for two users of one app: `inc` renders incrementally, `full` does not."""
+
+    def __init__(self, inc: Any, full: Any) -> None:
+        self.inc, self.full = inc, full
+
+    @classmethod
+    async def open(cls, sim: Any, route: str, monkeypatch: pytest.MonkeyPatch) -> Twins:
+        inc = await sim.user("inc").launch(route)
+        with monkeypatch.context() as m:
+            m.setattr(RealmView, "incremental", False)
+            full = await sim.user("full").launch(route)
+        assert full.user.realm.view.incremental is False and inc.user.realm.view.incremental is True
+        return cls(inc, full)
+
+    async def set_data(self, data: dict[str, Any]) -> None:
+        await self.inc.set_data(data)
+        await self.full.set_data(data)
+        self.same()
+
+    def same(self) -> None:
+        a = json.loads(self.inc.user.realm.view.call("snapshot", self.inc.id))
+        b = json.loads(self.full.user.realm.view.call("snapshot", self.full.id))
+        assert a == b  # ids, owners, component instances, attributes and built-in state alike
+
+    def counts(self) -> dict[str, int]:
+        view = self.inc.user.realm.view
+        counts: dict[str, int] = json.loads(view.call("siteCounts", view.call("pageOwner", self.inc.id)))
+        return counts
+
+
+def texts(page: Any, selector: str) -> list[str]:
+    return [e.text for e in page.get_elements(selector)]
+
+
+async def test_every_kind_of_change_reaches_the_tree_as_a_full_render_would(make_sim, monkeypatch, read_log):
+    sim = make_sim(APP)
+    t = await Twins.open(sim, "/pages/a/a", monkeypatch)
+    t.same()
+    p = t.inc
+    await t.set_data({"n": 1})
+    assert p.get_element(".n").text == "1"
+    await t.set_data({"list[2].title": "THREE"})              # a path into a list: the loop and list[2].title
+    assert texts(p, ".li") == ["one", "two", "THREE"]
+    assert p.get_element(".third").text == "THREE"
+    await t.set_data({"obj.a": 5})                            # a path into an object
+    assert [p.get_element(".obj").text, p.get_element(".objb").text] == ["5", "2"]
+    await t.set_data({"name": "xyz"})                         # a wxs function's argument
+    assert p.get_element(".up").text == "XYZ"
+    await t.set_data({"card.title": "c2"})                    # template data spread from an object
+    assert [p.get_element(".card-title").text, p.get_element(".card-sub").text] == ["c2", "s1"]
+    await t.set_data({"msg": "bye"})                          # slot content: the page's data, shown in c
+    assert p.get_element(".slotted").text == "bye"
+    await t.set_data({"prop": "p2"})                          # a component property given by the page
+    assert p.get_element(".comp").get_element(".cp").text == "p2"
+    await t.set_data({"show": True})                          # siblings after it move: a full render re-matches them
+    assert p.get_element(".shown").text == "shown"
+    for page in (t.inc, t.full):
+        await page.get_element(".in").input("typed")
+    assert read_log(p.user) == ["typed typed"]
+    await t.set_data({"n": 2})                                # built-in state survives a reuse
+    assert p.get_element(".in").value == "typed"
+    await t.set_data({"show": False})
+    await t.set_data({"list": [{"id": 3, "title": "c"}, {"id": 1, "title": "a"}]})
+    assert texts(p, ".li") == ["c", "a"]
+    assert p.get_element(".third").text == ""
+    await t.set_data({"val": "v1"})                           # the page sets the input's value anew
+    assert p.get_element(".in").value == "v1"
+    await t.set_data({"title": "unused"})                     # a name nothing reads: everything reused
+    assert t.counts()["reused"] > 0
+    assert sim.trace.findings == []
+
+
+async def test_a_setdata_rebuilds_only_the_elements_that_read_what_changed(make_sim):
+    sim = make_sim({
+        "pages/a/a.js": "Page({ data: { x: 1, y: 2, o: { a: 1 } } })",
+        "pages/a/a.wxml": "<view class='a'>{{x}}</view><view class='b'><text>static</text><text>{{o.a}}</text></view>"
+                          "<view class='c'>{{y}}</view>",
+    })
+    user = sim.user()
+    page = await user.launch("/pages/a/a")
+    view = user.realm.view
+
+    def counts() -> dict[str, int]:
+        page.get_element(".a")  # reading the page renders it
+        c: dict[str, int] = json.loads(view.call("siteCounts", view.call("pageOwner", page.id)))
+        return c
+
+    first = counts()
+    assert first == {"built": 5, "reused": 0}                 # .a, .b and its two texts, .c
+    await page.set_data({"x": 3})
+    assert counts() == {"built": 6, "reused": 2}              # .a again; .b (with its texts) and .c reused
+    await page.set_data({"o.a": 4})
+    assert counts() == {"built": 8, "reused": 5}              # .b and its {{o.a}} text; .a, static text, .c kept
+    assert [e.text for e in page.get_elements("view")] == ["3", "static4", "2"]
+    await page.set_data({"x": 3, "y": 5})                     # several setData before a read: all names count
+    await page.set_data({"o": {"a": 6}})
+    assert [e.text for e in page.get_elements("view")] == ["3", "static6", "5"]
+
+
+async def test_a_component_whose_properties_did_not_change_is_not_rendered_again(make_sim):
+    sim = make_sim({
+        "pages/a/a.js": "Page({ data: { p: 'x', n: 0 } })",
+        "pages/a/a.json": {"usingComponents": {"c": "/c/c"}},
+        "pages/a/a.wxml": "<view><c id='c' p='{{p}}'/></view><view class='n'>{{n}}</view>",
+        "c/c.js": "Component({ properties: { p: String }, data: { k: 1 } })",
+        "c/c.wxml": "<view class='p'>{{p}}</view><view class='k'>{{k}}</view>",
+    })
+    user = sim.user()
+    page = await user.launch("/pages/a/a")
+    view = user.realm.view
+    comp = page.get_element("#c")
+    owner = comp._component()
+
+    def comp_counts() -> dict[str, int]:
+        c: dict[str, int] = json.loads(view.call("siteCounts", owner))
+        return c
+
+    before = comp_counts()
+    await page.set_data({"n": 1})
+    assert comp_counts() == before
+    await page.set_data({"p": "y"})                           # the property: only {{p}} is built again
+    assert comp_counts() == {"built": before["built"] + 1, "reused": before["reused"] + 1}
+    assert comp.get_element(".p").text == "y"
+    await comp.set_data({"k": 2})                             # the component's own setData
+    assert comp.get_element(".k").text == "2"
+    assert comp.get_element(".p").text == "y"
+
+
+async def test_an_expression_that_throws_is_reported_at_every_render_as_before(make_sim):
+    # Strict: a render evaluating a throwing expression fails the action; the element holding it is
+    # never reused, so a setData of an unrelated name reports it again, as a full render does.
+    sim = make_sim({
+        "pages/a/a.js": "Page({ data: { a: { b: 1 }, n: 0 } })",
+        "pages/a/a.wxml": "<view><text>{{a.b()}}</text></view><view class='n'>{{n}}</view>",
+    })
+    user = sim.user()
+    with pytest.raises(JSError, match=r"\{\{a\.b\(\)\}\} threw TypeError"):
+        await user.launch("/pages/a/a")
+    page = user.current_page
+    for n in (1, 2):
+        with pytest.raises(JSError, match=r"\{\{a\.b\(\)\}\} threw TypeError"):
+            await page.set_data({"n": n})
+            page.get_element(".n")  # reading renders the page: the error comes with it
+        assert page.get_element(".n").text == str(n)
+
+
+async def test_findings_of_a_rerender_match_a_full_render(make_sim, monkeypatch):
+    sim = make_sim({
+        "pages/a/a.js": "Page({ data: { a: { b: 1 }, list: [{ id: 1 }, { id: 1 }], n: 0, show: false } })",
+        "pages/a/a.json": {"usingComponents": {"c": "/c/c"}},
+        "pages/a/a.wxml": "<view><text>{{a.b()}}</text></view><view wx:for='{{list}}' wx:key='id'>{{item.id}}</view>"
+                          "<view wx:if='{{show}}'><fancy-box/></view><c/><view class='n'>{{n}}</view>",
+        "c/c.js": "Component({})",
+        "c/c.wxml": "<view/>",
+    }, fidelity="lenient")
+    t = await Twins.open(sim, "/pages/a/a", monkeypatch)
+    await t.set_data({"n": 1})
+    await t.set_data({"show": True})
+    await t.set_data({"list": [{"id": 2}, {"id": 2}, {}]})
+
+    def kinds(user: str) -> list[tuple[str, str]]:
+        return sorted((f.kind, f.message) for f in sim.trace.findings if f.user == user)
+
+    assert kinds("inc") == kinds("full")
+    assert {k for k, _ in kinds("inc")} == {"wxml-expression-error", "wxml-for-key-duplicate", "wxml-for-key-missing",
+                                            "wxml-unknown-tag"}
+
+
+async def test_the_sample_home_page_refreshes_as_a_full_render_would(make_sim, monkeypatch):
+    # The page behind the benchmark: the loading render reuses the product grid, the list render rebuilds it.
+    files = {
+        "pages/a/a.js": """Page({
+  data: { products: [], loading: false, error: '', hasMore: true },
+  start() { this.setData({ loading: true, error: '' }) },
+  done(n) { this.setData({ products: this.make(n), loading: false, hasMore: n < 3 }) },
+  make(n) { const out = []; for (let i = 0; i < n; i++) out.push({ id: 'p' + i, name: 'n' + i, sales: i }); return out },
+})""",
+        "pages/a/a.json": {"usingComponents": {"card": "/card/card"}},
+        "pages/a/a.wxml": """<view class="container">
+  <view class="banner"><text>live</text></view>
+  <view class="grid">
+    <card wx:for="{{products}}" wx:key="id" product="{{item}}"><view slot="footer">{{item.sales}}</view></card>
+  </view>
+  <view wx:if="{{error}}" class="empty">{{error}}</view>
+  <view wx:elif="{{!loading && products.length === 0}}" class="empty">none</view>
+  <view wx:if="{{loading}}" class="more">loading</view>
+  <view wx:elif="{{!hasMore && products.length > 0}}" class="more">no more</view>
+</view>""",
+        "card/card.js": "Component({ options: { multipleSlots: true }, properties: { product: Object } })",
+        "card/card.wxml": "<view class='name'>{{product.name}}</view><slot name='footer'/>",
+    }
+    sim = make_sim(files)
+    t = await Twins.open(sim, "/pages/a/a", monkeypatch)
+    for n in (2, 2, 4, 0, 3):
+        for page in (t.inc, t.full):
+            await page.call("start")
+        t.same()
+        assert t.inc.get_element(".more").text == "loading"
+        for page in (t.inc, t.full):
+            await page.call("done", n)
+        t.same()
+        assert [c.get_element(".name").text for c in t.inc.get_elements("card")] == [f"n{i}" for i in range(n)]
+
+
+async def test_a_component_that_fails_to_load_is_handled_at_every_render_as_a_full_render(make_sim, monkeypatch):
+    sim = make_sim({
+        "pages/a/a.js": "Page({ data: { n: 0 } })",
+        "pages/a/a.json": {"usingComponents": {"c": "/c/c"}},
+        "pages/a/a.wxml": "<view><c/></view><view class='n'>{{n}}</view>",
+        "c/c.js": "throw new Error('c is broken')",
+        "c/c.wxml": "<view/>",
+    })
+    pages = []
+    for name, incremental in (("inc", True), ("full", False)):
+        monkeypatch.setattr(RealmView, "incremental", incremental)
+        user = sim.user(name)
+        with pytest.raises(JSError, match="c is broken"):
+            await user.launch("/pages/a/a")
+        pages.append(user.current_page)
+    outcomes: dict[str, list[str]] = {"inc": [], "full": []}
+    for n in (1, 2):
+        for page in pages:
+            try:
+                await page.set_data({"n": n})
+            except JSError as e:
+                outcomes[page.user.name].append(str(e).splitlines()[0])
+            outcomes[page.user.name].append(f"{len(page.user.realm.errors)} errors")
+    Twins(*pages).same()
+    assert outcomes["inc"] == outcomes["full"]
+    assert outcomes["full"][-1] == "2 errors"  # a full render tries to create the component again each time
