@@ -273,3 +273,119 @@ async def test_a_component_that_fails_to_load_is_handled_at_every_render_as_a_fu
     Twins(*pages).same()
     assert outcomes["inc"] == outcomes["full"]
     assert outcomes["full"][-1] == "2 errors"  # a full render tries to create the component again each time
+
+
+LOOPS = {
+    "pages/a/a.js": """Page({
+  data: { items: [{ id: 1, t: 'a' }, { id: 2, t: 'b' }, { id: 3, t: 'c' }], plain: ['x', 'y'], sel: 2, unit: '¥',
+          head: false },
+})""",
+    "pages/a/a.json": {"usingComponents": {"c": "/c/c"}},
+    "pages/a/a.wxml": """<view class="cards">
+  <view wx:if="{{head}}" class="head"/>
+  <c wx:for="{{items}}" wx:key="id" t="{{item.t}}" class="card {{item.id === sel ? 'on' : ''}}">{{index}}:{{unit}}</c>
+</view>
+<view class="plain"><text wx:for="{{plain}}">{{index}}{{item}}</text></view>
+""",
+    "c/c.js": """Component({
+  properties: { t: String },
+  lifetimes: {
+    attached() { getApp().globalData.log.push('attached ' + this.data.t) },
+    moved() { getApp().globalData.log.push('moved ' + this.data.t) },
+    detached() { getApp().globalData.log.push('detached ' + this.data.t) },
+  },
+})""",
+    "c/c.wxml": "<view class='t'>{{t}}</view><slot/>",
+}
+
+
+async def test_loop_items_are_reused_only_when_unchanged_and_in_place(make_sim, monkeypatch, read_log):
+    sim = make_sim(LOOPS, fidelity="lenient")
+    t = await Twins.open(sim, "/pages/a/a", monkeypatch)
+    p = t.inc
+
+    def cards() -> list[str]:
+        return [f"{c.text}|{c.attribute('class')}" for c in p.get_elements("c")]  # its {{t}}, then the slot
+
+    steps: list[dict[str, Any]] = [
+        {"sel": 3},                                                        # a name the body reads besides item
+        {"items": [{"id": 1, "t": "a"}, {"id": 2, "t": "B"}, {"id": 3, "t": "c"}]},  # one item changed
+        {"items[0].t": "A"},                                               # a path into one item
+        {"items": [{"id": 3, "t": "c"}, {"id": 1, "t": "A"}, {"id": 2, "t": "B"}]},  # moved: same items, new places
+        {"items": [{"id": 3, "t": "c"}, {"id": 2, "t": "B"}]},             # one removed
+        {"unit": "$"},
+        {"plain": ["y", "x", "z"]},                                        # unkeyed: by index
+        {"head": True},                                                    # kept components moved in their parent
+    ]
+    expected = [
+        ["a 0:¥|card ", "b 1:¥|card ", "c 2:¥|card on"],
+        ["a 0:¥|card ", "B 1:¥|card ", "c 2:¥|card on"],
+        ["A 0:¥|card ", "B 1:¥|card ", "c 2:¥|card on"],
+        ["c 0:¥|card on", "A 1:¥|card ", "B 2:¥|card "],
+        ["c 0:¥|card on", "B 1:¥|card "],
+        ["c 0:$|card on", "B 1:$|card "],
+    ]
+    for k, step in enumerate(steps):
+        await t.set_data(step)
+        if k < len(expected):
+            assert cards() == expected[k]
+    assert [e.text for e in p.get_elements(".plain text")] == ["0y", "1x", "2z"]
+    assert read_log(t.inc.user) == read_log(t.full.user)
+    assert read_log(t.inc.user)[-2:] == ["moved c", "moved B"]
+    assert t.counts()["reused"] >= 10
+    assert "detached A" in read_log(t.inc.user)
+
+
+async def test_a_loop_over_an_unchanged_list_renders_only_changed_items(make_sim):
+    sim = make_sim({
+        "pages/a/a.js": "Page({ data: { list: [{ id: 1, t: 'a' }, { id: 2, t: 'b' }, { id: 3, t: 'c' }], n: 0 } })",
+        "pages/a/a.wxml": "<view class='n'>{{n}}</view><view wx:for='{{list}}' wx:key='id' class='i'>{{item.t}}</view>",
+    })
+    user = sim.user()
+    page = await user.launch("/pages/a/a")
+    view = user.realm.view
+
+    def counts() -> dict[str, int]:
+        page.get_element(".n")
+        c: dict[str, int] = json.loads(view.call("siteCounts", view.call("pageOwner", page.id)))
+        return c
+
+    start = counts()
+    assert start == {"built": 4, "reused": 0}                            # .n and three items
+    await page.set_data({"list": [{"id": 1, "t": "a"}, {"id": 2, "t": "B"}, {"id": 3, "t": "c"}]})
+    assert counts() == {"built": 5, "reused": 3}                         # item 2; .n, items 1 and 3 kept
+    await page.set_data({"list[2].t": "C"})
+    assert counts() == {"built": 6, "reused": 6}
+    assert [e.text for e in page.get_elements(".i")] == ["a", "B", "C"]
+
+
+async def test_duplicate_keys_render_as_a_full_render_does(make_sim, monkeypatch):
+    # A full render gives the second node of a key a new node (and component) every time: the page keeps
+    # nothing while a list has a key twice, within one loop or across two.
+    sim = make_sim({
+        "pages/a/a.js": "Page({ data: { dup: [{ id: 1 }, { id: 2 }], a: [1, 2], b: [3], n: 0 } })",
+        "pages/a/a.wxml": """<view class="dup"><text wx:for="{{dup}}" wx:key="id">{{item.id}}</text></view>
+<view class="two"><text wx:for="{{a}}" wx:key="*this">{{item}}</text><text wx:for="{{b}}" wx:key="*this">{{item}}</text></view>
+<view class="n">{{n}}</view>""",
+    }, fidelity="lenient")
+    t = await Twins.open(sim, "/pages/a/a", monkeypatch)
+    for step in ({"n": 1}, {"dup": [{"id": 1}, {"id": 1}, {"id": 2}]}, {"n": 2}, {"dup": [{"id": 1}, {"id": 2}, {}]},
+                 {"n": 3}, {"dup": [{"id": 2}, {"id": 1}]}, {"b": [2, 3]}, {"n": 4}, {"a": [1, 2, 5]}, {"n": 5}):
+        await t.set_data(step)
+    assert [e.text for e in t.inc.get_elements(".dup text")] == ["2", "1"]
+    assert [e.text for e in t.inc.get_elements(".two text")] == ["1", "2", "5", "2", "3"]
+
+
+async def test_kept_items_under_a_parent_matched_with_another_list_are_built_again(make_sim, monkeypatch):
+    # When `h` appears, the two list views each match the old node one place earlier: a full render gives
+    # the kept items of `xs` the ids of the old `ys` items of the same key.
+    sim = make_sim({
+        "pages/a/a.js": "Page({ data: { h: false, xs: [1, 2], ys: [1, 2] } })",
+        "pages/a/a.wxml": """<view class="root"><view wx:if="{{h}}" class="h"/>
+<view class="l1"><text wx:for="{{xs}}" wx:key="*this">x{{item}}</text></view>
+<view class="l2"><text wx:for="{{ys}}" wx:key="*this">y{{item}}</text></view></view>""",
+    })
+    t = await Twins.open(sim, "/pages/a/a", monkeypatch)
+    await t.set_data({"h": True, "xs": [1, 2, 3], "ys": [1, 2, 4]})
+    await t.set_data({"h": False, "xs": [1, 2], "ys": [1, 2, 5]})
+    assert [e.text for e in t.inc.get_elements("text")] == ["x1", "x2", "y1", "y2", "y5"]

@@ -100,10 +100,14 @@
      * `chg[name]` is the number of the next render once the root data name changed (`all` for every name).
      * A site is reused when its node is in the previous tree and none of the names its subtree reads
      * changed since. */
-    ok: function (c, k, D) {
+    valid: function (c, k, D) {
       if (c.ms[k] !== c.prev || c.all > c.prev) return false;
       var chg = c.chg;
       for (var i = 0; i < D.length; i++) if (chg[D[i]] > c.prev) return false;
+      return true;
+    },
+    ok: function (c, k, D) {
+      if (!R.valid(c, k, D)) return false;
       c.reused++;
       return true;
     },
@@ -120,7 +124,12 @@
     A: Object.freeze({}),  // the attributes of an element without any
     E: Object.freeze([]),  // the children of an element without any
     scopeWith: function (s, vars) { var o = Object.create(s); for (var k in vars) o[k] = vars[k]; return o; },
-    each: function (list, X, idx, ctx, key, fn) {
+    /* wx:for. With M (compiler.py `loop`: a list of the data in the owner's own template, outside other
+     * loops), the items' nodes are kept in ctx.m[kL], a Map from the item's key (its wx:key value, else its
+     * index) to {j: the item as JSON, ix: its index, n: its nodes}; an item is rendered again only when the
+     * names the body reads besides it (D) changed, or it differs from the kept one (by JSON, unless the
+     * list's root name `root` did not change at all), or it moved. */
+    each: function (list, X, idx, ctx, key, fn, M, kL, root, D, out) {
       if (list === undefined || list === null || list === false || list === '') return;
       var x = X[idx] || [0, 0, ''];
       var place = X.f + ':' + x[0] + ':' + x[1];
@@ -138,8 +147,14 @@
         once('wxml-for-without-key', place, place + ': wx:for="' + x[2] + '" has no wx:key (DevTools: "Now you can provide attr `wx:key` for a `wx:for` to improve performance.")');
       }
       var seen = key ? {} : null;
+      var memo = !!M && keys === null, kept = null, untouched = false, map = null;
+      if (memo) {
+        map = new Map();
+        if (R.valid(ctx, kL, D)) { kept = ctx.m[kL]; untouched = !(ctx.chg[root] > ctx.prev); }
+      }
       for (var i = 0; i < items.length; i++) {
         var it = items[i];
+        var mk = i;
         if (seen) {
           var kv = key === '*this' ? it : (it !== null && typeof it === 'object' ? it[key] : undefined);
           var ks = typeof kv + ':' + String(kv);
@@ -147,9 +162,25 @@
           if (kv === undefined && it !== null && typeof it === 'object') once('wxml-for-key-missing', place, place + ': wx:key="' + key + '" is missing in item ' + i + ' of ' + x[2]);
           else if (kv !== undefined && seen[ks]) once('wxml-for-key-duplicate', place, place + ': wx:key="' + key + '" has the duplicate value ' + JSON.stringify(kv) + ' in ' + x[2] + ' (DevTools: "Do not set same key")');
           seen[ks] = true;
+          if (kv !== undefined) mk = ks;
         }
-        fn(it, keys ? keys[i] : i);
+        if (!memo) { fn(it, keys ? keys[i] : i); continue; }
+        // (Items sharing a key, or without one, are matched by position or by their key's first node: reconcile
+        // rebuilds a kept node that a full render would not match with itself.)
+        var ent = kept !== null ? kept.get(mk) : undefined;
+        var j = null;
+        if (ent !== undefined && ent.ix === i && (untouched || ent.j === (j = JSON.stringify(it)))) {
+          for (var q = 0; q < ent.n.length; q++) out.push(ent.n[q]);
+          map.set(mk, ent);
+          ctx.reused++;
+          continue;
+        }
+        var start = out.length, nerr = R.nerr;
+        fn(it, i);
+        ctx.built++;
+        if (R.nerr === nerr) map.set(mk, { j: j !== null ? j : JSON.stringify(it), ix: i, n: out.slice(start) });
       }
+      if (memo) { ctx.m[kL] = map; ctx.ms[kL] = ctx.cur; }
     },
     tpl: function (F, T, name, data, out, ctx) {
       var t = T[name];

@@ -137,20 +137,35 @@
     for (i = 0; i < next.length; i++) {
       n = next[i];
       if (typeof n === 'string') continue;
+      // The old node of n's key (-1: a node before n in this list had that key already: a full render gives
+      // n a new node every time, so the next render must not reuse what contains this list: `reset`).
+      var at = n.k === null ? undefined : keyed === null ? undefined : keyed.get(n.k);
+      if (n.k !== null) {
+        if (at === -1) O.ctx.reset = true;
+        (keyed || (keyed = new Map())).set(n.k, -1);
+      }
       if (n.id !== 0) {
         // Reused from the previous render: nothing to do when a full render would match it with itself
-        // (unkeyed, at the same position), as its attributes are the ones it was rendered with.
-        if (old[i] === n) { n.g = g; continue; }
+        // (unkeyed: at the same position; keyed: the first old node of its key), as its attributes are the
+        // ones it was rendered with. A keyed component that changed place hears `moved`, as it would.
+        if (n.g !== g) {
+          if (n.k === null) {
+            if (old[i] === n) { n.g = g; continue; }
+          } else if (at !== undefined && at !== -1 && old[at] === n) {
+            n.g = g;
+            if (at !== i && n.inst !== null) life(n.inst, 'moved');
+            continue;
+          }
+        }
         n = next[i] = unreconciled(n);
         O.ctx.reset = true;
       }
       m = null;
       var moved = false;
       if (n.k !== null) {
-        if (keyed) {
-          var at = keyed.get(n.k);
-          m = at === undefined ? null : old[at];
-          if (m && (m.t !== n.t || m.g === g)) m = null;
+        if (at !== undefined && at !== -1) {
+          m = old[at];
+          if (m.t !== n.t || m.g === g) m = null;
           moved = m !== null && at !== i;
         }
       } else if (i < old.length) {
