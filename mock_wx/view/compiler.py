@@ -29,8 +29,8 @@ EAGER_IMAGE = "image:load"
 #: A subtree whose output depends on more than the data names its expressions read (a template or an include
 #: renders another body with names unknown here; a wxs call may depend on module state): never reused.
 _DYNAMIC = "<dynamic>"
-#: `{{a.b[0].c}}`: a path into the data, group 1 its root name.
-_DATA_PATH = re.compile(r"^\s*\{\{\s*([A-Za-z_$][\w$]*)(?:\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*\d+\s*\])*\s*\}\}\s*$")
+#: `{{a.b[0].c}}`: a path into the data, group 1 its root name, group 2 the rest.
+_DATA_PATH = re.compile(r"^\s*\{\{\s*([A-Za-z_$][\w$]*)((?:\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*\d+\s*\])*)\s*\}\}\s*$")
 _CONTROL = {"wx:if", "wx:elif", "wx:else", "wx:for", "wx:for-items", "wx:for-item", "wx:for-index", "wx:key"}
 
 
@@ -229,7 +229,8 @@ class _Compiler:
         self.exprs.append((fa.line, fa.col, fa.value or ""))
         it, ix, kv = self.fresh("it"), self.fresh("ix"), self.fresh("k")
         # A loop over a list of the data (a path: its items are JSON) keeps each item's nodes: an item equal
-        # (as JSON, at the same index) to the one they were built from is not rendered again (R.each).
+        # (as JSON, at the same index) to the one they were built from is not rendered again (R.each). A
+        # list that is a root name itself (`{{list}}`) also tells which items a path (`list[2].t`) changed.
         path = _DATA_PATH.match(fa.value or "")
         site = self.sites if self.memo and not self.local and path and path.group(1) not in self.wxs else None
         outer = self.reads
@@ -265,7 +266,8 @@ class _Compiler:
             assert path is not None
             names = sorted(body)
             self.deps.append(f"var D{site} = {json.dumps(names, ensure_ascii=False)};")
-            memo = f", M, {site}, {_q(path.group(1))}, D{site}, {out}"
+            bare = "true" if not path.group(2).strip() else "false"
+            memo = f", M, {site}, {_q(path.group(1))}, {bare}, D{site}, {out}"
         code.insert(header, f"R.each({lst}, X, {loc}, c, {_q(key)}, function ({it}, {ix}) {{")
         code.append(f"}}{memo});")
 

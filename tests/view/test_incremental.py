@@ -279,6 +279,8 @@ LOOPS = {
     "pages/a/a.js": """Page({
   data: { items: [{ id: 1, t: 'a' }, { id: 2, t: 'b' }, { id: 3, t: 'c' }], plain: ['x', 'y'], sel: 2, unit: '¥',
           head: false },
+  // a path into an item (changing the view's item in place), then the whole list, before one render
+  twice() { this.setData({ 'items[1].t': 'q' }); this.setData({ items: this.data.items.map((x) => Object.assign({}, x)) }) },
 })""",
     "pages/a/a.json": {"usingComponents": {"c": "/c/c"}},
     "pages/a/a.wxml": """<view class="cards">
@@ -329,6 +331,10 @@ async def test_loop_items_are_reused_only_when_unchanged_and_in_place(make_sim, 
         await t.set_data(step)
         if k < len(expected):
             assert cards() == expected[k]
+    for page in (t.inc, t.full):
+        await page.call("twice")
+    t.same()
+    assert cards() == ["c 0:$|card on", "q 1:$|card "]
     assert [e.text for e in p.get_elements(".plain text")] == ["0y", "1x", "2z"]
     assert read_log(t.inc.user) == read_log(t.full.user)
     assert read_log(t.inc.user)[-2:] == ["moved c", "moved B"]
@@ -389,3 +395,26 @@ async def test_kept_items_under_a_parent_matched_with_another_list_are_built_aga
     await t.set_data({"h": True, "xs": [1, 2, 3], "ys": [1, 2, 4]})
     await t.set_data({"h": False, "xs": [1, 2], "ys": [1, 2, 5]})
     assert [e.text for e in t.inc.get_elements("text")] == ["x1", "x2", "y1", "y2", "y5"]
+
+
+async def test_a_list_under_another_name_and_setdata_of_equal_values(make_sim, monkeypatch):
+    sim = make_sim({
+        "pages/a/a.js": """Page({
+  data: { shop: { items: [{ id: 1, t: 'a' }, { id: 2, t: 'b' }] }, n: 0 },
+  twice() { this.setData({ 'shop.items[0].t': 'q' }); this.setData({ shop: JSON.parse(JSON.stringify(this.data.shop)) }) },
+})""",
+        "pages/a/a.json": {"usingComponents": {"c": "/c/c"}},
+        "pages/a/a.wxml": "<c/><view wx:for='{{shop.items}}' wx:key='id' class='i'>{{item.t}}</view><view class='n'>{{n}}</view>",
+        "c/c.js": "Component({})",
+        "c/c.wxml": "<view/>",
+    })
+    t = await Twins.open(sim, "/pages/a/a", monkeypatch)
+    for page in (t.inc, t.full):
+        await page.call("twice")
+    t.same()
+    assert [e.text for e in t.inc.get_elements(".i")] == ["q", "b"]
+    before = t.counts()
+    await t.set_data({"shop": {"items": [{"id": 1, "t": "q"}, {"id": 2, "t": "b"}]}, "n": 0})  # equal values
+    assert t.counts()["built"] == before["built"]               # the page (eager: it has a component) kept all
+    await t.set_data({"shop.items[1].t": "r"})
+    assert [e.text for e in t.inc.get_elements(".i")] == ["q", "r"]

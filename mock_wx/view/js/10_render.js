@@ -63,6 +63,23 @@
     return String(v);
   }
 
+  /* Equal as data (view data is JSON: no functions, undefined, cycles or prototypes to consider). */
+  function same(a, b) {
+    if (a === b) return true;
+    if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+    var i;
+    if (Array.isArray(a)) {
+      if (!Array.isArray(b) || a.length !== b.length) return false;
+      for (i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+      return true;
+    }
+    if (Array.isArray(b)) return false;
+    var n = 0;
+    for (i in a) { if (!(i in b) || !same(a[i], b[i])) return false; n++; }
+    for (i in b) n--;
+    return n === 0;
+  }
+
   function exprError(e, X, idx, c) {
     R.nerr++;  // a site whose build reported an error is not reused: a full render would report it again
     var x = X[idx] || [0, 0, ''];
@@ -126,10 +143,11 @@
     scopeWith: function (s, vars) { var o = Object.create(s); for (var k in vars) o[k] = vars[k]; return o; },
     /* wx:for. With M (compiler.py `loop`: a list of the data in the owner's own template, outside other
      * loops), the items' nodes are kept in ctx.m[kL], a Map from the item's key (its wx:key value, else its
-     * index) to {j: the item as JSON, ix: its index, n: its nodes}; an item is rendered again only when the
-     * names the body reads besides it (D) changed, or it differs from the kept one (by JSON, unless the
-     * list's root name `root` did not change at all), or it moved. */
-    each: function (list, X, idx, ctx, key, fn, M, kL, root, D, out) {
+     * index) to {it: the item they were built from, ix: its index, n: the nodes}; an item is rendered again
+     * only when the names the body reads besides it (D) changed, it moved, a setData path went into it
+     * (`list[2].t` changes the item in place; for a list that is not a root name itself, any path under
+     * its root counts), or it is another item not equal to the kept one (as data: view data is JSON). */
+    each: function (list, X, idx, ctx, key, fn, M, kL, root, bare, D, out) {
       if (list === undefined || list === null || list === false || list === '') return;
       var x = X[idx] || [0, 0, ''];
       var place = X.f + ':' + x[0] + ':' + x[1];
@@ -147,10 +165,13 @@
         once('wxml-for-without-key', place, place + ': wx:for="' + x[2] + '" has no wx:key (DevTools: "Now you can provide attr `wx:key` for a `wx:for` to improve performance.")');
       }
       var seen = key ? {} : null;
-      var memo = !!M && keys === null, kept = null, untouched = false, map = null;
+      var memo = !!M && keys === null, kept = null, map = null, inPlace = null;
       if (memo) {
         map = new Map();
-        if (R.valid(ctx, kL, D)) { kept = ctx.m[kL]; untouched = !(ctx.chg[root] > ctx.prev); }
+        if (R.valid(ctx, kL, D) && !((bare ? ctx.cha[root] : ctx.chp[root]) > ctx.prev)) {
+          kept = ctx.m[kL];
+          inPlace = bare ? ctx.chi[root] : undefined;  // index -> render number, for paths into items
+        }
       }
       for (var i = 0; i < items.length; i++) {
         var it = items[i];
@@ -168,8 +189,9 @@
         // (Items sharing a key, or without one, are matched by position or by their key's first node: reconcile
         // rebuilds a kept node that a full render would not match with itself.)
         var ent = kept !== null ? kept.get(mk) : undefined;
-        var j = null;
-        if (ent !== undefined && ent.ix === i && (untouched || ent.j === (j = JSON.stringify(it)))) {
+        if (ent !== undefined && ent.ix === i && !(inPlace !== undefined && inPlace[i] > ctx.prev) &&
+            (ent.it === it || same(ent.it, it))) {
+          ent.it = it;  // equal: the old item need not be kept alive for the next comparison
           for (var q = 0; q < ent.n.length; q++) out.push(ent.n[q]);
           map.set(mk, ent);
           ctx.reused++;
@@ -178,7 +200,7 @@
         var start = out.length, nerr = R.nerr;
         fn(it, i);
         ctx.built++;
-        if (R.nerr === nerr) map.set(mk, { j: j !== null ? j : JSON.stringify(it), ix: i, n: out.slice(start) });
+        if (R.nerr === nerr) map.set(mk, { it: it, ix: i, n: out.slice(start) });
       }
       if (memo) { ctx.m[kL] = map; ctx.ms[kL] = ctx.cur; }
     },

@@ -12,7 +12,10 @@
       pure: null, created: [], stale: false, staleComps: 0 };
     O.page = page || O;
     // The render context: the owner, and what incremental rendering keeps (10_render.js R.ok).
-    O.ctx = { owner: O, m: null, ms: null, chg: null, all: 1, prev: 0, cur: 0, reset: false, built: 0, reused: 0 };
+    // chg, chp, cha, chi: root name -> the next render's number once it changed (at all; through a setData
+    // path; through a path not into one item of it; through a path into item [i]: chi[root][i]).
+    O.ctx = { owner: O, m: null, ms: null, chg: null, chp: null, cha: null, chi: null, all: 1, prev: 0, cur: 0,
+      reset: false, built: 0, reused: 0 };
     owners[O.id] = O;
     return O;
   }
@@ -53,9 +56,14 @@
 
   /* The view's own copy of the data, as JSON carries it (functions and undefined dropped), kept up to date
    * with each setData payload (not with in-place changes to this.data, which the platform does not see). */
-  function applyPayload(O, copy) {
+  function applyPayload(O, copy, touch) {
     Object.keys(copy).forEach(function (k) {
       if (O.pure && O.pure.test(String(k).split(/[.[]/)[0])) return;  // pure data fields never reach the view
+      if (touch) {
+        // A root name set to what the view has already (a refresh bringing the same list) changes nothing.
+        if (k.indexOf('.') < 0 && k.indexOf('[') < 0 && same(O.vdata[k], copy[k])) return;
+        touched(O, k);
+      }
       setPathIn(O.vdata, k, copy[k]);
     });
   }
@@ -77,14 +85,23 @@
     return d;
   }
 
-  /* The root data names changed for the next render of O (see R.ok): a setData path's first segment. */
+  /* What a setData key changed for the next render of O (see R.ok, R.each): its root name; for a path, that
+   * it went inside, and into which item (`list[2].t`: item 2 of list). */
   function touched(O, key) {
     var c = O.ctx;
     key = String(key);
     var end = key.length;
     for (var i = 0; i < key.length; i++) { var ch = key.charCodeAt(i); if (ch === 46 || ch === 91) { end = i; break; } }  // . [
-    if (!c.chg) c.chg = Object.create(null);
-    c.chg[end === key.length ? key : key.slice(0, end)] = c.prev + 1;
+    if (!c.chg) { c.chg = Object.create(null); c.chp = Object.create(null); c.cha = Object.create(null); c.chi = Object.create(null); }
+    var next = c.prev + 1;
+    if (end === key.length) { c.chg[key] = next; return; }
+    var root = key.slice(0, end);
+    c.chg[root] = next;
+    c.chp[root] = next;
+    var close = key.charCodeAt(end) === 91 ? key.indexOf(']', end) : -1;
+    var item = close > end + 1 ? key.slice(end + 1, close).trim() : '';
+    if (/^\d+$/.test(item)) (c.chi[root] || (c.chi[root] = Object.create(null)))[Number(item)] = next;
+    else c.cha[root] = next;
   }
 
   function render(O) {
@@ -94,7 +111,10 @@
     var out = [];
     var c = O.ctx;
     c.cur = c.prev + 1;
-    if (tpl && tpl.sites && c.m === null) { c.m = new Array(tpl.sites); c.ms = new Array(tpl.sites); c.chg = c.chg || Object.create(null); }
+    if (tpl && tpl.sites && c.m === null) {
+      c.m = new Array(tpl.sites); c.ms = new Array(tpl.sites);
+      if (!c.chg) { c.chg = Object.create(null); c.chp = Object.create(null); c.cha = Object.create(null); c.chi = Object.create(null); }
+    }
     if (tpl) tpl.render(O.vdata, out, c, c.m !== null && INCR);
     if (O.tabBar) out.push({ t: 'custom-tab-bar', a: {}, e: null, m: null, c: [], k: null, o: O, id: 0, cp: O.tabBar,
       inst: null, st: null, g: 0 });  // the fields of R.el's nodes, in its order

@@ -253,18 +253,18 @@
     var list = O.payloads;
     if (!list || !list.length) return;
     O.payloads = [];
-    for (var i = 0; i < list.length; i++) applyPayload(O, JSON.parse(list[i]));
+    for (var i = 0; i < list.length; i++) applyPayload(O, JSON.parse(list[i]), false);
   }
 
   function changedData(self, json, copy) {
     var O = self && self.__wxOwner ? self.__wxOwner : pageOwners[self && self.__wxWebviewId__];
     if (!O || !O.alive) return;
     if (O.def) runObservers(O, copy);  // synchronously, inside setData (view-fidelity §3.4)
-    for (var k in copy) touched(O, k);
     // The view's copy is its own (parsed again from the payload): the logic layer changing this.data in place
     // afterwards must not reach the view, as it does not on the platform.
-    if (O.eager) applyPayload(O, JSON.parse(json));
+    if (O.eager) applyPayload(O, JSON.parse(json), true);
     else {
+      for (var k in copy) touched(O, k);
       // A lazy owner keeps the payloads until it renders (most never do in a load run); bounded.
       (O.payloads || (O.payloads = [])).push(json);
       if (O.payloads.length > 64) catchUp(O);
@@ -378,6 +378,7 @@
     var O = pageOwners[id];
     if (!O) return;
     flush();  // what setData did before the hook is on screen first
+    if (name !== 'onShow' && name !== 'onHide' && name !== 'onResize' && name !== 'onReady') return;  // nothing for components
     var comps = componentsOf(O);
     if (name === 'onShow') comps.forEach(function (c) { pageLife(c, 'show'); });
     else if (name === 'onHide') comps.forEach(function (c) { pageLife(c, 'hide'); });
