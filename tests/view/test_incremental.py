@@ -418,3 +418,32 @@ async def test_a_list_under_another_name_and_setdata_of_equal_values(make_sim, m
     assert t.counts()["built"] == before["built"]               # the page (eager: it has a component) kept all
     await t.set_data({"shop.items[1].t": "r"})
     assert [e.text for e in t.inc.get_elements(".i")] == ["q", "r"]
+
+
+async def test_what_the_logic_layer_changes_in_place_never_reaches_the_view(make_sim):
+    # The view takes its own copy of each object a setData sends (the platform's view gets the payload):
+    # this.data changed in place afterwards, or by an observer during setData, is not on screen.
+    sim = make_sim({
+        "pages/a/a.js": """Page({
+  data: { obj: { a: 0 }, n: 0 },
+  go() { this.setData({ obj: { a: 1 }, n: 1 }); this.data.obj.a = 2; this.setData({ n: 2 }) },
+})""",
+        "pages/a/a.json": {"usingComponents": {"c": "/c/c"}},
+        "pages/a/a.wxml": "<c id='c'/><view class='a'>{{obj.a}}/{{n}}</view>",
+        "c/c.js": """Component({
+  data: { list: ['added in place'], same: 0 },
+  observers: { list(l) { l.push('added in place') } },
+  methods: { put() { this.setData({ list: [] }); this.setData({ same: 1 }) } },
+})""",
+        "c/c.wxml": "<view class='l'>{{list.length}}:{{list}}</view><d/>",
+        "c/c.json": {"component": True, "usingComponents": {"d": "/d/d"}},  # c renders at once: it has one
+        "d/d.js": "Component({})",
+        "d/d.wxml": "<view/>",
+    })
+    page = await sim.user().launch("/pages/a/a")
+    await page.call("go")
+    assert page.get_element(".a").text == "1/2"
+    comp = page.get_element("#c")
+    await comp.call_method("put")
+    assert comp.get_element(".l").text == "0:"                 # as sent, though this.data is as before
+    assert comp.data["list"] == ["added in place"]

@@ -56,16 +56,28 @@
 
   /* The view's own copy of the data, as JSON carries it (functions and undefined dropped), kept up to date
    * with each setData payload (not with in-place changes to this.data, which the platform does not see). */
-  function applyPayload(O, copy, touch) {
+  function applyPayload(O, copy) {
     Object.keys(copy).forEach(function (k) {
       if (O.pure && O.pure.test(String(k).split(/[.[]/)[0])) return;  // pure data fields never reach the view
-      if (touch) {
-        // A root name set to what the view has already (a refresh bringing the same list) changes nothing.
-        if (k.indexOf('.') < 0 && k.indexOf('[') < 0 && same(O.vdata[k], copy[k])) return;
-        touched(O, k);
-      }
       setPathIn(O.vdata, k, copy[k]);
     });
+  }
+  /* An eager owner's setData: `copy` is the logic layer's (its objects become this.data's), `json` the payload.
+   * A root name set to what the view has already (a refresh bringing the same list) changes nothing; the
+   * view takes primitives from `copy` and its own parse of `json` for objects (parsed only when one changed). */
+  function applyChanges(O, json, copy) {
+    var keys = Object.keys(copy), parsed = null;
+    // Observers ran already and may have changed this.data, so `copy`, in place: then only the payload counts.
+    if (O.def && O.def.observers.length) copy = parsed = JSON.parse(json);
+    for (var i = 0; i < keys.length; i++) {
+      var k = keys[i];
+      if (O.pure && O.pure.test(String(k).split(/[.[]/)[0])) continue;  // pure data fields never reach the view
+      var v = copy[k];
+      if (k.indexOf('.') < 0 && k.indexOf('[') < 0 && same(O.vdata[k], v)) continue;
+      touched(O, k);
+      if (v !== null && typeof v === 'object') { if (parsed === null) parsed = JSON.parse(json); v = parsed[k]; }
+      setPathIn(O.vdata, k, v);
+    }
   }
   function setPathIn(obj, key, value) {
     key = String(key);

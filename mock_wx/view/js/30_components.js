@@ -253,7 +253,7 @@
     var list = O.payloads;
     if (!list || !list.length) return;
     O.payloads = [];
-    for (var i = 0; i < list.length; i++) applyPayload(O, JSON.parse(list[i]), false);
+    for (var i = 0; i < list.length; i++) applyPayload(O, JSON.parse(list[i]));
   }
 
   function changedData(self, json, copy) {
@@ -262,7 +262,7 @@
     if (O.def) runObservers(O, copy);  // synchronously, inside setData (view-fidelity §3.4)
     // The view's copy is its own (parsed again from the payload): the logic layer changing this.data in place
     // afterwards must not reach the view, as it does not on the platform.
-    if (O.eager) applyPayload(O, JSON.parse(json), true);
+    if (O.eager) applyChanges(O, json, copy);
     else {
       for (var k in copy) touched(O, k);
       // A lazy owner keeps the payloads until it renders (most never do in a load run); bounded.
