@@ -66,9 +66,11 @@ class _Compiler:
         #: reads changed (`reads`: the innermost site's names). Template bodies (rendered per use with
         #: their own data) and included files (rendered with the includer's owner) keep nothing.
         self.sites = 0
+        self.kept = 0               # sites that do keep their nodes (not every numbered one can: `site`)
         self.memo = False
         self.reads: set[str] | None = None
         self.deps: list[str] = []   # hoisted `var D<k> = [...]` of the sites
+        self.consts: dict[str, str] = {}  # JS -> K<n>, hoisted: what elements hold that has no expression
 
     def fresh(self, prefix: str) -> str:
         self.n += 1
@@ -264,6 +266,7 @@ class _Compiler:
         memo = ""
         if site is not None and body is not None and not ({_DYNAMIC, READS_WXS} & body):
             assert path is not None
+            self.kept += 1
             names = sorted(body)
             self.deps.append(f"var D{site} = {json.dumps(names, ensure_ascii=False)};")
             bare = "true" if not path.group(2).strip() else "false"
@@ -291,7 +294,8 @@ class _Compiler:
             self.out.includes.append(target)
             self.dynamic()
             code.append(f"R.include({_q(target)}, {self.scope_js()}, {out}, c);")
-        elif self.memo and not self.local:
+        elif self.memo and not self.local and any(isinstance(n, Element) for n in el.children):
+            # (An element of text alone is as cheap to build again as to look up: not a site.)
             self.site(el, out, code)
         else:
             code.append(f"{out}.push({self.node(el, code, key)});")
@@ -317,15 +321,14 @@ class _Compiler:
             code.extend(inner)
             code.append(f"{out}.push({node});")
             return
+        self.kept += 1
         names = sorted(reads)
         if names:
             self.deps.append(f"var D{k} = {json.dumps(names, ensure_ascii=False)};")
         deps = f"D{k}" if names else "R.E"
-        code.append(f"if (M && R.ok(c, {k}, {deps})) {{ {out}.push(c.m[{k}]); R.keep(c, {k}, {self.sites - 1}); }} else {{")
-        code.append(f"var e{k} = R.nerr;")
+        code.append(f"if (!R.reuse(M, c, {k}, {deps}, {self.sites - 1}, {out})) {{ var e{k} = R.nerr;")
         code.extend(inner)
-        code.append(f"var n{k} = {node}; {out}.push(n{k}); if (M) R.put(c, {k}, n{k}, e{k});")
-        code.append("}")
+        code.append(f"R.put(M, c, {k}, {node}, e{k}, {out}); }}")
 
     def node(self, el: Element, code: list[str], key: str) -> str:
         """Appends the code computing the values of `el`'s node to `code`; returns the JS making the node."""
@@ -335,9 +338,11 @@ class _Compiler:
         evs: list[str] = []
         mk: list[str] = []
         props: list[str] = []
+        dyn: set[str] = set()  # which of events, marks, attributes hold an expression
         for a in el.attrs:
             if a.name in _CONTROL:
                 continue
+            before = len(self.exprs)
             m = _EVENT.match(a.name)
             if m and not a.name.startswith("bindingx"):
                 v = self.value(a, code)
@@ -345,22 +350,28 @@ class _Compiler:
                 evs.append(f"[{_q(m.group(3))}, {_q(flags)}, {v}]")
                 if tag == "image" and m.group(3) in ("load", "error"):
                     self.out.tags.add(EAGER_IMAGE)
-                continue
-            if a.name.startswith("mark:"):
+                kind = "e"
+            elif a.name.startswith("mark:"):
                 mk.append(f"{_q(a.name[5:])}: {self.value(a, code)}")
-                continue
-            props.append(f"{_q(a.name)}: {self.value(a, code)}")
-        if evs:
-            ev = "[" + ", ".join(evs) + "]"
-        if mk:
-            marks = "{" + ", ".join(mk) + "}"
+                kind = "m"
+            else:
+                props.append(f"{_q(a.name)}: {self.value(a, code)}")
+                kind = "a"
+            if len(self.exprs) != before:
+                dyn.add(kind)
         # One object literal for the attributes (values computed above); no children: a shared empty
-        # list (nodes are never changed after a render, so sharing is safe). Allocation is what a render
-        # costs in QuickJS.
-        attrs = "{" + ", ".join(props) + "}" if props else "R.A"
+        # list. Nodes are never changed after a render, so what holds no expression is made once per file
+        # (per realm) and shared by every node of that element: allocation is what a render costs in QuickJS.
+        if evs:
+            ev = self.const("[" + ", ".join(evs) + "]", "e" in dyn)
+        if mk:
+            marks = self.const("{" + ", ".join(mk) + "}", "m" in dyn)
+        attrs = self.const("{" + ", ".join(props) + "}", "a" in dyn) if props else "R.A"
         texts = [c for c in el.children if isinstance(c, Text)]
         if el.children and len(texts) == len(el.children) and self.text_value(texts, code) is not None:
+            before = len(self.exprs)
             kids = f"[{self.text_value(texts, code, emit=True)}]"  # text only: one literal
+            kids = self.const(kids, len(self.exprs) != before)
         elif el.children:
             kids = self.fresh("c")
             code.append(f"var {kids} = [];")
@@ -368,6 +379,15 @@ class _Compiler:
         else:
             kids = "R.E"
         return f"R.el({_q(tag)}, {attrs}, {ev}, {marks}, {kids}, {key}, c, F, {el.line})"
+
+    def const(self, js: str, dynamic: bool) -> str:
+        """`js` itself when it holds an expression, else a name for it made once when the file loads."""
+        if dynamic:
+            return js
+        name = self.consts.get(js)
+        if name is None:
+            name = self.consts[js] = f"K{len(self.consts)}"
+        return name
 
     def template_use(self, el: Element, out: str, code: list[str]) -> None:
         is_ = el.attr("is")
@@ -424,10 +444,12 @@ class _Compiler:
             f"var W = {{{wmods}}};",
             *templates,
             *self.deps,
+            *(f"var {name} = {js};" for js, name in self.consts.items()),
             # M: the owner keeps this render's sites (its own template; not when included by another file)
             "return { render: function (s, o, c, M) {",
             *main,
-            f"}}, templates: T, imports: {json.dumps(self.out.imports)}, file: F, sites: {self.sites} }};",
+            # sites: 0 when none keeps anything: its owners then allocate nothing for incremental rendering
+            f"}}, templates: T, imports: {json.dumps(self.out.imports)}, file: F, sites: {self.sites if self.kept else 0} }};",
             "});",
         ]
         self.out.js = "\n".join(parts)

@@ -123,17 +123,20 @@
       for (var i = 0; i < D.length; i++) if (chg[D[i]] > c.prev) return false;
       return true;
     },
-    ok: function (c, k, D) {
-      if (!R.valid(c, k, D)) return false;
-      c.reused++;
-      return true;
-    },
-    keep: function (c, k, last) {
+    /* Site k (its subtree holds sites k..last): pushes the node kept from the last render to `out` when it
+     * can be reused; else the caller builds it and hands it to `put`. */
+    reuse: function (M, c, k, D, last, out) {
+      if (!M || !R.valid(c, k, D)) return false;
+      out.push(c.m[k]);
       // The sites inside a reused one stay in the tree with it.
       var ms = c.ms, prev = c.prev, cur = c.cur;
       for (var q = k; q <= last; q++) if (ms[q] === prev) ms[q] = cur;
+      c.reused++;
+      return true;
     },
-    put: function (c, k, n, nerr) {
+    put: function (M, c, k, n, nerr, out) {
+      out.push(n);
+      if (!M) return;
       c.m[k] = n;
       c.ms[k] = R.nerr === nerr ? c.cur : -1;
       c.built++;
@@ -168,9 +171,10 @@
       var memo = !!M && keys === null, kept = null, map = null, inPlace = null;
       if (memo) {
         map = new Map();
-        if (R.valid(ctx, kL, D) && !((bare ? ctx.cha[root] : ctx.chp[root]) > ctx.prev)) {
+        var paths = bare ? ctx.cha : ctx.chp;
+        if (R.valid(ctx, kL, D) && !(paths !== null && paths[root] > ctx.prev)) {
           kept = ctx.m[kL];
-          inPlace = bare ? ctx.chi[root] : undefined;  // index -> render number, for paths into items
+          inPlace = bare && ctx.chi !== null ? ctx.chi[root] : undefined;  // index -> render number, for paths into items
         }
       }
       for (var i = 0; i < items.length; i++) {
@@ -192,7 +196,9 @@
         if (ent !== undefined && ent.ix === i && !(inPlace !== undefined && inPlace[i] > ctx.prev) &&
             (ent.it === it || same(ent.it, it))) {
           ent.it = it;  // equal: the old item need not be kept alive for the next comparison
-          for (var q = 0; q < ent.n.length; q++) out.push(ent.n[q]);
+          var kn = ent.n;
+          if (Array.isArray(kn)) for (var q = 0; q < kn.length; q++) out.push(kn[q]);
+          else if (kn !== null) out.push(kn);
           map.set(mk, ent);
           ctx.reused++;
           continue;
@@ -200,7 +206,9 @@
         var start = out.length, nerr = R.nerr;
         fn(it, i);
         ctx.built++;
-        if (R.nerr === nerr) map.set(mk, { it: it, ix: i, n: out.slice(start) });
+        // n: the item's node, or its nodes (wx:if, <block>), or null
+        var made = out.length - start;
+        if (R.nerr === nerr) map.set(mk, { it: it, ix: i, n: made === 1 ? out[start] : made === 0 ? null : out.slice(start) });
       }
       if (memo) { ctx.m[kL] = map; ctx.ms[kL] = ctx.cur; }
     },

@@ -104,16 +104,18 @@
     key = String(key);
     var end = key.length;
     for (var i = 0; i < key.length; i++) { var ch = key.charCodeAt(i); if (ch === 46 || ch === 91) { end = i; break; } }  // . [
-    if (!c.chg) { c.chg = Object.create(null); c.chp = Object.create(null); c.cha = Object.create(null); c.chi = Object.create(null); }
+    if (!c.chg) c.chg = Object.create(null);
     var next = c.prev + 1;
     if (end === key.length) { c.chg[key] = next; return; }
     var root = key.slice(0, end);
     c.chg[root] = next;
-    c.chp[root] = next;
+    (c.chp || (c.chp = Object.create(null)))[root] = next;
     var close = key.charCodeAt(end) === 91 ? key.indexOf(']', end) : -1;
     var item = close > end + 1 ? key.slice(end + 1, close).trim() : '';
-    if (/^\d+$/.test(item)) (c.chi[root] || (c.chi[root] = Object.create(null)))[Number(item)] = next;
-    else c.cha[root] = next;
+    if (/^\d+$/.test(item)) {
+      var chi = c.chi || (c.chi = Object.create(null));
+      (chi[root] || (chi[root] = Object.create(null)))[Number(item)] = next;
+    } else (c.cha || (c.cha = Object.create(null)))[root] = next;
   }
 
   function render(O) {
@@ -125,7 +127,7 @@
     c.cur = c.prev + 1;
     if (tpl && tpl.sites && c.m === null) {
       c.m = new Array(tpl.sites); c.ms = new Array(tpl.sites);
-      if (!c.chg) { c.chg = Object.create(null); c.chp = Object.create(null); c.cha = Object.create(null); c.chi = Object.create(null); }
+      if (!c.chg) c.chg = Object.create(null);
     }
     if (tpl) tpl.render(O.vdata, out, c, c.m !== null && INCR);
     if (O.tabBar) out.push({ t: 'custom-tab-bar', a: {}, e: null, m: null, c: [], k: null, o: O, id: 0, cp: O.tabBar,
