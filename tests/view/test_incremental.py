@@ -449,3 +449,33 @@ async def test_what_the_logic_layer_changes_in_place_never_reaches_the_view(make
     await comp.call_method("put")
     assert comp.get_element(".l").text == "0:"                 # as sent, though this.data is as before
     assert comp.data["list"] == ["added in place"]
+
+
+async def test_loop_items_whose_build_failed_or_keyed_by_object_are_built_again(make_sim, monkeypatch):
+    # An item whose expression threw is built (and reported) again at every render, as a full render does;
+    # items keyed by themselves (`*this` over objects) match no old node at a full render: new nodes each time.
+    sim = make_sim({
+        "pages/a/a.js": "Page({ data: { list: [{ id: 1, f: 1 }, { id: 2 }], objs: [{ a: 1 }], n: 0 } })",
+        "pages/a/a.wxml": "<view wx:for='{{list}}' wx:key='id' class='i'><text>{{item.f()}}</text></view>"
+                          "<view wx:for='{{objs}}' wx:key='*this' class='o'><text>{{item.a}}</text></view>"
+                          "<view class='n'>{{n}}</view>",
+    })
+    pages = []
+    for name, incremental in (("inc", True), ("full", False)):
+        monkeypatch.setattr(RealmView, "incremental", incremental)
+        user = sim.user(name)
+        with pytest.raises(JSError, match=r"\{\{item\.f\(\)\}\} threw TypeError"):
+            await user.launch("/pages/a/a")
+        pages.append(user.current_page)
+    outcomes: dict[str, list[str]] = {"inc": [], "full": []}
+    for step in ({"n": 1}, {"objs": [{"a": 1}]}, {"n": 2}):
+        for page in pages:
+            try:
+                await page.set_data(step)
+                page.get_element(".n")
+            except JSError as e:
+                outcomes[page.user.name].append(str(e).splitlines()[0])
+            outcomes[page.user.name].append(f"{len(page.user.realm.errors)} errors")
+        Twins(*pages).same()
+    assert outcomes["inc"] == outcomes["full"]
+    assert sum("threw TypeError" in o for o in outcomes["full"]) == 3

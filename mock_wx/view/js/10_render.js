@@ -23,6 +23,7 @@
   var version = 0;     // bumped by every render: Python's snapshot cache key
   var dirty = [];      // owner records waiting for a render
   var reported = {};   // one finding per (kind, place) per user
+  var NONE = {};       // a key no item has: what R.each keeps for an item whose build reported an error
   var INCR = true;     // incremental rendering (R.ok); off: every render builds everything (tests compare)
 
   function once(kind, place, message) {
@@ -145,9 +146,9 @@
     E: Object.freeze([]),  // the children of an element without any
     scopeWith: function (s, vars) { var o = Object.create(s); for (var k in vars) o[k] = vars[k]; return o; },
     /* wx:for. With M (compiler.py `loop`: a list of the data in the owner's own template, outside other
-     * loops), the items' nodes are kept in ctx.m[kL], a Map from the item's key (its wx:key value, else its
-     * index) to {it: the item they were built from, ix: its index, n: the nodes}; an item is rendered again
-     * only when the names the body reads besides it (D) changed, it moved, a setData path went into it
+     * loops), the items' nodes are kept in ctx.m[kL] with the item and key they were built from, by index;
+     * an item is rendered again only when the names the body reads besides it (D) changed, it moved (another
+     * key at its index), a setData path went into it
      * (`list[2].t` changes the item in place; for a list that is not a root name itself, any path under
      * its root counts), or it is another item not equal to the kept one (as data: view data is JSON). */
     each: function (list, X, idx, ctx, key, fn, M, kL, root, bare, D, out) {
@@ -168,49 +169,49 @@
         once('wxml-for-without-key', place, place + ': wx:for="' + x[2] + '" has no wx:key (DevTools: "Now you can provide attr `wx:key` for a `wx:for` to improve performance.")');
       }
       var seen = key ? {} : null;
-      var memo = !!M && keys === null, kept = null, map = null, inPlace = null;
+      var memo = !!M && keys === null, kept = null, valid = false, inPlace;
       if (memo) {
-        map = new Map();
+        kept = ctx.m[kL] || (ctx.m[kL] = { k: [], it: [], n: [] });
         var paths = bare ? ctx.cha : ctx.chp;
-        if (R.valid(ctx, kL, D) && !(paths !== null && paths[root] > ctx.prev)) {
-          kept = ctx.m[kL];
-          inPlace = bare && ctx.chi !== null ? ctx.chi[root] : undefined;  // index -> render number, for paths into items
-        }
+        valid = R.valid(ctx, kL, D) && !(paths !== null && paths[root] > ctx.prev);
+        inPlace = bare && ctx.chi !== null ? ctx.chi[root] : undefined;  // index -> render number, for paths into items
       }
       for (var i = 0; i < items.length; i++) {
         var it = items[i];
-        var mk = i;
+        var kv = undefined;
         if (seen) {
-          var kv = key === '*this' ? it : (it !== null && typeof it === 'object' ? it[key] : undefined);
+          kv = key === '*this' ? it : (it !== null && typeof it === 'object' ? it[key] : undefined);
           var ks = typeof kv + ':' + String(kv);
           // A property name over primitives (the common wx:key="index") keys nothing: DevTools says nothing either.
           if (kv === undefined && it !== null && typeof it === 'object') once('wxml-for-key-missing', place, place + ': wx:key="' + key + '" is missing in item ' + i + ' of ' + x[2]);
           else if (kv !== undefined && seen[ks]) once('wxml-for-key-duplicate', place, place + ': wx:key="' + key + '" has the duplicate value ' + JSON.stringify(kv) + ' in ' + x[2] + ' (DevTools: "Do not set same key")');
           seen[ks] = true;
-          if (kv !== undefined) mk = ks;
         }
         if (!memo) { fn(it, keys ? keys[i] : i); continue; }
-        // (Items sharing a key, or without one, are matched by position or by their key's first node: reconcile
-        // rebuilds a kept node that a full render would not match with itself.)
-        var ent = kept !== null ? kept.get(mk) : undefined;
-        if (ent !== undefined && ent.ix === i && !(inPlace !== undefined && inPlace[i] > ctx.prev) &&
-            (ent.it === it || same(ent.it, it))) {
-          ent.it = it;  // equal: the old item need not be kept alive for the next comparison
-          var kn = ent.n;
+        // Kept per index (k: the key, it: the item, n: its node, nodes or null), updated in place: index i is
+        // read, then written. (Items sharing a key are matched by their key's first node: reconcile rebuilds
+        // a kept node that a full render would not match with itself.)
+        if (valid && i < kept.it.length && kept.k[i] === kv && !(inPlace !== undefined && inPlace[i] > ctx.prev) &&
+            (kept.it[i] === it || same(kept.it[i], it))) {
+          // Equal: the view's list takes back the item the nodes were built from (their attributes hold it), so
+          // one copy stays alive, and the next render finds it by identity.
+          items[i] = kept.it[i];
+          var kn = kept.n[i];
           if (Array.isArray(kn)) for (var q = 0; q < kn.length; q++) out.push(kn[q]);
           else if (kn !== null) out.push(kn);
-          map.set(mk, ent);
           ctx.reused++;
           continue;
         }
         var start = out.length, nerr = R.nerr;
         fn(it, i);
         ctx.built++;
-        // n: the item's node, or its nodes (wx:if, <block>), or null
         var made = out.length - start;
-        if (R.nerr === nerr) map.set(mk, { it: it, ix: i, n: made === 1 ? out[start] : made === 0 ? null : out.slice(start) });
+        var ok = R.nerr === nerr;
+        kept.k[i] = ok ? kv : NONE;
+        kept.it[i] = it;
+        kept.n[i] = !ok || made === 0 ? null : made === 1 ? out[start] : out.slice(start);
       }
-      if (memo) { ctx.m[kL] = map; ctx.ms[kL] = ctx.cur; }
+      if (memo) { kept.k.length = kept.it.length = kept.n.length = items.length; ctx.ms[kL] = ctx.cur; }
     },
     tpl: function (F, T, name, data, out, ctx) {
       var t = T[name];

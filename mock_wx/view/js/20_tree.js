@@ -104,6 +104,7 @@
     key = String(key);
     var end = key.length;
     for (var i = 0; i < key.length; i++) { var ch = key.charCodeAt(i); if (ch === 46 || ch === 91) { end = i; break; } }  // . [
+    if (c.m === null) return;  // nothing kept (no render yet, which is full, or no site): nothing to track
     if (!c.chg) c.chg = Object.create(null);
     var next = c.prev + 1;
     if (end === key.length) { c.chg[key] = next; return; }
