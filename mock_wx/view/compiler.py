@@ -438,7 +438,8 @@ class _Compiler:
         parts = [
             f"__wxView.def({_q(self.path)}, function (R) {{",
             f"var F = {_q(self.path)};",
-            f"var X = {json.dumps(self.exprs, ensure_ascii=False)}; X.f = F;",
+            # The expression table (line, column, source) as one string, parsed when a message needs it.
+            f"var X = {{f: F, s: {_q(json.dumps(self.exprs, ensure_ascii=False))}, t: null, p: null}};",
             "var T = {};",
             *(compile_wxs(wid, body) for wid, body, _line in self.inline_wxs),
             f"var W = {{{wmods}}};",

@@ -81,9 +81,17 @@
     return n === 0;
   }
 
+  /* A compiled file's expression table X: {f: file, s: JSON of [[line, col, source], ...]}, parsed on use. */
+  function xat(X, idx) { return (X.t || (X.t = JSON.parse(X.s)))[idx] || [0, 0, '']; }
+  function xplace(X, idx) {
+    var p = X.p || (X.p = []);
+    if (p[idx] === undefined) { var x = xat(X, idx); p[idx] = X.f + ':' + x[0] + ':' + x[1]; }
+    return p[idx];
+  }
+
   function exprError(e, X, idx, c) {
     R.nerr++;  // a site whose build reported an error is not reused: a full render would report it again
-    var x = X[idx] || [0, 0, ''];
+    var x = xat(X, idx);
     var file = X.f || '';
     var msg = (e && e.name || 'Error') + ': ' + (e && e.message !== undefined ? e.message : e);
     var text = file + ':' + x[0] + ':' + x[1] + ': {{' + x[2] + '}} threw ' + msg;
@@ -153,20 +161,19 @@
      * its root counts), or it is another item not equal to the kept one (as data: view data is JSON). */
     each: function (list, X, idx, ctx, key, fn, M, kL, root, bare, D, out) {
       if (list === undefined || list === null || list === false || list === '') return;
-      var x = X[idx] || [0, 0, ''];
-      var place = X.f + ':' + x[0] + ':' + x[1];
+      var place = xplace(X, idx);
       var items = list, keys = null;
       if (!Array.isArray(list)) {
         // The platform also iterates an object's values (index: the key), a string's characters and 0..n-1
         // for a number; a finding says the data is not the array the template expects (view-fidelity §2.4).
-        once('wxml-for-non-array', place, place + ': wx:for="' + x[2] + '" is a ' + (typeof list) + ', not an array');
+        once('wxml-for-non-array', place, place + ': wx:for="' + xat(X, idx)[2] + '" is a ' + (typeof list) + ', not an array');
         if (typeof list === 'number') { items = []; for (var j = 0; j < list; j++) items.push(j); }
         else if (typeof list === 'string') items = list.split('');
         else if (typeof list === 'object') { keys = Object.keys(list); items = keys.map(function (k) { return list[k]; }); }
         else return;
       }
-      if (!key && items.length) {
-        once('wxml-for-without-key', place, place + ': wx:for="' + x[2] + '" has no wx:key (DevTools: "Now you can provide attr `wx:key` for a `wx:for` to improve performance.")');
+      if (!key && items.length && !reported['wxml-for-without-key|' + place]) {
+        once('wxml-for-without-key', place, place + ': wx:for="' + xat(X, idx)[2] + '" has no wx:key (DevTools: "Now you can provide attr `wx:key` for a `wx:for` to improve performance.")');
       }
       var seen = key ? {} : null;
       var memo = !!M && keys === null, kept = null, valid = false, inPlace;
@@ -183,8 +190,8 @@
           kv = key === '*this' ? it : (it !== null && typeof it === 'object' ? it[key] : undefined);
           var ks = typeof kv + ':' + String(kv);
           // A property name over primitives (the common wx:key="index") keys nothing: DevTools says nothing either.
-          if (kv === undefined && it !== null && typeof it === 'object') once('wxml-for-key-missing', place, place + ': wx:key="' + key + '" is missing in item ' + i + ' of ' + x[2]);
-          else if (kv !== undefined && seen[ks]) once('wxml-for-key-duplicate', place, place + ': wx:key="' + key + '" has the duplicate value ' + JSON.stringify(kv) + ' in ' + x[2] + ' (DevTools: "Do not set same key")');
+          if (kv === undefined && it !== null && typeof it === 'object') once('wxml-for-key-missing', place, place + ': wx:key="' + key + '" is missing in item ' + i + ' of ' + xat(X, idx)[2]);
+          else if (kv !== undefined && seen[ks]) once('wxml-for-key-duplicate', place, place + ': wx:key="' + key + '" has the duplicate value ' + JSON.stringify(kv) + ' in ' + xat(X, idx)[2] + ' (DevTools: "Do not set same key")');
           seen[ks] = true;
         }
         if (!memo) { fn(it, keys ? keys[i] : i); continue; }
