@@ -24,7 +24,7 @@
   var dirty = [];      // owner records waiting for a render
   var reported = {};   // one finding per (kind, place) per user
   var NONE = {};       // a key no item has: what R.each keeps for an item whose build reported an error
-  var INCR = true;     // incremental rendering (R.ok); off: every render builds everything (tests compare)
+  var INCR = true;     // incremental rendering (R.reuse, R.each); off: every render builds everything (tests compare)
 
   function once(kind, place, message) {
     var k = kind + '|' + place;

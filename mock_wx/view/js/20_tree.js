@@ -11,7 +11,7 @@
       vdata: {}, dirty: false, alive: true, host: null, parent: null, def: null, ctx: null, ready: false,
       pure: null, created: [], stale: false, staleComps: 0 };
     O.page = page || O;
-    // The render context: the owner, and what incremental rendering keeps (10_render.js R.ok).
+    // The render context: the owner, and what incremental rendering keeps (10_render.js R.valid).
     // chg, chp, cha, chi: root name -> the next render's number once it changed (at all; through a setData
     // path; through a path not into one item of it; through a path into item [i]: chi[root][i]).
     O.ctx = { owner: O, m: null, ms: null, chg: null, chp: null, cha: null, chi: null, all: 1, prev: 0, cur: 0,
@@ -97,14 +97,14 @@
     return d;
   }
 
-  /* What a setData key changed for the next render of O (see R.ok, R.each): its root name; for a path, that
+  /* What a setData key changed for the next render of O (see R.valid, R.each): its root name; for a path, that
    * it went inside, and into which item (`list[2].t`: item 2 of list). */
   function touched(O, key) {
     var c = O.ctx;
+    if (c.m === null) return;  // nothing kept (no render yet, which is full, or no site): nothing to track
     key = String(key);
     var end = key.length;
     for (var i = 0; i < key.length; i++) { var ch = key.charCodeAt(i); if (ch === 46 || ch === 91) { end = i; break; } }  // . [
-    if (c.m === null) return;  // nothing kept (no render yet, which is full, or no site): nothing to track
     if (!c.chg) c.chg = Object.create(null);
     var next = c.prev + 1;
     if (end === key.length) { c.chg[key] = next; return; }
