@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..runtime.js_tokens import JSSyntaxUnclear, tokenize
-from .expr import ExprError, split, to_js
+from .expr import READS_WXS, ExprError, split, to_js
 from .parser import Attr, Element, Node, Text, WxmlSyntaxError, parse
 
 __all__ = ["CompiledFile", "compile_wxml", "compile_wxs"]
@@ -28,6 +28,11 @@ __all__ = ["CompiledFile", "compile_wxml", "compile_wxs"]
 _EVENT = re.compile(r"^(capture-)?(bind|catch|mut-bind)(?::)?(.+)$")
 #: Recorded in `CompiledFile.tags` for an <image bindload/binderror>: its event needs the render to happen.
 EAGER_IMAGE = "image:load"
+#: A subtree whose output depends on more than the data names its expressions read (a template or an include
+#: renders another body with names unknown here; a wxs call may depend on module state): never reused.
+_DYNAMIC = "<dynamic>"
+#: `{{a.b[0].c}}`: a path into the data, group 1 its root name, group 2 the rest.
+_DATA_PATH = re.compile(r"^\s*\{\{\s*([A-Za-z_$][\w$]*)((?:\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*\d+\s*\])*)\s*\}\}\s*$")
 _CONTROL = {"wx:if", "wx:elif", "wx:else", "wx:for", "wx:for-items", "wx:for-item", "wx:for-index", "wx:key"}
 
 
@@ -58,6 +63,16 @@ class _Compiler:
         #: Names bound by the enclosing wx:for loops (item, index) → the JS variables holding them. Loop
         #: variables are plain JS locals: no scope object per item.
         self.local: dict[str, str] = {}
+        #: Incremental rendering: each element of the file's main render outside any wx:for is a "site" whose
+        #: last node an owner keeps; the next render reuses it when none of the root data names its subtree
+        #: reads changed (`reads`: the innermost site's names). Template bodies (rendered per use with
+        #: their own data) and included files (rendered with the includer's owner) keep nothing.
+        self.sites = 0
+        self.kept = 0               # sites that do keep their nodes (not every numbered one can: `site`)
+        self.memo = False
+        self.reads: set[str] | None = None
+        self.deps: list[str] = []   # hoisted `var D<k> = [...]` of the sites
+        self.consts: dict[str, str] = {}  # JS -> K<n>, hoisted: what elements hold that has no expression
 
     def fresh(self, prefix: str) -> str:
         self.n += 1
@@ -82,7 +97,7 @@ class _Compiler:
         """The JS of one expression, recorded in the file's expression table (for error messages)."""
         line, col = (attr_or_text.line, attr_or_text.col)
         try:
-            js = to_js(source, frozenset(self.wxs), object_body=object_body, local=self.local)
+            js = to_js(source, frozenset(self.wxs), object_body=object_body, local=self.local, reads=self.reads)
         except ExprError as exc:
             raise self.error(line, col, f"bad expression {{{{{source.strip()}}}}}: {exc}") from None
         self.exprs.append((line, col, source.strip()))
@@ -217,7 +232,16 @@ class _Compiler:
         loc = len(self.exprs)
         self.exprs.append((fa.line, fa.col, fa.value or ""))
         it, ix, kv = self.fresh("it"), self.fresh("ix"), self.fresh("k")
-        code.append(f"R.each({lst}, X, {loc}, c, {_q(key)}, function ({it}, {ix}) {{")
+        # A loop over a list of the data (a path: its items are JSON) keeps each item's nodes: an item equal
+        # (as JSON, at the same index) to the one they were built from is not rendered again (R.each). A
+        # list that is a root name itself (`{{list}}`) also tells which items a path (`list[2].t`) changed.
+        path = _DATA_PATH.match(fa.value or "")
+        site = self.sites if self.memo and not self.local and path and path.group(1) not in self.wxs else None
+        outer = self.reads
+        if site is not None:
+            self.sites += 1
+            self.reads = set()
+        header = len(code)
         if key == "*this":
             code.append(f"var {kv} = {it};")
         elif key:
@@ -238,7 +262,19 @@ class _Compiler:
                 code.append("}")
         finally:
             self.local = saved
-        code.append("});")
+            body, self.reads = self.reads, outer
+        if outer is not None and body is not None:
+            outer.update(body)
+        memo = ""
+        if site is not None and body is not None and not ({_DYNAMIC, READS_WXS} & body):
+            assert path is not None
+            self.kept += 1
+            names = sorted(body)
+            self.deps.append(f"var D{site} = {json.dumps(names, ensure_ascii=False)};")
+            bare = "true" if not path.group(2).strip() else "false"
+            memo = f", M, {site}, {_q(path.group(1))}, {bare}, D{site}, {out}"
+        code.insert(header, f"R.each({lst}, X, {loc}, c, {_q(key)}, function ({it}, {ix}) {{")
+        code.append(f"}}{memo});")
 
     def scope_js(self) -> str:
         """The scope to hand a file rendered here (<include>): `s`, plus the enclosing loops' names."""
@@ -258,51 +294,108 @@ class _Compiler:
                 raise self.error(el.line, el.col, "<include> needs src")
             target = self.rel(src.value, ".wxml")
             self.out.includes.append(target)
+            self.dynamic()
             code.append(f"R.include({_q(target)}, {self.scope_js()}, {out}, c);")
+        elif self.memo and not self.local and any(isinstance(n, Element) for n in el.children):
+            # (An element of text alone is as cheap to build again as to look up: not a site.)
+            self.site(el, out, code)
         else:
-            self.out.tags.add(tag)
-            ev, marks = "null", "null"
-            evs: list[str] = []
-            mk: list[str] = []
-            props: list[str] = []
-            for a in el.attrs:
-                if a.name in _CONTROL:
-                    continue
-                m = _EVENT.match(a.name)
-                if m and not a.name.startswith("bindingx"):
-                    v = self.value(a, code)
-                    flags = ("c" if m.group(1) else "") + {"bind": "b", "catch": "k", "mut-bind": "m"}[m.group(2)]
-                    evs.append(f"[{_q(m.group(3))}, {_q(flags)}, {v}]")
-                    if tag == "image" and m.group(3) in ("load", "error"):
-                        self.out.tags.add(EAGER_IMAGE)
-                    continue
-                if a.name.startswith("mark:"):
-                    mk.append(f"{_q(a.name[5:])}: {self.value(a, code)}")
-                    continue
-                props.append(f"{_q(a.name)}: {self.value(a, code)}")
-            if evs:
-                ev = "[" + ", ".join(evs) + "]"
-            if mk:
-                marks = "{" + ", ".join(mk) + "}"
-            # One object literal for the attributes (values computed above); no children: a shared empty
-            # list (nodes are never changed after a render, so sharing is safe). Allocation is what a render
-            # costs in QuickJS.
-            attrs = "{" + ", ".join(props) + "}" if props else "R.A"
-            texts = [c for c in el.children if isinstance(c, Text)]
-            if el.children and len(texts) == len(el.children) and self.text_value(texts, code) is not None:
-                kids = f"[{self.text_value(texts, code, emit=True)}]"  # text only: one literal
-            elif el.children:
-                kids = self.fresh("c")
-                code.append(f"var {kids} = [];")
-                self.children(el.children, kids, code)
+            code.append(f"{out}.push({self.node(el, code, key)});")
+
+    def dynamic(self) -> None:
+        if self.reads is not None:
+            self.reads.add(_DYNAMIC)
+
+    def site(self, el: Element, out: str, code: list[str]) -> None:
+        """An element whose node the owner keeps: reused while nothing its subtree reads changed."""
+        k = self.sites
+        self.sites += 1
+        outer, self.reads = self.reads, set()
+        inner: list[str] = []
+        try:
+            node = self.node(el, inner, "null")
+            reads = self.reads
+        finally:
+            self.reads = outer
+        if outer is not None:
+            outer.update(reads)
+        if _DYNAMIC in reads or READS_WXS in reads:
+            code.extend(inner)
+            code.append(f"{out}.push({node});")
+            return
+        self.kept += 1
+        names = sorted(reads)
+        if names:
+            self.deps.append(f"var D{k} = {json.dumps(names, ensure_ascii=False)};")
+        deps = f"D{k}" if names else "R.E"
+        code.append(f"if (!R.reuse(M, c, {k}, {deps}, {self.sites - 1}, {out})) {{ var e{k} = R.nerr;")
+        code.extend(inner)
+        code.append(f"R.put(M, c, {k}, {node}, e{k}, {out}); }}")
+
+    def node(self, el: Element, code: list[str], key: str) -> str:
+        """Appends the code computing the values of `el`'s node to `code`; returns the JS making the node."""
+        tag = el.tag
+        self.out.tags.add(tag)
+        ev, marks = "null", "null"
+        evs: list[str] = []
+        mk: list[str] = []
+        props: list[str] = []
+        dyn: set[str] = set()  # which of events, marks, attributes hold an expression
+        for a in el.attrs:
+            if a.name in _CONTROL:
+                continue
+            before = len(self.exprs)
+            m = _EVENT.match(a.name)
+            if m and not a.name.startswith("bindingx"):
+                v = self.value(a, code)
+                flags = ("c" if m.group(1) else "") + {"bind": "b", "catch": "k", "mut-bind": "m"}[m.group(2)]
+                evs.append(f"[{_q(m.group(3))}, {_q(flags)}, {v}]")
+                if tag == "image" and m.group(3) in ("load", "error"):
+                    self.out.tags.add(EAGER_IMAGE)
+                kind = "e"
+            elif a.name.startswith("mark:"):
+                mk.append(f"{_q(a.name[5:])}: {self.value(a, code)}")
+                kind = "m"
             else:
-                kids = "R.E"
-            code.append(f"{out}.push(R.el({_q(tag)}, {attrs}, {ev}, {marks}, {kids}, {key}, c, F, {el.line}));")
+                props.append(f"{_q(a.name)}: {self.value(a, code)}")
+                kind = "a"
+            if len(self.exprs) != before:
+                dyn.add(kind)
+        # One object literal for the attributes (values computed above); no children: a shared empty
+        # list. Nodes are never changed after a render, so what holds no expression is made once per file
+        # (per realm) and shared by every node of that element: allocation is what a render costs in QuickJS.
+        if evs:
+            ev = self.const("[" + ", ".join(evs) + "]", "e" in dyn)
+        if mk:
+            marks = self.const("{" + ", ".join(mk) + "}", "m" in dyn)
+        attrs = self.const("{" + ", ".join(props) + "}", "a" in dyn) if props else "R.A"
+        texts = [c for c in el.children if isinstance(c, Text)]
+        if el.children and len(texts) == len(el.children) and self.text_value(texts, code) is not None:
+            before = len(self.exprs)
+            kids = f"[{self.text_value(texts, code, emit=True)}]"  # text only: one literal
+            kids = self.const(kids, len(self.exprs) != before)
+        elif el.children:
+            kids = self.fresh("c")
+            code.append(f"var {kids} = [];")
+            self.children(el.children, kids, code)
+        else:
+            kids = "R.E"
+        return f"R.el({_q(tag)}, {attrs}, {ev}, {marks}, {kids}, {key}, c, F, {el.line})"
+
+    def const(self, js: str, dynamic: bool) -> str:
+        """`js` itself when it holds an expression, else a name for it made once when the file loads."""
+        if dynamic:
+            return js
+        name = self.consts.get(js)
+        if name is None:
+            name = self.consts[js] = f"K{len(self.consts)}"
+        return name
 
     def template_use(self, el: Element, out: str, code: list[str]) -> None:
         is_ = el.attr("is")
         if is_ is None:
             raise self.error(el.line, el.col, "<template> needs name (to define) or is (to use)")
+        self.dynamic()
         name = self.value(is_, code)
         da = el.attr("data")
         data = self.value(da, code, object_body=True) if da is not None and da.value is not None else "{}"
@@ -340,19 +433,26 @@ class _Compiler:
                 self.children(node.children, "o", body)
                 templates.append(f"T[{_q(name)}] = function (s, o, c) {{\n" + "\n".join(body) + "\n};")
         main: list[str] = []
+        self.memo = True
         self.children(nodes, "o", main)
+        self.memo = False
         wmods = ", ".join(f"{_q(n)}: R.wxs({_q(w)})" for n, w in self.wxs.items())
         parts = [
             f"__wxView.def({_q(self.path)}, function (R) {{",
             f"var F = {_q(self.path)};",
-            f"var X = {json.dumps(self.exprs, ensure_ascii=False)}; X.f = F;",
+            # The expression table (line, column, source) as one string, parsed when a message needs it.
+            f"var X = {{f: F, s: {_q(json.dumps(self.exprs, ensure_ascii=False))}, t: null, p: null}};",
             "var T = {};",
             *(compile_wxs(wid, body) for wid, body, _line in self.inline_wxs),
             f"var W = {{{wmods}}};",
             *templates,
-            "return { render: function (s, o, c) {",
+            *self.deps,
+            *(f"var {name} = {js};" for js, name in self.consts.items()),
+            # M: the owner keeps this render's sites (its own template; not when included by another file)
+            "return { render: function (s, o, c, M) {",
             *main,
-            f"}}, templates: T, imports: {json.dumps(self.out.imports)}, file: F }};",
+            # sites: 0 when none keeps anything: its owners then allocate nothing for incremental rendering
+            f"}}, templates: T, imports: {json.dumps(self.out.imports)}, file: F, sites: {self.sites if self.kept else 0} }};",
             "});",
         ]
         self.out.js = "\n".join(parts)

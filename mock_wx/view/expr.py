@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ExprError", "Part", "split", "to_js"]
+__all__ = ["READS_WXS", "ExprError", "Part", "split", "to_js"]
 
 _TOKEN = re.compile(
     r"""(?P<ws>\s+)
@@ -106,12 +106,19 @@ def tokens(src: str) -> list[tuple[str, str, int]]:
     return out
 
 
+#: What `to_js` adds to `reads` when an expression calls into a `<wxs>` module: its result may depend on more
+#: than its arguments (module state, getDate()), so the view re-evaluates it at every render.
+READS_WXS = "<wxs>"
+
+
 def to_js(src: str, wxs: frozenset[str] = frozenset(), *, object_body: bool = False,
-          local: dict[str, str] | None = None) -> str:
+          local: dict[str, str] | None = None, reads: set[str] | None = None) -> str:
     """The JS for one expression. `local` maps the names an enclosing `wx:for` binds (item, index) to the JS
     variables holding them; `wxs` names the file's `<wxs>` modules (read from `W`); every other free name
     reads the scope `s`. `object_body`: the source is an object literal's body without braces
-    (`data="{{a: 1, ...b}}"` of `<template is>`)."""
+    (`data="{{a: 1, ...b}}"` of `<template is>`). `reads`, when given, receives the root data names the
+    expression reads through the scope (and READS_WXS if it reads a wxs module): the view re-renders a
+    subtree only when one of them changed."""
     local = local or {}
     toks = tokens(src)
     if object_body:
@@ -147,11 +154,11 @@ def to_js(src: str, wxs: frozenset[str] = frozenset(), *, object_body: bool = Fa
             elif at_key and nxt == ":":
                 out.append(text)  # an object literal's key
             elif at_key and nxt in (",", "}"):
-                out.append(f"{text}: {_lookup(text, wxs, local)}")  # shorthand {a}
+                out.append(f"{text}: {_lookup(text, wxs, local, reads)}")  # shorthand {a}
             elif text in _KEYWORDS:
                 out.append(f" {text} ")
             else:
-                out.append(_lookup(text, wxs, local))
+                out.append(_lookup(text, wxs, local, reads))
         else:
             out.append(text)
         prev = (kind, text)
@@ -161,10 +168,16 @@ def to_js(src: str, wxs: frozenset[str] = frozenset(), *, object_body: bool = Fa
     return " ".join(out).strip()
 
 
-def _lookup(name: str, wxs: frozenset[str], local: dict[str, str]) -> str:
+def _lookup(name: str, wxs: frozenset[str], local: dict[str, str], reads: set[str] | None) -> str:
     if name in local:
         return local[name]
-    return f"W.{name}" if name in wxs else f"s.{name}"
+    if name in wxs:
+        if reads is not None:
+            reads.add(READS_WXS)
+        return f"W.{name}"
+    if reads is not None:
+        reads.add(name)
+    return f"s.{name}"
 
 
 def _is_operand_end(tok: tuple[str, str]) -> bool:

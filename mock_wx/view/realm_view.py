@@ -41,7 +41,12 @@ class RealmView:
     when the rig first reads a page. A user who only ever opens plain pages and is never looked at (a
     load run) pays nothing for it."""
 
+    #: Incremental rendering (reusing what did not change since the last render). Tests turn it off for
+    #: a user to compare its trees with full renders; read when the view attaches.
+    incremental = True
+
     def __init__(self, realm: Realm, bundle: ViewBundle) -> None:
+        self.incremental = type(self).incremental
         self.realm = realm
         self.bundle = bundle
         self.booted = False
@@ -66,6 +71,8 @@ class RealmView:
         for start, part in _RUNTIME_PARTS:
             e.source_map.add(start, part)
         e.eval(_RUNTIME)
+        if not self.incremental:
+            e.eval("__wxView.incremental(false)")
 
     def _source(self, path: str) -> bool:
         js = self.bundle.source(path)

@@ -11,7 +11,11 @@
       vdata: {}, dirty: false, alive: true, host: null, parent: null, def: null, ctx: null, ready: false,
       pure: null, created: [], stale: false, staleComps: 0 };
     O.page = page || O;
-    O.ctx = { owner: O };
+    // The render context: the owner, and what incremental rendering keeps (10_render.js R.valid).
+    // chg, chp, cha, chi: root name -> the next render's number once it changed (at all; through a setData
+    // path; through a path not into one item of it; through a path into item [i]: chi[root][i]).
+    O.ctx = { owner: O, m: null, ms: null, chg: null, chp: null, cha: null, chi: null, all: 1, prev: 0, cur: 0,
+      reset: false, built: 0, reused: 0 };
     owners[O.id] = O;
     return O;
   }
@@ -58,6 +62,23 @@
       setPathIn(O.vdata, k, copy[k]);
     });
   }
+  /* An eager owner's setData: `copy` is the logic layer's (its objects become this.data's), `json` the payload.
+   * A root name set to what the view has already (a refresh bringing the same list) changes nothing; the
+   * view takes primitives from `copy` and its own parse of `json` for objects (parsed only when one changed). */
+  function applyChanges(O, json, copy) {
+    var keys = Object.keys(copy), parsed = null;
+    // Observers ran already and may have changed this.data, so `copy`, in place: then only the payload counts.
+    if (O.def && O.def.observers.length) copy = parsed = JSON.parse(json);
+    for (var i = 0; i < keys.length; i++) {
+      var k = keys[i];
+      if (O.pure && O.pure.test(String(k).split(/[.[]/)[0])) continue;  // pure data fields never reach the view
+      var v = copy[k];
+      if (k.indexOf('.') < 0 && k.indexOf('[') < 0 && same(O.vdata[k], v)) continue;
+      touched(O, k);
+      if (v !== null && typeof v === 'object') { if (parsed === null) parsed = JSON.parse(json); v = parsed[k]; }
+      setPathIn(O.vdata, k, v);
+    }
+  }
   function setPathIn(obj, key, value) {
     key = String(key);
     if (key.indexOf('.') < 0 && key.indexOf('[') < 0) { obj[key] = value; return; }  // a plain key: no regex
@@ -77,20 +98,64 @@
   }
 
   var rendering = 0;
+  /* What a setData key changed for the next render of O (see R.valid, R.each): its root name; for a path, that
+   * it went inside, and into which item (`list[2].t`: item 2 of list). */
+  function touched(O, key) {
+    var c = O.ctx;
+    if (c.m === null) return;  // nothing kept (no render yet, which is full, or no site): nothing to track
+    key = String(key);
+    var end = key.length;
+    for (var i = 0; i < key.length; i++) { var ch = key.charCodeAt(i); if (ch === 46 || ch === 91) { end = i; break; } }  // . [
+    if (!c.chg) c.chg = Object.create(null);
+    var next = c.prev + 1;
+    if (end === key.length) { c.chg[key] = next; return; }
+    var root = key.slice(0, end);
+    c.chg[root] = next;
+    (c.chp || (c.chp = Object.create(null)))[root] = next;
+    var close = key.charCodeAt(end) === 91 ? key.indexOf(']', end) : -1;
+    var item = close > end + 1 ? key.slice(end + 1, close).trim() : '';
+    if (/^\d+$/.test(item)) {
+      var chi = c.chi || (c.chi = Object.create(null));
+      (chi[root] || (chi[root] = Object.create(null)))[Number(item)] = next;
+    } else (c.cha || (c.cha = Object.create(null)))[root] = next;
+  }
+
   function render(O) {
     O.dirty = false;
     if (O.payloads) catchUp(O);
     var tpl = O.tpl;
     var out = [];
+    var c = O.ctx;
+    c.cur = c.prev + 1;
+    if (tpl && tpl.sites && c.m === null) {
+      c.m = new Array(tpl.sites); c.ms = new Array(tpl.sites);
+      if (!c.chg) c.chg = Object.create(null);
+    }
     rendering++;
     try {
-      if (tpl) tpl.render(O.vdata, out, O.ctx);
+      if (tpl) tpl.render(O.vdata, out, c, c.m !== null && INCR);
       if (O.tabBar) out.push({ t: 'custom-tab-bar', a: {}, e: null, m: null, c: [], k: null, o: O, id: 0, cp: O.tabBar,
         inst: null, st: null, g: 0 });  // the fields of R.el's nodes, in its order
       O.tree = reconcile(O.tree, out, O);
     } finally { rendering--; }
+    c.prev = c.cur;
+    if (c.reset) { c.reset = false; c.all = c.prev + 1; }  // reconcile could not keep a reused node as is: rebuild all next time
     if (O.kind === 'page' && out.length && out[0].t === 'page-meta') pageMeta(O, out[0]);
     version++;
+  }
+
+  /* A reused node (incremental rendering) that a full render would not have matched with itself (the
+   * siblings before it changed, so it sits at another position): it becomes what that render would have
+   * built, a node never reconciled, with fresh copies of its descendants. */
+  function unreconciled(n) {
+    var kids = n.c;
+    if (kids.length) {
+      kids = kids.slice();
+      for (var i = 0; i < kids.length; i++) if (typeof kids[i] !== 'string') kids[i] = unreconciled(kids[i]);
+    }
+    var cp = n.o.using[n.t];
+    return { t: n.t, a: n.a, e: n.e, m: n.m, c: kids, k: n.k, o: n.o, id: 0, cp: cp === undefined ? null : cp,
+      inst: null, st: null, g: 0 };
   }
 
   /* Match the new children against the old: same wx:key (and tag), else the same position (and tag).
@@ -111,13 +176,35 @@
     for (i = 0; i < next.length; i++) {
       n = next[i];
       if (typeof n === 'string') continue;
+      // The old node of n's key (-1: a node before n in this list had that key already: a full render gives
+      // n a new node every time, so the next render must not reuse what contains this list: `reset`).
+      var at = n.k === null ? undefined : keyed === null ? undefined : keyed.get(n.k);
+      if (n.k !== null) {
+        if (at === -1) O.ctx.reset = true;
+        (keyed || (keyed = new Map())).set(n.k, -1);
+      }
+      if (n.id !== 0) {
+        // Reused from the previous render: nothing to do when a full render would match it with itself
+        // (unkeyed: at the same position; keyed: the first old node of its key), as its attributes are the
+        // ones it was rendered with. A keyed component that changed place hears `moved`, as it would.
+        if (n.g !== g) {
+          if (n.k === null) {
+            if (old[i] === n) { n.g = g; continue; }
+          } else if (at !== undefined && at !== -1 && old[at] === n) {
+            n.g = g;
+            if (at !== i && n.inst !== null) life(n.inst, 'moved');
+            continue;
+          }
+        }
+        n = next[i] = unreconciled(n);
+        O.ctx.reset = true;
+      }
       m = null;
       var moved = false;
       if (n.k !== null) {
-        if (keyed) {
-          var at = keyed.get(n.k);
-          m = at === undefined ? null : old[at];
-          if (m && (m.t !== n.t || m.g === g)) m = null;
+        if (at !== undefined && at !== -1) {
+          m = old[at];
+          if (m.t !== n.t || m.g === g) m = null;
           moved = m !== null && at !== i;
         }
       } else if (i < old.length) {

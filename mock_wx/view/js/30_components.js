@@ -134,7 +134,12 @@
   function createComponent(node, parentO) {
     var path = node.cp;
     var def;
-    try { def = componentDef(path); } catch (e) { rt.reportError(e, 'component ' + path); node.cp = null; return; }
+    try { def = componentDef(path); } catch (e) {
+      rt.reportError(e, 'component ' + path);
+      node.cp = null;
+      parentO.ctx.reset = true;  // a full render tries (and reports) again: so must the next one
+      return;
+    }
     var m = meta(path);
     var page = parentO.page;
     var inst = Object.create(CompProto);
@@ -205,7 +210,7 @@
     inst.dataset = dataset(a);
     if (!changed) return false;
     var keys = {};
-    changed.forEach(function (c) { keys[c[0]] = c[1]; if (!O.pure || !O.pure.test(c[0])) O.vdata[c[0]] = jsonCopy(c[1]); });
+    changed.forEach(function (c) { keys[c[0]] = c[1]; touched(O, c[0]); if (!O.pure || !O.pure.test(c[0])) O.vdata[c[0]] = jsonCopy(c[1]); });
     changed.forEach(function (c) {
       var obs = c[3].observer;
       if (typeof obs === 'string') obs = inst[obs];
@@ -257,8 +262,9 @@
     if (O.def) runObservers(O, copy);  // synchronously, inside setData (view-fidelity §3.4)
     // The view's copy is its own (parsed again from the payload): the logic layer changing this.data in place
     // afterwards must not reach the view, as it does not on the platform.
-    if (O.eager) applyPayload(O, JSON.parse(json));
+    if (O.eager) applyChanges(O, json, copy);
     else {
+      for (var k in copy) touched(O, k);
       // A lazy owner keeps the payloads until it renders (most never do in a load run); bounded.
       (O.payloads || (O.payloads = [])).push(json);
       if (O.payloads.length > 64) catchUp(O);
@@ -372,6 +378,7 @@
     var O = pageOwners[id];
     if (!O) return;
     flush();  // what setData did before the hook is on screen first
+    if (name !== 'onShow' && name !== 'onHide' && name !== 'onResize' && name !== 'onReady') return;  // nothing for components
     var comps = componentsOf(O);
     if (name === 'onShow') comps.forEach(function (c) { pageLife(c, 'show'); });
     else if (name === 'onHide') comps.forEach(function (c) { pageLife(c, 'hide'); });

@@ -444,6 +444,9 @@
     return v && typeof v.then === 'function' ? null : JSON.stringify(v === undefined ? null : v);
   };
   V.pageOwner = function (pageId) { var O = pageOwners[pageId]; return O ? O.id : 0; };
+  V.incremental = function (on) { INCR = !!on; return INCR; };
+  // Sites of an owner's template built and reused since it was created (tests count incremental rendering).
+  V.siteCounts = function (ownerId) { var O = owners[ownerId]; return O ? JSON.stringify({ built: O.ctx.built, reused: O.ctx.reused }) : 'null'; };
 
   rt.setView(api);  // last: the runtime may hand over pages opened before the view booted
 })(globalThis);
