@@ -82,12 +82,17 @@
   function setPathIn(obj, key, value) {
     key = String(key);
     if (key.indexOf('.') < 0 && key.indexOf('[') < 0) { obj[key] = value; return; }  // a plain key: no regex
+    // Copy on write along the path: every object the path goes through is a new one, so whoever holds the
+    // old one (a component property given `{{list}}`, a kept loop item) sees a change by identity, and the
+    // objects the path does not touch stay the same.
     var parts = rt.parsePath(key);
     var cur = obj;
     for (var i = 0; i < parts.length - 1; i++) {
-      var p = parts[i];
-      if (cur[p] === null || typeof cur[p] !== 'object') cur[p] = typeof parts[i + 1] === 'number' ? [] : {};
-      cur = cur[p];
+      var p = parts[i], next = cur[p];
+      if (next === null || typeof next !== 'object') next = typeof parts[i + 1] === 'number' ? [] : {};
+      else next = Array.isArray(next) ? next.slice() : Object.assign({}, next);
+      cur[p] = next;
+      cur = next;
     }
     cur[parts[parts.length - 1]] = value;
   }

@@ -302,3 +302,23 @@ async def test_order_between_page_and_components(mini: MiniApp) -> None:
     assert mini.user is not None
     await mini.user.redirect_to("/pages/q/q")
     assert mini.log() == ["page onUnload", "detached"]
+
+
+async def test_a_path_into_a_list_reaches_the_component_given_the_list(mini: MiniApp) -> None:
+    """view-fidelity §3.2/§3.4: `setData({'list[1].t': 'B'})` on a page that passes `list="{{list}}"` to a
+    component gives the component the changed list (its view and its `list` observer), as a whole-list
+    setData would; the item the path did not touch is unchanged."""
+    p = await mini.open(app(
+        '<c-l id="l" list="{{list}}"/>',
+        "Page({ data: { list: [{ t: 'a' }, { t: 'b' }] }, change() { this.setData({ 'list[1].t': 'B' }) } })",
+        using={"c-l": "/comps/l"},
+        **comp("comps/l", """Component({
+  properties: { list: Array },
+  observers: { list(v) { getApp().log.push(['list', v.map(function (x) { return x.t }).join('')]) } },
+})""", "<view wx:for='{{list}}' wx:key='t' class='row'>{{item.t}}</view>")))
+    assert [e.text for e in p.get_elements("c-l >>> .row")] == ["a", "b"]
+    mini.log()
+    await p.call("change")
+    assert [e.text for e in p.get_elements("c-l >>> .row")] == ["a", "B"]
+    assert p.get_element("#l").data["list"] == [{"t": "a"}, {"t": "B"}]
+    assert mini.log() == [["list", "aB"]]
