@@ -222,6 +222,9 @@
         n.st = m.st;
         if (n.st !== null && n.st.sync) n.st.sync(n, m);
         n.c = n.c.length || m.c.length ? reconcile(m.c, n.c, O) : n.c;
+        // An image whose src changed loads the new picture: load/error again (TDesign's t-image shows its
+        // loading mask from a src change until then).
+        if (n.t === 'image' && n.e !== null && n.a.src && n.a.src !== m.a.src) newImages.push([O.page, n]);
         if (n.cp !== null && m.inst !== null && m.cp === n.cp) {
           n.inst = m.inst;
           n.inst.host = n;

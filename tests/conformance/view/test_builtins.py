@@ -201,6 +201,21 @@ async def test_image_load_and_error(mini: MiniApp) -> None:
     del p
 
 
+async def test_image_loads_again_when_its_src_changes(mini: MiniApp) -> None:
+    """view-fidelity §4.3.13: an image that gets a new src loads the new picture (load or error again); a
+    re-render with the same src fires nothing. (TDesign's t-image shows a loading mask from a src change
+    until its load arrives.)"""
+    p = await mini.open(page('<image id="i" src="{{src}}" bindload="on" binderror="on"/><text>{{n}}</text>',
+                             PUSH % ("{ src: '', n: 0 }", "set(v) { this.setData(v) }"),
+                             **{"img/a.png": "not really a png"}))
+    assert mini.log() == []  # no src, nothing to load
+    await p.call("set", {"src": "/img/a.png"})
+    await p.call("set", {"n": 1})
+    await p.call("set", {"src": "https://cdn.example.com/b.png"})
+    await p.call("set", {"src": "/img/missing.png"})
+    assert [k for k, _ in mini.log()] == ["load", "load", "error"]
+
+
 async def test_rich_text_nodes_are_queryable_text(mini: MiniApp) -> None:
     """view-fidelity §4.3.14: rich-text renders its nodes (string or array) into the tree: its text can be read."""
     p = await mini.open(page("""
