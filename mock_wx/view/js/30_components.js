@@ -413,7 +413,7 @@
   function logicalAncestors(O) {
     /* Component owners above O in the tree as its owner's template wrote it, nearest first: the platform
      * links along parentNode, where slot content's parent is its host whether or not the host shows that
-     * slot, and a template's root has no parent (glass-easel src/relation.ts, view-fidelity §3.6). */
+     * slot, and a template's root has no parent (glass-easel src/relation.ts, view-fidelity §3.8). */
     var path = [], host = O.host;
     function dfs(list) {
       for (var i = 0; i < list.length; i++) {
