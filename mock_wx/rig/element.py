@@ -131,8 +131,7 @@ class Element:
 
     @property
     def disabled(self) -> bool:
-        d = self._info().attrs.get("disabled")
-        return d not in (None, False, "", "false")
+        return _truthy(self._info().attrs.get("disabled"))
 
     # ------------------------------------------------------------------ queries inside
     def get_element(self, selector: str, *, inner_text: str | None = None, text_contains: str | None = None,
@@ -289,8 +288,9 @@ class Element:
 
 
 def _truthy(value: Any) -> bool:
-    """A boolean attribute as WXML reads it: present and not "false" (a bare `scroll-x` is true)."""
-    return value is not None and value is not False and str(value) not in ("false", "0", "")
+    """A boolean attribute of a built-in (`disabled`, `scroll-x`) as wxsim reads it: set, and not false, "" or
+    "false"."""
+    return value not in (None, False, "", "false")
 
 
 def _touch(x: float, y: float) -> dict[str, Any]:
